@@ -1,0 +1,45 @@
+package io.keyway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The effective, validated configuration of one node. Built only by {@link ConfigLoader}; every
+ * value here has already passed the checks that startup promises.
+ */
+public record KeywayConfig(
+    Profile profile,
+    String httpHost,
+    int httpPort,
+    Path dataDir,
+    Optional<DbUrl> dbUrl,
+    int dbPoolSize,
+    SecretBytes masterKey,
+    SecretBytes jwtSecret,
+    String jwtIssuer,
+    String jwtAudience,
+    Duration accessTokenTtl,
+    Duration refreshTokenTtl,
+    List<String> allowedOrigins,
+    List<String> clusterMembers,
+    int instances,
+    int loginMaxFailures,
+    int loginMaxFailuresPerAddress,
+    Duration loginWindow,
+    int passwordHashQueue) {
+
+  /** True when no {@code KEYWAY_DB_URL} was given and the embedded PostgreSQL serves this node. */
+  public boolean embeddedDatabase() {
+    return dbUrl.isEmpty();
+  }
+
+  /** A copy with another instance count ({@code --instances}). */
+  public KeywayConfig withInstances(int n) {
+    return new KeywayConfig(profile, httpHost, httpPort, dataDir, dbUrl, dbPoolSize, masterKey,
+        jwtSecret, jwtIssuer, jwtAudience, accessTokenTtl, refreshTokenTtl, allowedOrigins,
+        clusterMembers, n, loginMaxFailures, loginMaxFailuresPerAddress, loginWindow,
+        passwordHashQueue);
+  }
+}
