@@ -1,0 +1,144 @@
+package io.keyway.gateway;
+
+import io.keyway.config.KeywayConfig;
+import io.keyway.config.db.AppPool;
+import io.keyway.config.db.TenantScope;
+import io.keyway.gateway.http.GatewayServices;
+import io.keyway.gateway.http.HttpVerticle;
+import io.keyway.gateway.identity.AccessTokens;
+import io.keyway.gateway.identity.ApiTokens;
+import io.keyway.gateway.identity.AuthService;
+import io.keyway.gateway.identity.Authenticator;
+import io.keyway.gateway.identity.LoginThrottle;
+import io.keyway.gateway.identity.PasswordHasher;
+import io.keyway.gateway.identity.PasswordWorkers;
+import io.keyway.gateway.identity.UserAdmin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Keyway node. {@link #start} reads as the startup sequence: open the database, build
+ * the shared services, subscribe the identity caches, deploy the HTTP verticles. Any step that
+ * fails fails the start, and what was already started is stopped again.
+ */
+public final class Node {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final KeywayConfig config;
+  private final Vertx vertx;
+  private final PrometheusMeterRegistry registry;
+  private NodeDatabase database;
+  private Pool pool;
+  private PasswordWorkers passwordWorkers;
+  private GatewayServices services;
+  private final AtomicInteger port = new AtomicInteger(-1);
+
+  private Node(KeywayConfig config) {
+    this.config = config;
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setJvmMetricsEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  /** Starts a node; the future fails (after cleaning up) if any step does. */
+  public static Future<Node> start(KeywayConfig config) {
+    Node node = new Node(config);
+    return node.openDatabase()
+        .compose(v -> node.buildServices())
+        .compose(v -> node.services.authenticator().listen(node.vertx))
+        .compose(v -> node.deployHttp())
+        .map(v -> node)
+        .recover(e -> {
+          LOG.error("Startup failed: {}", e.toString());
+          return node.stop().transform(x -> Future.failedFuture(e));
+        });
+  }
+
+  private Future<Void> openDatabase() {
+    return vertx.executeBlocking(() -> NodeDatabase.open(config)).map(db -> {
+      this.database = db;
+      return null;
+    });
+  }
+
+  private Future<Void> buildServices() {
+    pool = AppPool.create(vertx, database.appUrl(), config.dbPoolSize());
+    TenantScope db = new TenantScope(pool);
+    passwordWorkers = new PasswordWorkers(vertx, new PasswordHasher(), config.passwordHashQueue());
+    AccessTokens accessTokens = new AccessTokens(vertx, config);
+    LoginThrottle throttle = new LoginThrottle(Clock.systemUTC(), config.loginWindow(), config.loginMaxFailures(),
+        config.loginMaxFailuresPerAddress());
+    // the decoy hash for unknown emails costs one Argon2 run: do it off the event loop
+    return vertx.executeBlocking(() -> new AuthService(vertx, db, passwordWorkers, accessTokens, throttle,
+            config.refreshTokenTtl()))
+        .map(auth -> {
+          services = new GatewayServices(config, pool, registry, new Authenticator(accessTokens, db), auth,
+              new UserAdmin(vertx, db, passwordWorkers), new ApiTokens(vertx, db));
+          return null;
+        });
+  }
+
+  private Future<Void> deployHttp() {
+    HttpVerticle[] first = new HttpVerticle[1];
+    return vertx.deployVerticle(() -> {
+          HttpVerticle v = new HttpVerticle(services);
+          if (first[0] == null) {
+            first[0] = v;
+          }
+          return v;
+        }, new DeploymentOptions().setInstances(config.instances()))
+        .map(id -> {
+          port.set(first[0].actualPort());
+          LOG.info("Keyway is listening on http://{}:{} ({} HTTP instance(s))", config.httpHost(), port.get(),
+              config.instances());
+          return null;
+        });
+  }
+
+  public int httpPort() {
+    return port.get();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public KeywayConfig config() {
+    return config;
+  }
+
+  public NodeDatabase database() {
+    return database;
+  }
+
+  /** Stops HTTP, the pool, Vert.x and finally the embedded database (if this node started it). */
+  public Future<Void> stop() {
+    Future<Void> closing = pool == null ? Future.succeededFuture() : pool.close();
+    return closing.transform(x -> {
+      if (passwordWorkers != null) {
+        passwordWorkers.close();
+      }
+      return vertx.close();
+    }).transform(x -> {
+      if (database != null) {
+        database.close();
+      }
+      return Future.<Void>succeededFuture();
+    });
+  }
+}

@@ -1,0 +1,62 @@
+package io.keyway.gateway.cli;
+
+import io.keyway.config.ConfigLoader;
+import io.keyway.config.KeywayConfig;
+import io.keyway.gateway.Node;
+import java.io.PrintStream;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code keyway serve}. */
+final class Serve {
+  private static final String HELP = """
+      Usage: keyway serve [--config FILE] [--cluster] [--instances N] [--print-config]
+
+        --config FILE    read KEYWAY_*=value lines from FILE (the environment still wins)
+        --cluster        join the cluster named by KEYWAY_CLUSTER_MEMBERS
+        --instances N    run N HTTP verticle instances (default KEYWAY_INSTANCES, 1)
+        --print-config   print the effective configuration, secrets masked, and exit
+      """;
+
+  private Serve() {}
+
+  static int run(Deque<String> args, PrintStream out, PrintStream err) throws Exception {
+    if (Options.wantsHelp(args)) {
+      out.print(HELP);
+      return Keyway.EXIT_OK;
+    }
+    Options o = Options.parse(args, List.of("--config", "--instances"), List.of("--cluster", "--print-config"));
+    if (!o.positional().isEmpty()) {
+      throw new UsageException("unexpected argument " + o.positional().get(0));
+    }
+    var layers = ConfigLoader.layers(System.getenv(), Keyway.configFile(o));
+    if (o.flag("--print-config")) {
+      out.print(ConfigLoader.describe(layers));
+      return Keyway.EXIT_OK;
+    }
+    if (o.flag("--cluster")) {
+      throw new UsageException("--cluster is not available in this build yet; run a single node");
+    }
+    KeywayConfig config = ConfigLoader.build(layers);
+    if (o.value("--instances").isPresent()) {
+      config = config.withInstances(instances(o.value("--instances").get()));
+    }
+    Node node = Node.start(config).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+    Keyway.stopOnShutdown(node);
+    out.println("Keyway is up on http://" + config.httpHost() + ":" + node.httpPort());
+    return Keyway.EXIT_OK;
+  }
+
+  private static int instances(String raw) {
+    try {
+      int n = Integer.parseInt(raw);
+      if (n >= 1 && n <= 64) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // falls through to the usage error
+    }
+    throw new UsageException("--instances must be a whole number from 1 to 64");
+  }
+}

@@ -1,0 +1,19 @@
+package io.keyway.gateway.http;
+
+import io.keyway.config.KeywayConfig;
+import io.keyway.gateway.identity.ApiTokens;
+import io.keyway.gateway.identity.AuthService;
+import io.keyway.gateway.identity.Authenticator;
+import io.keyway.gateway.identity.UserAdmin;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.sqlclient.Pool;
+
+/** What the HTTP verticle instances of one node share; built once by the node. */
+public record GatewayServices(
+    KeywayConfig config,
+    Pool pool,
+    PrometheusMeterRegistry registry,
+    Authenticator authenticator,
+    AuthService auth,
+    UserAdmin users,
+    ApiTokens apiTokens) {}

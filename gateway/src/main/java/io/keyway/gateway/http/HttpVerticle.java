@@ -1,0 +1,52 @@
+package io.keyway.gateway.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The REST surface of one node, one instance per event loop ({@code --instances}). It only wires
+ * routes to the shared services; the rules live in those services.
+ */
+public final class HttpVerticle extends VerticleBase {
+  /** Request bodies above this answer 413. */
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private final GatewayServices services;
+  private HttpServer server;
+
+  public HttpVerticle(GatewayServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    FailureHandler failures = new FailureHandler();
+    router.route().handler(new RequestIds()).handler(new AccessLog());
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+    AuthGuard guard = new AuthGuard(services.authenticator());
+    new OpsRoutes(services.pool(), services.registry()).mount(router);
+    new AuthRoutes(services.auth()).mount(router, guard);
+    new AccountRoutes(services.authenticator(), services.apiTokens()).mount(router, guard);
+    new UserRoutes(services.users()).mount(router, guard);
+    router.route().failureHandler(failures);
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, failures);
+    }
+    var options = new HttpServerOptions()
+        .setHost(services.config().httpHost())
+        .setPort(services.config().httpPort())
+        .setMaxHeaderSize(16 * 1024)
+        .setCompressionSupported(true);
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  /** The port actually bound (differs from the configured one when that was 0). */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+}

@@ -1,0 +1,198 @@
+package io.keyway.gateway.identity;
+
+import io.keyway.config.db.TenantScope;
+import io.keyway.errors.ErrorCode;
+import io.keyway.errors.KeywayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sign-in, token refresh with reuse detection, sign-out and password change. An unknown email and a
+ * wrong password get the same 401 after the same amount of hashing work.
+ */
+public final class AuthService {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
+
+  private final Vertx vertx;
+  private final TenantScope db;
+  private final PasswordWorkers passwords;
+  private final AccessTokens accessTokens;
+  private final LoginThrottle throttle;
+  private final Duration refreshTtl;
+  private final String decoyHash;
+
+  public AuthService(Vertx vertx, TenantScope db, PasswordWorkers passwords, AccessTokens accessTokens,
+      LoginThrottle throttle, Duration refreshTtl) {
+    this.vertx = vertx;
+    this.db = db;
+    this.passwords = passwords;
+    this.accessTokens = accessTokens;
+    this.throttle = throttle;
+    this.refreshTtl = refreshTtl;
+    // verified against when the email is unknown, so that case costs what a wrong password costs
+    this.decoyHash = new PasswordHasher().hash(UUID.randomUUID().toString());
+  }
+
+  private record Candidate(UserRow user, String hash) {}
+
+  public Future<TokenPair> login(String email, String password, String address) {
+    var wait = throttle.retryAfter(email, address);
+    if (wait.isPresent()) {
+      return Future.failedFuture(KeywayException.rateLimited("too many failed sign-ins; try again later", wait.get()));
+    }
+    return findCandidate(email)
+        .compose(c -> passwords.verify(password, c == null ? decoyHash : c.hash())
+            .map(ok -> ok && c != null && !c.user().disabled() ? c.user() : null))
+        .compose(user -> {
+          if (user == null) {
+            throttle.failed(email, address);
+            return Future.failedFuture(KeywayException.of(ErrorCode.UNAUTHORIZED, "email or password is not correct"));
+          }
+          throttle.succeeded(email);
+          return db.inTenant(user.tenantId(), c -> c.preparedQuery(IdentitySql.USER_RECORD_LOGIN)
+                  .execute(Tuple.of(user.id()))
+                  .compose(x -> startSession(c, user)))
+              .onSuccess(x -> vertx.eventBus().publish(IdentityAddresses.USER_CHANGED, user.id().toString()));
+        });
+  }
+
+  private Future<Candidate> findCandidate(String email) {
+    return db.unscoped(c -> c.preparedQuery(IdentitySql.TENANT_OF_EMAIL).execute(Tuple.of(email)))
+        .compose(rows -> {
+          UUID tenant = rows.iterator().next().getUUID("tenant_id");
+          if (tenant == null) {
+            return Future.succeededFuture(null);
+          }
+          return db.inTenant(tenant, c -> c.preparedQuery(IdentitySql.USER_BY_EMAIL_WITH_HASH).execute(Tuple.of(email)))
+              .map(r -> {
+                if (r.size() == 0) {
+                  return null;
+                }
+                Row row = r.iterator().next();
+                return new Candidate(UserRow.from(row), row.getString("password_hash"));
+              });
+        });
+  }
+
+  /** A new refresh family with its first token, and an access token bound to it. */
+  private Future<TokenPair> startSession(SqlConnection c, UserRow user) {
+    UUID family = UUID.randomUUID();
+    return c.preparedQuery(IdentitySql.FAMILY_INSERT).execute(Tuple.of(family, user.tenantId(), user.id()))
+        .compose(x -> issue(c, user, family));
+  }
+
+  private Future<TokenPair> issue(SqlConnection c, UserRow user, UUID family) {
+    String refresh = OpaqueToken.mint(OpaqueToken.REFRESH, user.tenantId());
+    OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(refreshTtl);
+    return c.preparedQuery(IdentitySql.REFRESH_INSERT)
+        .execute(Tuple.of(Buffer.buffer(OpaqueToken.sha256(refresh)), user.tenantId(), family, expires))
+        .map(x -> new TokenPair(accessTokens.issue(user.id(), user.tenantId(), family), refresh,
+            accessTokens.ttlSeconds(), user.mustResetPassword()));
+  }
+
+  private enum RefreshOutcome { OK, REUSED, INVALID }
+
+  private record Refreshed(RefreshOutcome outcome, TokenPair pair, UUID family) {}
+
+  /** Rotates a refresh token; a token presented twice revokes its whole family. */
+  public Future<TokenPair> refresh(String refreshToken) {
+    var parsed = OpaqueToken.parse(refreshToken, OpaqueToken.REFRESH);
+    if (parsed.isEmpty()) {
+      return Future.failedFuture(KeywayException.unauthorized());
+    }
+    UUID tenant = parsed.get().tenantId();
+    Buffer hash = Buffer.buffer(parsed.get().hash());
+    return db.inTenant(tenant, c -> c.preparedQuery(IdentitySql.REFRESH_FOR_UPDATE).execute(Tuple.of(hash))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(new Refreshed(RefreshOutcome.INVALID, null, null));
+          }
+          Row r = rows.iterator().next();
+          UUID family = r.getUUID("family_id");
+          if (r.getOffsetDateTime("revoked_at") != null) {
+            return Future.succeededFuture(new Refreshed(RefreshOutcome.INVALID, null, family));
+          }
+          if (r.getOffsetDateTime("used_at") != null) {
+            return c.preparedQuery(IdentitySql.FAMILY_REVOKE).execute(Tuple.of(family, "refresh token reuse"))
+                .map(x -> new Refreshed(RefreshOutcome.REUSED, null, family));
+          }
+          if (r.getOffsetDateTime("expires_at").isBefore(OffsetDateTime.now(ZoneOffset.UTC))) {
+            return Future.succeededFuture(new Refreshed(RefreshOutcome.INVALID, null, family));
+          }
+          return c.preparedQuery(IdentitySql.USER_BY_ID).execute(Tuple.of(r.getUUID("user_id"))).compose(users -> {
+            if (users.size() == 0 || UserRow.from(users.iterator().next()).disabled()) {
+              return Future.succeededFuture(new Refreshed(RefreshOutcome.INVALID, null, family));
+            }
+            UserRow user = UserRow.from(users.iterator().next());
+            return c.preparedQuery(IdentitySql.REFRESH_MARK_USED).execute(Tuple.of(hash))
+                .compose(x -> issue(c, user, family))
+                .map(pair -> new Refreshed(RefreshOutcome.OK, pair, family));
+          });
+        }))
+        .compose(result -> switch (result.outcome()) {
+          case OK -> Future.succeededFuture(result.pair());
+          case REUSED -> {
+            LOG.warn("Refresh token reuse detected: session {} revoked", result.family());
+            vertx.eventBus().publish(IdentityAddresses.SESSION_REVOKED, result.family().toString());
+            yield Future.failedFuture(KeywayException.unauthorized());
+          }
+          case INVALID -> Future.failedFuture(KeywayException.unauthorized());
+        });
+  }
+
+  /** Revokes the caller's session (the refresh family behind its access token). */
+  public Future<Void> logout(Principal p) {
+    if (p.kind() != Principal.Kind.ACCESS_TOKEN) {
+      return Future.succeededFuture();
+    }
+    return db.inTenant(p.tenantId(), c -> c.preparedQuery(IdentitySql.FAMILY_REVOKE)
+            .execute(Tuple.of(p.credentialId(), "logout")))
+        .onSuccess(x -> vertx.eventBus().publish(IdentityAddresses.SESSION_REVOKED, p.credentialId().toString()))
+        .mapEmpty();
+  }
+
+  /**
+   * Changes the caller's password after checking the current one, clears the forced reset, and
+   * signs out every other session of the user.
+   */
+  public Future<Void> changePassword(Principal p, String current, String next, String address) {
+    var wait = throttle.retryAfter(p.userId().toString(), address);
+    if (wait.isPresent()) {
+      return Future.failedFuture(KeywayException.rateLimited("too many wrong passwords; try again later", wait.get()));
+    }
+    if (current.equals(next)) {
+      return Future.failedFuture(KeywayException.badField("newPassword", "must differ from the current password"));
+    }
+    return db.inTenant(p.tenantId(), c -> c.preparedQuery(IdentitySql.USER_HASH).execute(Tuple.of(p.userId())))
+        .compose(rows -> rows.size() == 0
+            ? Future.failedFuture(KeywayException.unauthorized())
+            : passwords.verify(current, rows.iterator().next().getString("password_hash")))
+        .compose(ok -> {
+          if (!ok) {
+            throttle.failed(p.userId().toString(), address);
+            return Future.failedFuture(KeywayException.forbidden("currentPassword is not correct"));
+          }
+          return passwords.hash(next);
+        })
+        .compose(hash -> db.inTenant(p.tenantId(), c -> c.preparedQuery(IdentitySql.USER_SET_PASSWORD)
+            .execute(Tuple.of(p.userId(), hash))
+            .compose(x -> c.preparedQuery(IdentitySql.FAMILIES_REVOKE_OTHERS).execute(Tuple.of(p.userId(),
+                p.kind() == Principal.Kind.ACCESS_TOKEN ? p.credentialId() : null, "password changed")))))
+        .onSuccess(revoked -> {
+          throttle.succeeded(p.userId().toString());
+          vertx.eventBus().publish(IdentityAddresses.USER_CHANGED, p.userId().toString());
+          revoked.forEach(r -> vertx.eventBus().publish(IdentityAddresses.SESSION_REVOKED, r.getUUID("id").toString()));
+        })
+        .mapEmpty();
+  }
+}
