@@ -23,6 +23,8 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,12 +85,13 @@ public final class Node {
     AccessTokens accessTokens = new AccessTokens(vertx, config);
     LoginThrottle throttle = new LoginThrottle(Clock.systemUTC(), config.loginWindow(), config.loginMaxFailures(),
         config.loginMaxFailuresPerAddress());
+    Authenticator authenticator = new Authenticator(accessTokens, db);
     // the decoy hash for unknown emails costs one Argon2 run: do it off the event loop
-    return vertx.executeBlocking(() -> new AuthService(vertx, db, passwordWorkers, accessTokens, throttle,
+    return vertx.executeBlocking(() -> new AuthService(authenticator, db, passwordWorkers, accessTokens, throttle,
             config.refreshTokenTtl()))
         .map(auth -> {
-          services = new GatewayServices(config, pool, registry, new Authenticator(accessTokens, db), auth,
-              new UserAdmin(vertx, db, passwordWorkers), new ApiTokens(vertx, db));
+          services = new GatewayServices(config, pool, registry, authenticator, auth,
+              new UserAdmin(authenticator, db, passwordWorkers), new ApiTokens(authenticator, db));
           return null;
         });
   }
@@ -126,19 +129,33 @@ public final class Node {
     return database;
   }
 
-  /** Stops HTTP, the pool, Vert.x and finally the embedded database (if this node started it). */
+  /** The services shared by this node's verticles. */
+  public GatewayServices services() {
+    return services;
+  }
+
+  /**
+   * Stops HTTP, the pool, Vert.x and finally the embedded database (if this node started it). The
+   * returned future is bound to no Vert.x context, since the contexts are gone by then.
+   */
   public Future<Void> stop() {
-    Future<Void> closing = pool == null ? Future.succeededFuture() : pool.close();
-    return closing.transform(x -> {
-      if (passwordWorkers != null) {
-        passwordWorkers.close();
-      }
-      return vertx.close();
-    }).transform(x -> {
-      if (database != null) {
-        database.close();
-      }
-      return Future.<Void>succeededFuture();
-    });
+    CompletionStage<Void> closing = pool == null
+        ? CompletableFuture.completedFuture(null)
+        : pool.close().toCompletionStage();
+    CompletionStage<Void> stopped = closing
+        .handle((x, e) -> null)
+        .thenCompose(x -> {
+          if (passwordWorkers != null) {
+            passwordWorkers.close();
+          }
+          return vertx.close().toCompletionStage();
+        })
+        .handle((x, e) -> {
+          if (database != null) {
+            database.close();
+          }
+          return null;
+        });
+    return Future.fromCompletionStage(stopped);
   }
 }

@@ -7,6 +7,7 @@ import io.keyway.config.db.TenantScope;
 import io.keyway.errors.KeywayException;
 import io.keyway.gateway.NodeDatabase;
 import io.keyway.gateway.identity.CreatedUser;
+import io.keyway.gateway.identity.IdentityChanges;
 import io.keyway.gateway.identity.NewUser;
 import io.keyway.gateway.identity.PasswordHasher;
 import io.keyway.gateway.identity.PasswordWorkers;
@@ -63,7 +64,7 @@ final class CreateUser {
       var pool = AppPool.create(vertx, db.appUrl(), 2);
       PasswordWorkers workers = new PasswordWorkers(vertx, new PasswordHasher(), 4);
       try {
-        CreatedUser created = new UserAdmin(vertx, new TenantScope(pool), workers)
+        CreatedUser created = new UserAdmin(IdentityChanges.NOTHING_CACHED, new TenantScope(pool), workers)
             .createInTenantNamed(tenant, user)
             .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         out.println("Created " + created.user().role().wire() + " " + created.user().email()

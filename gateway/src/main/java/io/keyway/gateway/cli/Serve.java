@@ -30,6 +30,8 @@ final class Serve {
     if (!o.positional().isEmpty()) {
       throw new UsageException("unexpected argument " + o.positional().get(0));
     }
+    // flags are checked before configuration is built, since building it may generate dev secrets
+    Integer instances = o.value("--instances").map(Serve::instances).orElse(null);
     var layers = ConfigLoader.layers(System.getenv(), Keyway.configFile(o));
     if (o.flag("--print-config")) {
       out.print(ConfigLoader.describe(layers));
@@ -39,8 +41,8 @@ final class Serve {
       throw new UsageException("--cluster is not available in this build yet; run a single node");
     }
     KeywayConfig config = ConfigLoader.build(layers);
-    if (o.value("--instances").isPresent()) {
-      config = config.withInstances(instances(o.value("--instances").get()));
+    if (instances != null) {
+      config = config.withInstances(instances);
     }
     Node node = Node.start(config).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
     Keyway.stopOnShutdown(node);

@@ -3,7 +3,6 @@ package io.keyway.gateway.identity;
 import io.keyway.config.db.TenantScope;
 import io.keyway.errors.KeywayException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,11 +17,11 @@ import java.util.UUID;
  * an API token cannot mint or revoke tokens.
  */
 public final class ApiTokens {
-  private final Vertx vertx;
+  private final IdentityChanges changes;
   private final TenantScope db;
 
-  public ApiTokens(Vertx vertx, TenantScope db) {
-    this.vertx = vertx;
+  public ApiTokens(IdentityChanges changes, TenantScope db) {
+    this.changes = changes;
     this.db = db;
   }
 
@@ -65,7 +64,7 @@ public final class ApiTokens {
             return Future.failedFuture(KeywayException.notFound("token"));
           }
           String hash = HexFormat.of().formatHex(rows.iterator().next().getBuffer("token_hash").getBytes());
-          vertx.eventBus().publish(IdentityAddresses.API_TOKEN_REVOKED, hash);
+          changes.apiTokenRevoked(hash);
           return Future.<Void>succeededFuture();
         });
   }

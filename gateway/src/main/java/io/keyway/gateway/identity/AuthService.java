@@ -4,7 +4,6 @@ import io.keyway.config.db.TenantScope;
 import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class AuthService {
   private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
 
-  private final Vertx vertx;
+  private final IdentityChanges changes;
   private final TenantScope db;
   private final PasswordWorkers passwords;
   private final AccessTokens accessTokens;
@@ -31,9 +30,9 @@ public final class AuthService {
   private final Duration refreshTtl;
   private final String decoyHash;
 
-  public AuthService(Vertx vertx, TenantScope db, PasswordWorkers passwords, AccessTokens accessTokens,
+  public AuthService(IdentityChanges changes, TenantScope db, PasswordWorkers passwords, AccessTokens accessTokens,
       LoginThrottle throttle, Duration refreshTtl) {
-    this.vertx = vertx;
+    this.changes = changes;
     this.db = db;
     this.passwords = passwords;
     this.accessTokens = accessTokens;
@@ -62,7 +61,7 @@ public final class AuthService {
           return db.inTenant(user.tenantId(), c -> c.preparedQuery(IdentitySql.USER_RECORD_LOGIN)
                   .execute(Tuple.of(user.id()))
                   .compose(x -> startSession(c, user)))
-              .onSuccess(x -> vertx.eventBus().publish(IdentityAddresses.USER_CHANGED, user.id().toString()));
+              .onSuccess(x -> changes.userChanged(user.id()));
         });
   }
 
@@ -143,7 +142,7 @@ public final class AuthService {
           case OK -> Future.succeededFuture(result.pair());
           case REUSED -> {
             LOG.warn("Refresh token reuse detected: session {} revoked", result.family());
-            vertx.eventBus().publish(IdentityAddresses.SESSION_REVOKED, result.family().toString());
+            changes.sessionRevoked(result.family());
             yield Future.failedFuture(KeywayException.unauthorized());
           }
           case INVALID -> Future.failedFuture(KeywayException.unauthorized());
@@ -157,7 +156,7 @@ public final class AuthService {
     }
     return db.inTenant(p.tenantId(), c -> c.preparedQuery(IdentitySql.FAMILY_REVOKE)
             .execute(Tuple.of(p.credentialId(), "logout")))
-        .onSuccess(x -> vertx.eventBus().publish(IdentityAddresses.SESSION_REVOKED, p.credentialId().toString()))
+        .onSuccess(x -> changes.sessionRevoked(p.credentialId()))
         .mapEmpty();
   }
 
@@ -190,8 +189,8 @@ public final class AuthService {
                 p.kind() == Principal.Kind.ACCESS_TOKEN ? p.credentialId() : null, "password changed")))))
         .onSuccess(revoked -> {
           throttle.succeeded(p.userId().toString());
-          vertx.eventBus().publish(IdentityAddresses.USER_CHANGED, p.userId().toString());
-          revoked.forEach(r -> vertx.eventBus().publish(IdentityAddresses.SESSION_REVOKED, r.getUUID("id").toString()));
+          changes.userChanged(p.userId());
+          revoked.forEach(r -> changes.sessionRevoked(r.getUUID("id")));
         })
         .mapEmpty();
   }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * forced reset), of the session and of the API token through caches that the identity events
  * invalidate, so a revocation or a demotion applies at once without a database read per request.
  */
-public final class Authenticator {
+public final class Authenticator implements IdentityChanges {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
   private static final Duration CACHE_TTL = Duration.ofSeconds(30);
   private static final long TOUCH_EVERY_NANOS = Duration.ofSeconds(60).toNanos();
@@ -39,6 +39,7 @@ public final class Authenticator {
   private final LiveCache<UUID, Session> sessions = new LiveCache<>(CACHE_TTL, 200_000);
   private final LiveCache<String, ApiToken> apiTokens = new LiveCache<>(CACHE_TTL, 100_000);
   private final Map<UUID, Long> lastTouched = new ConcurrentHashMap<>();
+  private Vertx vertx;
 
   public Authenticator(AccessTokens accessTokens, TenantScope db) {
     this.accessTokens = accessTokens;
@@ -47,12 +48,37 @@ public final class Authenticator {
 
   /** Subscribes the caches to the identity events; call once per node. */
   public Future<Void> listen(Vertx vertx) {
+    this.vertx = vertx;
     var bus = vertx.eventBus();
     List<MessageConsumer<String>> consumers = List.of(
         bus.<String>consumer(IdentityAddresses.USER_CHANGED, m -> users.invalidate(UUID.fromString(m.body()))),
         bus.<String>consumer(IdentityAddresses.SESSION_REVOKED, m -> sessions.invalidate(UUID.fromString(m.body()))),
         bus.<String>consumer(IdentityAddresses.API_TOKEN_REVOKED, m -> apiTokens.invalidate(m.body())));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  @Override
+  public void userChanged(UUID userId) {
+    users.invalidate(userId);
+    publish(IdentityAddresses.USER_CHANGED, userId.toString());
+  }
+
+  @Override
+  public void sessionRevoked(UUID sessionId) {
+    sessions.invalidate(sessionId);
+    publish(IdentityAddresses.SESSION_REVOKED, sessionId.toString());
+  }
+
+  @Override
+  public void apiTokenRevoked(String tokenHashHex) {
+    apiTokens.invalidate(tokenHashHex);
+    publish(IdentityAddresses.API_TOKEN_REVOKED, tokenHashHex);
+  }
+
+  private void publish(String address, String body) {
+    if (vertx != null) {
+      vertx.eventBus().publish(address, body);
+    }
   }
 
   /** Authenticates the raw {@code Authorization} header value (may be null). */

@@ -39,16 +39,17 @@ public final class OpaqueToken {
 
   /** Parses a token of {@code kind}; empty for anything else, without saying why. */
   public static Optional<Parsed> parse(String token, String kind) {
-    if (token == null || token.length() != kind.length() + 1 + 22 + 1 + 43 || !token.startsWith(kind + "_")) {
-      return Optional.empty();
-    }
-    String[] parts = token.split("_", -1);
-    if (parts.length != 3) {
+    // fixed layout: kind "_" 22 chars of tenant "_" 43 chars of secret (both base64url, which
+    // may itself contain "_", so the parts are cut by position, not split)
+    int tenantAt = kind.length() + 1;
+    int secretAt = tenantAt + 22 + 1;
+    if (token == null || token.length() != secretAt + 43 || !token.startsWith(kind + "_")
+        || token.charAt(secretAt - 1) != '_') {
       return Optional.empty();
     }
     try {
-      byte[] t = B64D.decode(parts[1]);
-      byte[] secret = B64D.decode(parts[2]);
+      byte[] t = B64D.decode(token.substring(tenantAt, tenantAt + 22));
+      byte[] secret = B64D.decode(token.substring(secretAt));
       if (t.length != 16 || secret.length != 32) {
         return Optional.empty();
       }

@@ -3,7 +3,6 @@ package io.keyway.gateway.identity;
 import io.keyway.config.db.TenantScope;
 import io.keyway.errors.KeywayException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -25,12 +24,12 @@ public final class UserAdmin {
   private static final String PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Vertx vertx;
+  private final IdentityChanges changes;
   private final TenantScope db;
   private final PasswordWorkers passwords;
 
-  public UserAdmin(Vertx vertx, TenantScope db, PasswordWorkers passwords) {
-    this.vertx = vertx;
+  public UserAdmin(IdentityChanges changes, TenantScope db, PasswordWorkers passwords) {
+    this.changes = changes;
     this.db = db;
     this.passwords = passwords;
   }
@@ -108,7 +107,7 @@ public final class UserAdmin {
               .execute(Tuple.of(id, newRole.wire(), newDisabled, displayName.orElse(current.getString("display_name"))))
               .compose(x -> find(c, id));
         })))
-        .onSuccess(u -> vertx.eventBus().publish(IdentityAddresses.USER_CHANGED, id.toString()));
+        .onSuccess(u -> changes.userChanged(id));
   }
 
   public Future<Void> delete(Principal admin, UUID id) {
@@ -127,7 +126,7 @@ public final class UserAdmin {
           }
           return Future.<Void>succeededFuture();
         })))
-        .onSuccess(x -> vertx.eventBus().publish(IdentityAddresses.USER_CHANGED, id.toString()));
+        .onSuccess(x -> changes.userChanged(id));
   }
 
   private static Future<List<UUID>> activeAdmins(SqlConnection c) {
