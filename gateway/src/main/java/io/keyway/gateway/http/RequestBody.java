@@ -1,5 +1,6 @@
 package io.keyway.gateway.http;
 
+import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -21,6 +22,11 @@ public final class RequestBody {
     Buffer raw = ctx.body().buffer();
     if (raw == null || raw.length() == 0) {
       return new RequestBody(new JsonObject());
+    }
+    // JSON only: also keeps a cross-site HTML form (which cannot send application/json) out
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      throw KeywayException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
     }
     Object parsed;
     try {

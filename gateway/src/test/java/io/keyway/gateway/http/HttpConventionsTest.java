@@ -60,6 +60,21 @@ class HttpConventionsTest {
   }
 
   @Test
+  @DisplayName("a body that is not declared as JSON answers 415")
+  void notJson() throws Exception {
+    var client = java.net.http.HttpClient.newHttpClient();
+    var port = gw.node().httpPort();
+    for (String type : new String[] {"application/x-www-form-urlencoded", "text/plain"}) {
+      var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/api/auth/login"))
+          .header("Content-Type", type)
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"email\":\"a@b.c\",\"password\":\"x\"}")).build();
+      var r = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(415);
+      assertThat(new JsonObject(r.body()).getJsonObject("error").getString("code")).isEqualTo("unsupported_media_type");
+    }
+  }
+
+  @Test
   @DisplayName("a body over 64 KiB answers 413")
   void oversize() {
     String big = "{\"email\": \"" + "a".repeat(70 * 1024) + "\", \"password\": \"x\"}";
