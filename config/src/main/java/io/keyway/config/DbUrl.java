@@ -58,6 +58,18 @@ public record DbUrl(String host, int port, String database, String user, String 
     return new DbUrl(host, port, database, otherUser, otherPassword);
   }
 
+  /**
+   * The URL with its password, in the form {@link #parse} reads, for handing to configuration
+   * (tests, benchmarks). Never log it: {@link #toString()} is the loggable form.
+   */
+  public String unmasked() {
+    return "postgresql://" + encode(user) + ":" + encode(password) + "@" + host + ":" + port + "/" + database;
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   /** A JDBC URL without credentials (they go as properties). */
   public String jdbcUrl() {
     return "jdbc:postgresql://" + host + ":" + port + "/" + database;

@@ -158,6 +158,9 @@ class ConfigLoaderTest {
     assertThat(ok.password()).isEqualTo("p:ss");
     assertThat(ok.port()).isEqualTo(6543);
     assertThat(ok.toString()).doesNotContain("p:ss");
+    assertThat(DbUrl.parse(ConfigKeys.DB_URL, ok.unmasked())).isEqualTo(ok);
+    DbUrl odd = new DbUrl("h", 5432, "db", "u s+r", "p@ss word/+:%");
+    assertThat(DbUrl.parse(ConfigKeys.DB_URL, odd.unmasked())).isEqualTo(odd);
   }
 
   @Test

@@ -46,9 +46,7 @@ public final class TestGateway implements AutoCloseable {
   public static TestGateway start(TestPostgres.TestDatabase db, Map<String, String> overrides) {
     try {
       Map<String, String> env = new HashMap<>();
-      env.put(ConfigKeys.DB_URL, "postgresql://" + db.admin().user() + ":"
-          + java.net.URLEncoder.encode(db.admin().password(), java.nio.charset.StandardCharsets.UTF_8) + "@" + db.admin().host() + ":"
-          + db.admin().port() + "/" + db.admin().database());
+      env.put(ConfigKeys.DB_URL, db.admin().unmasked());
       env.put(ConfigKeys.MASTER_KEY, MasterKeyFormat.hex(TestPostgres.MASTER_KEY.copy()));
       env.put(ConfigKeys.JWT_SECRET, JWT_SECRET);
       env.put(ConfigKeys.HTTP_PORT, "0");

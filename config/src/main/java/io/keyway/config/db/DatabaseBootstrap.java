@@ -67,8 +67,12 @@ public final class DatabaseBootstrap {
           .placeholders(Map.of("app_role", Schemas.APP_ROLE, "owner_role", admin.user()))
           .load()
           .migrate();
-      LOG.info("Schema {}: {} migration(s) applied, now at version {}", schema,
-          result.migrationsExecuted, result.targetSchemaVersion);
+      if (result.migrationsExecuted > 0) {
+        LOG.info("Schema {}: {} migration(s) applied, now at version {}", schema,
+            result.migrationsExecuted, result.targetSchemaVersion);
+      } else {
+        LOG.info("Schema {}: up to date", schema);
+      }
       applied.add(schema);
     }
     return applied;

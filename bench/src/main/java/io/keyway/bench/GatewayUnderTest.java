@@ -1,0 +1,124 @@
+package io.keyway.bench;
+
+import io.keyway.config.ConfigKeys;
+import io.keyway.config.ConfigLoader;
+import io.keyway.config.DbUrl;
+import io.keyway.config.KeywayConfig;
+import io.keyway.config.db.DatabaseBootstrap;
+import io.keyway.config.db.EmbeddedPostgresServer;
+import io.keyway.gateway.Node;
+import io.keyway.gateway.identity.NewUser;
+import io.keyway.gateway.identity.Role;
+import io.vertx.core.Future;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A real Keyway node on a throw-away embedded PostgreSQL, started in this process: the node is
+ * configured the way an operator would (explicit secrets, an external database URL) and the
+ * benchmark user is created as {@code keyway create-user --no-reset} would create it.
+ */
+final class GatewayUnderTest implements AutoCloseable {
+  static final String HOST = "127.0.0.1";
+  private static final String DATABASE = "keyway_bench";
+  private static final Duration START_LIMIT = Duration.ofMinutes(2);
+  private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
+
+  private final EmbeddedPostgresServer postgres;
+  private final Path dataDir;
+  private final Node node;
+
+  private GatewayUnderTest(EmbeddedPostgresServer postgres, Path dataDir, Node node) {
+    this.postgres = postgres;
+    this.dataDir = dataDir;
+    this.node = node;
+  }
+
+  /** Starts PostgreSQL, then the node, then creates {@code user}; undoes what started on failure. */
+  static GatewayUnderTest start(int instances, BenchUser user) throws Exception {
+    Path dataDir = Files.createTempDirectory("keyway-bench-data-");
+    EmbeddedPostgresServer postgres = null;
+    Node node = null;
+    try {
+      postgres = EmbeddedPostgresServer.startEphemeral();
+      DbUrl admin = postgres.superuserUrl(DATABASE);
+      DatabaseBootstrap.ensureDatabase(admin);
+      KeywayConfig config = ConfigLoader.load(environment(admin, dataDir, instances), Optional.empty());
+      node = Await.result(Node.start(config), START_LIMIT);
+      Await.result(createUser(node, user), START_LIMIT);
+      return new GatewayUnderTest(postgres, dataDir, node);
+    } catch (Exception e) {
+      if (node != null) {
+        Await.result(node.stop(), STOP_LIMIT);
+      }
+      if (postgres != null) {
+        postgres.close();
+      }
+      deleteRecursively(dataDir);
+      throw e;
+    }
+  }
+
+  int httpPort() {
+    return node.httpPort();
+  }
+
+  private static Map<String, String> environment(DbUrl admin, Path dataDir, int instances) {
+    SecureRandom random = new SecureRandom();
+    byte[] masterKey = new byte[32];
+    byte[] jwtSecret = new byte[48];
+    random.nextBytes(masterKey);
+    random.nextBytes(jwtSecret);
+    return Map.of(
+        ConfigKeys.DB_URL, admin.unmasked(),
+        ConfigKeys.DATA_DIR, dataDir.toString(),
+        ConfigKeys.HTTP_HOST, HOST,
+        ConfigKeys.HTTP_PORT, "0",
+        ConfigKeys.MASTER_KEY, HexFormat.of().formatHex(masterKey),
+        ConfigKeys.JWT_SECRET, HexFormat.of().formatHex(jwtSecret),
+        ConfigKeys.INSTANCES, Integer.toString(instances),
+        ConfigKeys.ACCESS_TOKEN_TTL, Long.toString(BenchSettings.ACCESS_TOKEN_TTL.toSeconds()));
+  }
+
+  /**
+   * As {@code keyway create-user EMAIL --password P --no-reset --role viewer --tenant T}, through
+   * the node's own {@link io.keyway.gateway.identity.UserAdmin}.
+   */
+  private static Future<Void> createUser(Node node, BenchUser user) {
+    NewUser newUser = new NewUser(user.email(), "Benchmark", Role.VIEWER, Optional.of(user.password()), false);
+    return node.services().users().createInTenantNamed(user.tenant(), newUser).mapEmpty();
+  }
+
+  /** Stops the node, then PostgreSQL, then removes the data dir. */
+  @Override
+  public void close() throws IOException {
+    try {
+      Await.stopped(node.stop(), STOP_LIMIT, "the node");
+    } finally {
+      try {
+        postgres.close();
+      } finally {
+        deleteRecursively(dataDir);
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
