@@ -22,11 +22,7 @@ public final class Validation {
   }
 
   public static String displayName(String field, String raw) {
-    String s = raw.strip();
-    if (s.isEmpty() || s.length() > 100 || s.chars().anyMatch(Character::isISOControl)) {
-      throw KeywayException.badField(field, "must be 1-100 printable characters");
-    }
-    return s;
+    return printable(field, raw, 100);
   }
 
   public static String newPassword(String field, String raw) {
@@ -38,17 +34,18 @@ public final class Validation {
   }
 
   public static String tenantName(String field, String raw) {
-    String s = raw.strip();
-    if (s.isEmpty() || s.length() > 64 || s.chars().anyMatch(Character::isISOControl)) {
-      throw KeywayException.badField(field, "must be 1-64 printable characters");
-    }
-    return s;
+    return printable(field, raw, 64);
   }
 
   public static String tokenName(String field, String raw) {
+    return printable(field, raw, 64);
+  }
+
+  /** Trimmed text of 1 to {@code max} characters with no control characters. */
+  private static String printable(String field, String raw, int max) {
     String s = raw.strip();
-    if (s.isEmpty() || s.length() > 64 || s.chars().anyMatch(Character::isISOControl)) {
-      throw KeywayException.badField(field, "must be 1-64 printable characters");
+    if (s.isEmpty() || s.length() > max || s.chars().anyMatch(Character::isISOControl)) {
+      throw KeywayException.badField(field, "must be 1-" + max + " printable characters");
     }
     return s;
   }

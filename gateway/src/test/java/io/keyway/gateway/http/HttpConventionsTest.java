@@ -3,33 +3,30 @@ package io.keyway.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyway.gateway.Api;
+import io.keyway.gateway.GatewayExtension;
 import io.keyway.gateway.TestGateway;
 import io.keyway.gateway.identity.Role;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every failure is the one error body; no input is ever a 500 or a stack trace. */
 @Timeout(120)
 class HttpConventionsTest {
+  @RegisterExtension static final GatewayExtension GATEWAY = new GatewayExtension(Map.of("KEYWAY_LOGIN_MAX_FAILURES", "1000", "KEYWAY_LOGIN_MAX_FAILURES_PER_ADDRESS", "1000"));
   private static TestGateway gw;
   private static Api api;
   private static TestGateway.Session admin;
 
   @BeforeAll
   static void start() {
-    gw = TestGateway.start(Map.of("KEYWAY_LOGIN_MAX_FAILURES", "1000", "KEYWAY_LOGIN_MAX_FAILURES_PER_ADDRESS", "1000"));
+    gw = GATEWAY.gateway();
     api = gw.api();
     admin = gw.signedIn("conv", "admin@conv.test", Role.ADMIN);
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
   }
 
   private static void assertErrorBody(Api.Response r, int status, String code) {

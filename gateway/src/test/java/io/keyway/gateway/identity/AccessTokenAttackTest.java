@@ -3,6 +3,7 @@ package io.keyway.gateway.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyway.gateway.Api;
+import io.keyway.gateway.GatewayExtension;
 import io.keyway.gateway.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -10,11 +11,11 @@ import java.util.Base64;
 import java.util.function.Consumer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Forged and doctored access tokens. Each forgery starts from the claims of a real token and is
@@ -24,22 +25,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class AccessTokenAttackTest {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  @RegisterExtension static final GatewayExtension GATEWAY = new GatewayExtension();
   private static TestGateway gw;
   private static Api api;
   private static JsonObject realClaims;
 
   @BeforeAll
   static void start() {
-    gw = TestGateway.start();
+    gw = GATEWAY.gateway();
     api = gw.api();
     TestGateway.Session s = gw.signedIn("acme", "ivy@acme.test", Role.OPERATOR);
     String payload = s.accessToken().split("\\.")[1];
     realClaims = new JsonObject(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
   }
 
   private static String sign(String alg, JsonObject claims, String secret) {

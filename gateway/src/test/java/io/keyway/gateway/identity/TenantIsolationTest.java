@@ -3,17 +3,19 @@ package io.keyway.gateway.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyway.gateway.Api;
+import io.keyway.gateway.GatewayExtension;
 import io.keyway.gateway.TestGateway;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two users in two tenants: tenant B's admin sees nothing of tenant A, and a foreign id is a missing id. */
 @Timeout(120)
 class TenantIsolationTest {
+  @RegisterExtension static final GatewayExtension GATEWAY = new GatewayExtension();
   private static TestGateway gw;
   private static Api api;
   private static TestGateway.Session adminA;
@@ -22,16 +24,11 @@ class TenantIsolationTest {
 
   @BeforeAll
   static void start() {
-    gw = TestGateway.start();
+    gw = GATEWAY.gateway();
     api = gw.api();
     adminA = gw.signedIn("tenant-a", "admin@a.test", Role.ADMIN);
     userA = gw.signedIn("tenant-a", "user@a.test", Role.OPERATOR);
     adminB = gw.signedIn("tenant-b", "admin@b.test", Role.ADMIN);
-  }
-
-  @AfterAll
-  static void stop() {
-    gw.close();
   }
 
   @Test
