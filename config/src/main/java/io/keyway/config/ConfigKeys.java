@@ -49,12 +49,15 @@ public final class ConfigKeys {
   /** Password hashes computed at once on the bounded Argon2 pool, beyond which logins answer 503; default 64. */
   public static final String PASSWORD_HASH_QUEUE = "KEYWAY_PASSWORD_HASH_QUEUE";
 
+  /** Seconds between signed checkpoints of every ledger chain that moved, 1–86,400; default 60. */
+  public static final String LEDGER_CHECKPOINT_INTERVAL = "KEYWAY_LEDGER_CHECKPOINT_INTERVAL";
+
   /** Every key above, in the order {@code --print-config} shows them. */
   public static final List<String> ALL = List.of(
       PROFILE, HTTP_HOST, HTTP_PORT, DATA_DIR, DB_URL, DB_POOL_SIZE, MASTER_KEY, JWT_SECRET,
       JWT_ISSUER, JWT_AUDIENCE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, ALLOWED_ORIGINS,
       CLUSTER_MEMBERS, INSTANCES, LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW,
-      PASSWORD_HASH_QUEUE);
+      PASSWORD_HASH_QUEUE, LEDGER_CHECKPOINT_INTERVAL);
 
   /** Keys whose values are secret and are masked wherever configuration is shown. */
   public static final List<String> SECRET = List.of(MASTER_KEY, JWT_SECRET, DB_URL);

@@ -42,7 +42,8 @@ public final class ConfigLoader {
       Map.entry(ConfigKeys.LOGIN_MAX_FAILURES, "5"),
       Map.entry(ConfigKeys.LOGIN_MAX_FAILURES_PER_ADDRESS, "30"),
       Map.entry(ConfigKeys.LOGIN_WINDOW, "900"),
-      Map.entry(ConfigKeys.PASSWORD_HASH_QUEUE, "64"));
+      Map.entry(ConfigKeys.PASSWORD_HASH_QUEUE, "64"),
+      Map.entry(ConfigKeys.LEDGER_CHECKPOINT_INTERVAL, "60"));
 
   private ConfigLoader() {}
 
@@ -121,7 +122,8 @@ public final class ConfigLoader {
         intIn(v, ConfigKeys.LOGIN_MAX_FAILURES, 1, 1000),
         intIn(v, ConfigKeys.LOGIN_MAX_FAILURES_PER_ADDRESS, 1, 100_000),
         Duration.ofSeconds(intIn(v, ConfigKeys.LOGIN_WINDOW, 1, 86_400)),
-        intIn(v, ConfigKeys.PASSWORD_HASH_QUEUE, 1, 10_000));
+        intIn(v, ConfigKeys.PASSWORD_HASH_QUEUE, 1, 10_000),
+        Duration.ofSeconds(intIn(v, ConfigKeys.LEDGER_CHECKPOINT_INTERVAL, 1, 86_400)));
   }
 
   /** The effective values for display: secrets masked, each with its source. */

@@ -28,7 +28,8 @@ public record KeywayConfig(
     int loginMaxFailures,
     int loginMaxFailuresPerAddress,
     Duration loginWindow,
-    int passwordHashQueue) {
+    int passwordHashQueue,
+    Duration ledgerCheckpointInterval) {
 
   /** True when no {@code KEYWAY_DB_URL} was given and the embedded PostgreSQL serves this node. */
   public boolean embeddedDatabase() {
@@ -40,6 +41,6 @@ public record KeywayConfig(
     return new KeywayConfig(profile, httpHost, httpPort, dataDir, dbUrl, dbPoolSize, masterKey,
         jwtSecret, jwtIssuer, jwtAudience, accessTokenTtl, refreshTokenTtl, allowedOrigins,
         clusterMembers, n, loginMaxFailures, loginMaxFailuresPerAddress, loginWindow,
-        passwordHashQueue);
+        passwordHashQueue, ledgerCheckpointInterval);
   }
 }

@@ -6,6 +6,7 @@ import io.keyway.config.db.TenantScope;
 import io.keyway.gateway.http.GatewayServices;
 import io.keyway.gateway.http.HttpVerticle;
 import io.keyway.gateway.identity.AccessTokens;
+import io.keyway.gateway.identity.AuditTrail;
 import io.keyway.gateway.identity.ApiTokens;
 import io.keyway.gateway.identity.AuthService;
 import io.keyway.gateway.identity.Authenticator;
@@ -13,6 +14,12 @@ import io.keyway.gateway.identity.LoginThrottle;
 import io.keyway.gateway.identity.PasswordHasher;
 import io.keyway.gateway.identity.PasswordWorkers;
 import io.keyway.gateway.identity.UserAdmin;
+import io.keyway.ledger.CheckpointSigner;
+import io.keyway.ledger.Checkpoints;
+import io.keyway.ledger.LedgerClient;
+import io.keyway.ledger.LedgerQueries;
+import io.keyway.ledger.LedgerVerifier;
+import io.keyway.ledger.LedgerVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -31,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running Keyway node. {@link #start} reads as the startup sequence: open the database, build
- * the shared services, subscribe the identity caches, deploy the HTTP verticles. Any step that
+ * the shared services, deploy the ledger writer, subscribe the identity caches, deploy the HTTP
+ * verticles. Any step that
  * fails fails the start, and what was already started is stopped again.
  */
 public final class Node {
@@ -44,6 +52,7 @@ public final class Node {
   private Pool pool;
   private PasswordWorkers passwordWorkers;
   private GatewayServices services;
+  private Checkpoints checkpoints;
   private final AtomicInteger port = new AtomicInteger(-1);
 
   private Node(KeywayConfig config) {
@@ -62,6 +71,7 @@ public final class Node {
     Node node = new Node(config);
     return node.openDatabase()
         .compose(v -> node.buildServices())
+        .compose(v -> node.deployLedger())
         .compose(v -> node.services.authenticator().listen(node.vertx))
         .compose(v -> node.deployHttp())
         .map(v -> node)
@@ -86,14 +96,24 @@ public final class Node {
     LoginThrottle throttle = new LoginThrottle(Clock.systemUTC(), config.loginWindow(), config.loginMaxFailures(),
         config.loginMaxFailuresPerAddress());
     Authenticator authenticator = new Authenticator(accessTokens, db);
+    CheckpointSigner signer = new CheckpointSigner(config.masterKey());
+    checkpoints = new Checkpoints(db, signer);
+    LedgerClient ledger = new LedgerClient(vertx);
+    AuditTrail audit = new AuditTrail(ledger);
     // the decoy hash for unknown emails costs one Argon2 run: do it off the event loop
-    return vertx.executeBlocking(() -> new AuthService(authenticator, db, passwordWorkers, accessTokens, throttle,
-            config.refreshTokenTtl()))
+    return vertx.executeBlocking(() -> new AuthService(authenticator, audit, db, passwordWorkers, accessTokens,
+            throttle, config.refreshTokenTtl()))
         .map(auth -> {
           services = new GatewayServices(config, pool, registry, authenticator, auth,
-              new UserAdmin(authenticator, db, passwordWorkers), new ApiTokens(authenticator, db));
+              new UserAdmin(authenticator, audit, db, passwordWorkers), new ApiTokens(authenticator, audit, db),
+              ledger, new LedgerQueries(db), checkpoints, new LedgerVerifier(database.appUrl(), signer));
           return null;
         });
+  }
+
+  private Future<Void> deployLedger() {
+    return vertx.deployVerticle(new LedgerVerticle(new TenantScope(pool), checkpoints,
+        config.ledgerCheckpointInterval())).mapEmpty();
   }
 
   private Future<Void> deployHttp() {

@@ -2,25 +2,17 @@ package io.keyway.gateway.cli;
 
 import io.keyway.config.ConfigLoader;
 import io.keyway.config.KeywayConfig;
-import io.keyway.config.db.AppPool;
-import io.keyway.config.db.TenantScope;
 import io.keyway.errors.KeywayException;
-import io.keyway.gateway.NodeDatabase;
 import io.keyway.gateway.identity.CreatedUser;
 import io.keyway.gateway.identity.IdentityChanges;
 import io.keyway.gateway.identity.NewUser;
-import io.keyway.gateway.identity.PasswordHasher;
-import io.keyway.gateway.identity.PasswordWorkers;
 import io.keyway.gateway.identity.Role;
 import io.keyway.gateway.identity.UserAdmin;
 import io.keyway.gateway.identity.Validation;
-import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.util.Deque;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /** {@code keyway create-user}: works whether or not a gateway runs on the same data dir. */
 final class CreateUser {
@@ -59,33 +51,26 @@ final class CreateUser {
       throw new UsageException(e.getMessage());
     }
     KeywayConfig config = ConfigLoader.load(Keyway.configFile(o));
-    try (NodeDatabase db = NodeDatabase.open(config)) {
-      Vertx vertx = Vertx.vertx();
-      var pool = AppPool.create(vertx, db.appUrl(), 2);
-      PasswordWorkers workers = new PasswordWorkers(vertx, new PasswordHasher(), 4);
+    try (AdminRuntime runtime = AdminRuntime.open(config)) {
+      CreatedUser created;
       try {
-        CreatedUser created = new UserAdmin(IdentityChanges.NOTHING_CACHED, new TenantScope(pool), workers)
-            .createInTenantNamed(tenant, user)
-            .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        out.println("Created " + created.user().role().wire() + " " + created.user().email()
-            + " in tenant '" + created.user().tenantName() + "' (id " + created.user().id() + ")");
-        created.generatedPassword().ifPresent(p -> out.println("Password (shown once): " + p));
-        if (created.user().mustResetPassword()) {
-          out.println("They must choose a new password at first login.");
-        }
-        return Keyway.EXIT_OK;
+        created = runtime.await(new UserAdmin(IdentityChanges.NOTHING_CACHED, runtime.audit, runtime.scope,
+            runtime.passwords).createInTenantNamed(tenant, user));
       } catch (ExecutionException e) {
         if (e.getCause() instanceof KeywayException k) {
           err.println("keyway create-user: " + k.getMessage());
           return Keyway.EXIT_FAILED;
         }
         throw e;
-      } finally {
-        pool.close();
-        workers.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
+      out.println("Created " + created.user().role().wire() + " " + created.user().email()
+          + " in tenant '" + created.user().tenantName() + "' (id " + created.user().id() + ")");
+      created.generatedPassword().ifPresent(p -> out.println("Password (shown once): " + p));
+      if (created.user().mustResetPassword()) {
+        out.println("They must choose a new password at first login.");
+      }
+      return Keyway.EXIT_OK;
     }
-  }
 
+  }
 }

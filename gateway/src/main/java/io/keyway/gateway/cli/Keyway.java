@@ -34,6 +34,7 @@ public final class Keyway {
         create-user  create a user (and its tenant if new)
         keygen       print a fresh 32-byte master key, as hex and as base64
         migrate      apply pending database migrations and exit
+        ledger       'ledger verify': check every ledger chain against its signed checkpoint
 
       Run 'keyway COMMAND --help' for a command's options.
       Configuration comes from KEYWAY_* environment variables and an optional --config FILE
@@ -59,6 +60,7 @@ public final class Keyway {
         case "create-user" -> CreateUser.run(args, out, err);
         case "keygen" -> keygen(args, out);
         case "migrate" -> migrate(args, out);
+        case "ledger" -> LedgerCommand.run(args, out, err);
         case "--help", "-h", "help" -> {
           out.print(USAGE);
           yield EXIT_OK;

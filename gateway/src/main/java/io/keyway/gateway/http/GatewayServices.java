@@ -5,6 +5,10 @@ import io.keyway.gateway.identity.ApiTokens;
 import io.keyway.gateway.identity.AuthService;
 import io.keyway.gateway.identity.Authenticator;
 import io.keyway.gateway.identity.UserAdmin;
+import io.keyway.ledger.Checkpoints;
+import io.keyway.ledger.LedgerClient;
+import io.keyway.ledger.LedgerQueries;
+import io.keyway.ledger.LedgerVerifier;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
 
@@ -16,4 +20,8 @@ public record GatewayServices(
     Authenticator authenticator,
     AuthService auth,
     UserAdmin users,
-    ApiTokens apiTokens) {}
+    ApiTokens apiTokens,
+    LedgerClient ledger,
+    LedgerQueries ledgerQueries,
+    Checkpoints checkpoints,
+    LedgerVerifier ledgerVerifier) {}

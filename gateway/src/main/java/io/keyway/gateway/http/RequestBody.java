@@ -55,6 +55,15 @@ public final class RequestBody {
     return Optional.of(s);
   }
 
+  /** The raw value of a field (null when absent), for parsers that check its type themselves. */
+  public Object raw(String field) {
+    Object v = json.getValue(field);
+    if (v == null) {
+      throw KeywayException.badField(field, "is required");
+    }
+    return v;
+  }
+
   public Optional<Boolean> optBoolean(String field) {
     Object v = json.getValue(field);
     if (v == null) {

@@ -18,10 +18,12 @@ import java.util.UUID;
  */
 public final class ApiTokens {
   private final IdentityChanges changes;
+  private final AuditTrail audit;
   private final TenantScope db;
 
-  public ApiTokens(IdentityChanges changes, TenantScope db) {
+  public ApiTokens(IdentityChanges changes, AuditTrail audit, TenantScope db) {
     this.changes = changes;
+    this.audit = audit;
     this.db = db;
   }
 
@@ -47,6 +49,7 @@ public final class ApiTokens {
     String token = OpaqueToken.mint(OpaqueToken.API, p.tenantId());
     return db.inTenant(p.tenantId(), c -> c.preparedQuery(IdentitySql.API_TOKEN_INSERT).execute(Tuple.of(
             id, p.tenantId(), p.userId(), name, p.role().wire(), Buffer.buffer(OpaqueToken.sha256(token)))))
+        .compose(x -> audit.apiTokenCreated(p, id, name, p.role()))
         .map(x -> new JsonObject()
             .put("id", id.toString())
             .put("name", name)
@@ -65,7 +68,7 @@ public final class ApiTokens {
           }
           String hash = HexFormat.of().formatHex(rows.iterator().next().getBuffer("token_hash").getBytes());
           changes.apiTokenRevoked(hash);
-          return Future.<Void>succeededFuture();
+          return audit.apiTokenRevoked(p, id);
         });
   }
 

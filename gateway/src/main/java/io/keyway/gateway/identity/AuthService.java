@@ -23,6 +23,7 @@ public final class AuthService {
   private static final Logger LOG = LoggerFactory.getLogger(AuthService.class);
 
   private final IdentityChanges changes;
+  private final AuditTrail audit;
   private final TenantScope db;
   private final PasswordWorkers passwords;
   private final AccessTokens accessTokens;
@@ -30,9 +31,10 @@ public final class AuthService {
   private final Duration refreshTtl;
   private final String decoyHash;
 
-  public AuthService(IdentityChanges changes, TenantScope db, PasswordWorkers passwords, AccessTokens accessTokens,
+  public AuthService(IdentityChanges changes, AuditTrail audit, TenantScope db, PasswordWorkers passwords, AccessTokens accessTokens,
       LoginThrottle throttle, Duration refreshTtl) {
     this.changes = changes;
+    this.audit = audit;
     this.db = db;
     this.passwords = passwords;
     this.accessTokens = accessTokens;
@@ -49,20 +51,23 @@ public final class AuthService {
     if (wait.isPresent()) {
       return Future.failedFuture(KeywayException.rateLimited("too many failed sign-ins; try again later", wait.get()));
     }
-    return findCandidate(email)
-        .compose(c -> passwords.verify(password, c == null ? decoyHash : c.hash())
-            .map(ok -> ok && c != null && !c.user().disabled() ? c.user() : null))
-        .compose(user -> {
-          if (user == null) {
-            throttle.failed(email, address);
-            return Future.failedFuture(KeywayException.of(ErrorCode.UNAUTHORIZED, "email or password is not correct"));
-          }
-          throttle.succeeded(email);
-          return db.inTenant(user.tenantId(), c -> c.preparedQuery(IdentitySql.USER_RECORD_LOGIN)
-                  .execute(Tuple.of(user.id()))
-                  .compose(x -> startSession(c, user)))
-              .onSuccess(x -> changes.userChanged(user.id()));
-        });
+    return findCandidate(email).compose(c -> passwords.verify(password, c == null ? decoyHash : c.hash()).compose(ok -> {
+      if (c == null || !ok || c.user().disabled()) {
+        throttle.failed(email, address);
+        Future<Void> audited = c == null ? Future.succeededFuture()
+            : audit.loginFailed(c.user(), address, ok ? "user disabled" : "wrong password")
+                .onFailure(e -> LOG.warn("A failed sign-in could not be recorded: {}", e.getMessage()));
+        return audited.transform(x -> Future.<TokenPair>failedFuture(
+            KeywayException.of(ErrorCode.UNAUTHORIZED, "email or password is not correct")));
+      }
+      throttle.succeeded(email);
+      UserRow user = c.user();
+      return db.inTenant(user.tenantId(), conn -> conn.preparedQuery(IdentitySql.USER_RECORD_LOGIN)
+              .execute(Tuple.of(user.id()))
+              .compose(x -> startSession(conn, user)))
+          .compose(pair -> audit.loggedIn(user, address).map(pair))
+          .onSuccess(x -> changes.userChanged(user.id()));
+    }));
   }
 
   private Future<Candidate> findCandidate(String email) {
@@ -152,12 +157,12 @@ public final class AuthService {
   /** Revokes the caller's session (the refresh family behind its access token). */
   public Future<Void> logout(Principal p) {
     if (p.kind() != Principal.Kind.ACCESS_TOKEN) {
-      return Future.succeededFuture();
+      return audit.loggedOut(p);
     }
     return db.inTenant(p.tenantId(), c -> c.preparedQuery(IdentitySql.FAMILY_REVOKE)
             .execute(Tuple.of(p.credentialId(), "logout")))
         .onSuccess(x -> changes.sessionRevoked(p.credentialId()))
-        .mapEmpty();
+        .compose(x -> audit.loggedOut(p));
   }
 
   /**
@@ -192,6 +197,6 @@ public final class AuthService {
           changes.userChanged(p.userId());
           revoked.forEach(r -> changes.sessionRevoked(r.getUUID("id")));
         })
-        .mapEmpty();
+        .compose(x -> audit.passwordChanged(p));
   }
 }

@@ -25,11 +25,13 @@ public final class UserAdmin {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final IdentityChanges changes;
+  private final AuditTrail audit;
   private final TenantScope db;
   private final PasswordWorkers passwords;
 
-  public UserAdmin(IdentityChanges changes, TenantScope db, PasswordWorkers passwords) {
+  public UserAdmin(IdentityChanges changes, AuditTrail audit, TenantScope db, PasswordWorkers passwords) {
     this.changes = changes;
+    this.audit = audit;
     this.db = db;
     this.passwords = passwords;
   }
@@ -48,7 +50,7 @@ public final class UserAdmin {
   }
 
   public Future<CreatedUser> create(Principal admin, NewUser user) {
-    return insert(admin.tenantId(), user);
+    return insert(admin.tenantId(), user, AuditTrail.actor(admin));
   }
 
   /** The CLI's create-user: finds or creates the tenant by name, then the user. */
@@ -67,10 +69,10 @@ public final class UserAdmin {
                       .map(r -> r.iterator().next().getUUID("tenant_id"))
                   : Future.failedFuture(e));
         })
-        .compose(tenantId -> insert(tenantId, user));
+        .compose(tenantId -> insert(tenantId, user, AuditTrail.CLI));
   }
 
-  private Future<CreatedUser> insert(UUID tenantId, NewUser user) {
+  private Future<CreatedUser> insert(UUID tenantId, NewUser user, String actor) {
     Optional<String> generated = user.password().isPresent() ? Optional.empty() : Optional.of(generatePassword());
     String password = user.password().orElseGet(generated::get);
     UUID id = UUID.randomUUID();
@@ -82,20 +84,16 @@ public final class UserAdmin {
             .recover(e -> isUniqueViolation(e)
                 ? Future.failedFuture(KeywayException.conflict("a user with this email already exists"))
                 : Future.failedFuture(e)))
-        .map(row -> new CreatedUser(row, generated));
+        .compose(row -> audit.userCreated(tenantId, actor, row).map(new CreatedUser(row, generated)));
   }
 
   /** Changes role, disabled flag or display name; the last-admin and self rules apply. */
   public Future<UserRow> update(Principal admin, UUID id, Optional<Role> role, Optional<Boolean> disabled,
       Optional<String> displayName) {
     return db.inTenant(admin.tenantId(), c -> activeAdmins(c).compose(admins ->
-        c.preparedQuery(IdentitySql.USER_FOR_UPDATE).execute(Tuple.of(id)).compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(KeywayException.notFound("user"));
-          }
-          Row current = rows.iterator().next();
-          Role newRole = role.orElse(Role.parse("role", current.getString("role")));
-          boolean newDisabled = disabled.orElse(current.getBoolean("disabled"));
+        c.preparedQuery(IdentitySql.USER_FOR_UPDATE).execute(Tuple.of(id)).compose(locked -> find(c, id)).compose(before -> {
+          Role newRole = role.orElse(before.role());
+          boolean newDisabled = disabled.orElse(before.disabled());
           if (newDisabled && id.equals(admin.userId())) {
             return Future.failedFuture(KeywayException.conflict("you cannot disable yourself"));
           }
@@ -104,10 +102,14 @@ public final class UserAdmin {
             return Future.failedFuture(KeywayException.conflict("this is the tenant's last admin"));
           }
           return c.preparedQuery(IdentitySql.USER_UPDATE)
-              .execute(Tuple.of(id, newRole.wire(), newDisabled, displayName.orElse(current.getString("display_name"))))
-              .compose(x -> find(c, id));
+              .execute(Tuple.of(id, newRole.wire(), newDisabled, displayName.orElse(before.displayName())))
+              .compose(x -> find(c, id))
+              .map(after -> new UserRow[] {before, after});
         })))
-        .onSuccess(u -> changes.userChanged(id));
+        .compose(pair -> {
+          changes.userChanged(id);
+          return audit.userChanged(admin, pair[0], pair[1]).map(pair[1]);
+        });
   }
 
   public Future<Void> delete(Principal admin, UUID id) {
@@ -126,7 +128,10 @@ public final class UserAdmin {
           }
           return Future.<Void>succeededFuture();
         })))
-        .onSuccess(x -> changes.userChanged(id));
+        .compose(x -> {
+          changes.userChanged(id);
+          return audit.userDeleted(admin, id);
+        });
   }
 
   private static Future<List<UUID>> activeAdmins(SqlConnection c) {

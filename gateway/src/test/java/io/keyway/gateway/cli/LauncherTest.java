@@ -99,6 +99,11 @@ class LauncherTest {
     } finally {
       stop(again);
     }
+    Run verify = cli("ledger", "verify", "--config", config.toString());
+    assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+    assertThat(verify.out()).containsPattern("acme: ok, \\d+ entries, head seq \\d+");
+    assertThat(cli("ledger", "verify", "--tenant", "nope", "--config", config.toString()).code()).isEqualTo(1);
+    assertThat(cli("ledger", "frobnicate").code()).isEqualTo(2);
   }
 
   @Test

@@ -1,0 +1,209 @@
+package io.keyway.gateway.http;
+
+import io.keyway.errors.KeywayException;
+import io.keyway.gateway.identity.AuditTrail;
+import io.keyway.gateway.identity.Principal;
+import io.keyway.gateway.identity.Role;
+import io.keyway.ledger.CanonicalJson;
+import io.keyway.ledger.CapitalFlow;
+import io.keyway.ledger.EntryFilter;
+import io.keyway.ledger.Money;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Capital flows, balances and the ledger itself: entries, verification, checkpoints. */
+final class LedgerRoutes {
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+  private static final String DEFAULT_CURRENCY = "USD";
+
+  private final GatewayServices s;
+
+  LedgerRoutes(GatewayServices services) {
+    this.s = services;
+  }
+
+  void mount(Router router, AuthGuard guard) {
+    var admin = AuthGuard.role(Role.ADMIN);
+    router.post("/api/capital-flows").handler(guard.ready()).handler(admin).handler(this::capitalFlow);
+    router.get("/api/users/:id/balance").handler(guard.ready()).handler(this::userBalance);
+    router.get("/api/ledger/entries").handler(guard.ready()).handler(this::entries);
+    router.get("/api/ledger/verify").handler(guard.ready()).handler(admin).handler(this::verify);
+    router.get("/api/ledger/checkpoint").handler(guard.ready()).handler(this::checkpoint);
+    router.post("/api/ledger/checkpoint").handler(guard.ready()).handler(admin).handler(this::signCheckpoint);
+  }
+
+  private void capitalFlow(RoutingContext ctx) {
+    Principal p = AuthGuard.principal(ctx);
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key == null || !IDEMPOTENCY_KEY.matcher(key).matches()) {
+      throw KeywayException.badField("Idempotency-Key", "header is required: 1-255 visible ASCII characters");
+    }
+    RequestBody body = RequestBody.of(ctx);
+    CapitalFlow.Type type = flowType(body.string("type"));
+    UUID userId = uuid("userId", body.string("userId"));
+    UUID accountId = body.optString("accountId").map(a -> uuid("accountId", a)).orElse(null);
+    if (type.needsAccount() && accountId == null) {
+      throw KeywayException.badField("accountId", "is required for " + type.wire());
+    }
+    if (!type.needsAccount() && accountId != null) {
+      throw KeywayException.badField("accountId", "does not apply to " + type.wire());
+    }
+    CapitalFlow flow = new CapitalFlow(type, userId, accountId, Money.positiveAmount("amount", body.raw("amount")),
+        Money.currency("currency", body.raw("currency")), body.optString("note").map(LedgerRoutes::note).orElse(null));
+    String requestHash = requestHash(flow);
+    s.authenticator().user(p.tenantId(), userId)
+        .compose(u -> s.ledger().append(flow.toAppend(p.tenantId(), AuditTrail.actor(p), key, requestHash)))
+        .onSuccess(result -> Replies.json(ctx, result.replayed() ? 200 : 201, new JsonObject()
+            .put("entryId", result.entryId().toString())
+            .put("balance", CapitalFlow.balanceAfter(result, flow))))
+        .onFailure(ctx::fail);
+  }
+
+  private void userBalance(RoutingContext ctx) {
+    Principal p = AuthGuard.principal(ctx);
+    UUID userId = RequestBody.pathId(ctx, "id");
+    if (!p.isAdmin() && !userId.equals(p.userId())) {
+      throw KeywayException.notFound("user");
+    }
+    String currency = Money.currency("currency", new QueryParams(ctx).string("currency") == null
+        ? DEFAULT_CURRENCY : new QueryParams(ctx).string("currency"));
+    s.authenticator().user(p.tenantId(), userId)
+        .compose(u -> s.ledgerQueries().userBalance(p.tenantId(), userId, currency))
+        .onSuccess(b -> {
+          JsonArray accounts = new JsonArray();
+          b.allocations().forEach((accountId, allocated) -> accounts.add(new JsonObject()
+              .put("accountId", accountId.toString())
+              .put("name", null)
+              .put("allocated", Money.format(allocated))
+              .put("equity", Money.format(allocated))));
+          Replies.json(ctx, 200, new JsonObject()
+              .put("userId", userId.toString())
+              .put("currency", currency)
+              .put("cash", Money.format(b.cash()))
+              .put("accounts", accounts)
+              .put("total", Money.format(b.total())));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void entries(RoutingContext ctx) {
+    Principal p = AuthGuard.principal(ctx);
+    QueryParams q = new QueryParams(ctx);
+    String kind = q.string("kind");
+    if (kind != null && !kind.matches("[a-z_]+(\\.[a-z_]+)*(\\.\\*)?")) {
+      throw KeywayException.badField("kind", "must be a kind such as capital.deposit, or a family such as capital.*");
+    }
+    UUID userId = q.uuid("userId");
+    if (!p.isAdmin()) {
+      // people who are not admins see what concerns them, and nothing else
+      if (userId != null && !userId.equals(p.userId())) {
+        Replies.json(ctx, 200, new JsonObject().put("items", new JsonArray()).putNull("nextCursor"));
+        return;
+      }
+      userId = p.userId();
+    }
+    EntryFilter filter = new EntryFilter(kind, userId, q.uuid("accountId"), q.instant("from"), q.instant("to"),
+        cursor(q.string("cursor")), q.integer("limit", 1, EntryFilter.MAX_LIMIT, EntryFilter.DEFAULT_LIMIT));
+    s.ledgerQueries().entries(p.tenantId(), filter)
+        .onSuccess(page -> Replies.json(ctx, 200, new JsonObject()
+            .put("items", page.items())
+            .put("nextCursor", page.nextBeforeSeq() == null ? null : encodeCursor(page.nextBeforeSeq()))))
+        .onFailure(ctx::fail);
+  }
+
+  private void verify(RoutingContext ctx) {
+    UUID tenant = AuthGuard.principal(ctx).tenantId();
+    s.checkpoints().newest(tenant)
+        .compose(cp -> ctx.vertx().executeBlocking(() -> s.ledgerVerifier().verify(tenant, cp), false))
+        .onSuccess(report -> Replies.json(ctx, 200, report.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void checkpoint(RoutingContext ctx) {
+    s.checkpoints().newest(AuthGuard.principal(ctx).tenantId())
+        .compose(cp -> cp.isPresent() ? Future.succeededFuture(cp.get())
+            : Future.failedFuture(KeywayException.notFound("checkpoint")))
+        .onSuccess(cp -> Replies.json(ctx, 200, cp.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void signCheckpoint(RoutingContext ctx) {
+    s.checkpoints().signNow(AuthGuard.principal(ctx).tenantId())
+        .compose(cp -> cp.isPresent() ? Future.succeededFuture(cp.get())
+            : Future.failedFuture(KeywayException.notFound("checkpoint (the ledger is empty)")))
+        .onSuccess(cp -> Replies.json(ctx, 200, cp.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private static CapitalFlow.Type flowType(String raw) {
+    try {
+      return CapitalFlow.Type.valueOf(raw.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw KeywayException.badField("type", "must be one of deposit, withdrawal, allocate, deallocate");
+    }
+  }
+
+  private static UUID uuid(String field, String raw) {
+    try {
+      return UUID.fromString(raw);
+    } catch (IllegalArgumentException e) {
+      throw KeywayException.badField(field, "must be an id");
+    }
+  }
+
+  private static String note(String raw) {
+    if (raw.length() > 500 || raw.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
+      throw KeywayException.badField("note", "must be at most 500 printable characters");
+    }
+    return raw;
+  }
+
+  /** Same flow, same hash: what an idempotent retry is recognised by. */
+  private static String requestHash(CapitalFlow f) {
+    String canonical = CanonicalJson.encode(new JsonObject()
+        .put("type", f.type().wire())
+        .put("userId", f.userId().toString())
+        .put("accountId", f.accountId() == null ? null : f.accountId().toString())
+        .put("amount", f.amount().stripTrailingZeros().toPlainString())
+        .put("currency", f.currency())
+        .put("note", f.note()));
+    try {
+      return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(canonical.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String encodeCursor(long beforeSeq) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(("s:" + beforeSeq).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static Long cursor(String raw) {
+    if (raw == null) {
+      return null;
+    }
+    try {
+      String s = new String(Base64.getUrlDecoder().decode(raw), StandardCharsets.US_ASCII);
+      if (s.startsWith("s:")) {
+        long seq = Long.parseLong(s.substring(2));
+        if (seq > 0) {
+          return seq;
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through to the 400 below
+    }
+    throw KeywayException.badField("cursor", "is not a cursor this API issued");
+  }
+
+}

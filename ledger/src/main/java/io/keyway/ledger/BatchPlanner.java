@@ -1,0 +1,186 @@
+package io.keyway.ledger;
+
+import io.keyway.errors.ErrorCode;
+import io.keyway.errors.KeywayException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Decides, for one batch of appends to one chain, what gets written and what each caller is told.
+ * Plain Java: the writer hands it the locked head, the idempotency keys already used, and the
+ * balances the batch touches; it answers the entries to insert (chained after the head, in arrival
+ * order), the balances after, and one outcome per request. A request that would overdraw, reuses a
+ * key with another body, does not balance, or is malformed (no kind, actor or subject, a request hash
+ * that is not hex, a payload with no canonical form) is refused alone; the rest of the batch goes on.
+ */
+public final class BatchPlanner {
+
+  /** An entry already recorded under an idempotency key. */
+  public record Existing(AppendResult result, String requestHash) {}
+
+  /** The answer to one request: a result, or the refusal. */
+  public record Outcome(AppendResult result, KeywayException refusal) {
+    public boolean accepted() {
+      return refusal == null;
+    }
+  }
+
+  /** One posting row to insert. */
+  public record PostingRow(long seq, int n, Posting posting) {}
+
+  /** Everything the writer must do in the transaction, and what to answer after it commits. */
+  public record Plan(List<StoredEntry> entries, List<PostingRow> postings, Map<Posting.BalanceKey, BigDecimal> balances,
+      List<Outcome> outcomes, long headSeq, byte[] headHash) {}
+
+  private BatchPlanner() {}
+
+  public static Plan plan(UUID tenantId, long headSeq, byte[] headHash, Map<String, Existing> existing,
+      Map<Posting.BalanceKey, BigDecimal> balances, List<AppendRequest> batch, Instant now, Supplier<UUID> ids) {
+    Map<String, Existing> keys = new HashMap<>(existing);
+    Map<Posting.BalanceKey, BigDecimal> working = new HashMap<>(balances);
+    Map<Posting.BalanceKey, BigDecimal> changed = new LinkedHashMap<>();
+    List<StoredEntry> entries = new ArrayList<>();
+    List<PostingRow> postingRows = new ArrayList<>();
+    List<Outcome> outcomes = new ArrayList<>(batch.size());
+    long seq = headSeq;
+    byte[] prev = headHash;
+
+    for (AppendRequest r : batch) {
+      KeywayException malformed = malformed(r);
+      if (malformed != null) {
+        outcomes.add(new Outcome(null, malformed));
+        continue;
+      }
+      if (r.idempotencyKey() != null && keys.containsKey(r.idempotencyKey())) {
+        Existing e = keys.get(r.idempotencyKey());
+        outcomes.add(Objects.equals(e.requestHash(), r.requestHash())
+            ? new Outcome(replayed(e.result()), null)
+            : new Outcome(null, KeywayException.of(ErrorCode.IDEMPOTENCY_CONFLICT,
+                "this Idempotency-Key was already used with a different request")));
+        continue;
+      }
+      KeywayException unbalanced = unbalanced(r.postings());
+      if (unbalanced != null) {
+        outcomes.add(new Outcome(null, unbalanced));
+        continue;
+      }
+      Map<Posting.BalanceKey, BigDecimal> after = new LinkedHashMap<>();
+      KeywayException overdraw = null;
+      for (Posting p : r.postings()) {
+        BigDecimal current = after.getOrDefault(p.key(), working.getOrDefault(p.key(), BigDecimal.ZERO));
+        BigDecimal next = current.add(p.amount());
+        if (next.signum() < 0 && !p.account().equals(LedgerAccounts.EXTERNAL)) {
+          overdraw = KeywayException.of(ErrorCode.UNPROCESSABLE, "insufficient funds: " + describe(p.account())
+              + " holds " + Money.format(current) + " " + p.currency() + ", " + Money.format(p.amount().negate())
+              + " requested");
+          break;
+        }
+        after.put(p.key(), next);
+      }
+      if (overdraw != null) {
+        outcomes.add(new Outcome(null, overdraw));
+        continue;
+      }
+      JsonObject payload = r.payload().copy();
+      if (!after.isEmpty()) {
+        JsonArray balancesAfter = new JsonArray();
+        after.forEach((k, v) -> {
+          if (!k.account().equals(LedgerAccounts.EXTERNAL)) {
+            balancesAfter.add(new JsonObject().put("account", k.account()).put("currency", k.currency())
+                .put("amount", Money.format(v)));
+          }
+        });
+        payload.put("postings", new JsonArray(r.postings().stream().map(Posting::toJson).toList()));
+        payload.put("balancesAfter", balancesAfter);
+      }
+      StoredEntry entry;
+      try {
+        entry = StoredEntry.seal(tenantId, seq + 1, ids.get(), r.kind(), r.actor(), r.subject(), r.userId(),
+            r.accountId(), r.idempotencyKey(), r.requestHash(), now, payload, prev);
+      } catch (IllegalArgumentException e) {
+        // a value with no canonical spelling (a double, say) must not take the rest of the batch down with it
+        outcomes.add(new Outcome(null, KeywayException.badField("payload", "has no canonical form: " + e.getMessage())));
+        continue;
+      }
+      seq++;
+      prev = entry.hash();
+      entries.add(entry);
+      for (int i = 0; i < r.postings().size(); i++) {
+        postingRows.add(new PostingRow(seq, i, r.postings().get(i)));
+      }
+      working.putAll(after);
+      changed.putAll(after);
+      AppendResult result = new AppendResult(entry.id(), seq, entry.hashHex(), now.toString(), payload, false);
+      if (r.idempotencyKey() != null) {
+        keys.put(r.idempotencyKey(), new Existing(result, r.requestHash()));
+      }
+      outcomes.add(new Outcome(result, null));
+    }
+    return new Plan(entries, postingRows, changed, outcomes, seq, prev);
+  }
+
+  private static AppendResult replayed(AppendResult original) {
+    return new AppendResult(original.entryId(), original.seq(), original.hash(), original.createdAt(),
+        original.payload(), true);
+  }
+
+  /** What the database would refuse for the whole batch, refused here for this request alone. */
+  private static KeywayException malformed(AppendRequest r) {
+    if (blank(r.kind())) {
+      return KeywayException.badField("kind", "is required");
+    }
+    if (blank(r.actor())) {
+      return KeywayException.badField("actor", "is required");
+    }
+    if (blank(r.subject())) {
+      return KeywayException.badField("subject", "is required");
+    }
+    String h = r.requestHash();
+    if (h != null && (h.isEmpty() || h.length() % 2 != 0 || !h.chars().allMatch(HexFormat::isHexDigit))) {
+      return KeywayException.badField("requestHash", "must be hexadecimal");
+    }
+    return null;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static KeywayException unbalanced(List<Posting> postings) {
+    Map<String, BigDecimal> sums = new HashMap<>();
+    for (Posting p : postings) {
+      sums.merge(p.currency(), p.amount(), BigDecimal::add);
+    }
+    for (Map.Entry<String, BigDecimal> e : sums.entrySet()) {
+      if (e.getValue().signum() != 0) {
+        return KeywayException.of(ErrorCode.BAD_REQUEST, "postings in " + e.getKey() + " do not balance");
+      }
+    }
+    return null;
+  }
+
+  private static String describe(String account) {
+    if (account.endsWith(":cash")) {
+      return "the user's cash";
+    }
+    if (account.contains(":alloc:")) {
+      return "the account's allocation";
+    }
+    return account;
+  }
+
+  static String hex(byte[] b) {
+    return HexFormat.of().formatHex(b);
+  }
+}

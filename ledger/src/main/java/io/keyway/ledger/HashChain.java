@@ -1,0 +1,28 @@
+package io.keyway.ledger;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/** The chain rule: {@code hash = SHA-256(prev_hash ‖ canonical entry)}, starting from 32 zero bytes. */
+public final class HashChain {
+  /** The {@code prev_hash} of a chain's first entry. */
+  public static final byte[] GENESIS = new byte[32];
+
+  private HashChain() {}
+
+  public static byte[] link(byte[] prevHash, String canonicalEntry) {
+    MessageDigest sha = sha256();
+    sha.update(prevHash);
+    sha.update(canonicalEntry.getBytes(StandardCharsets.UTF_8));
+    return sha.digest();
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.keyway.ledger;
+
+import io.keyway.errors.ErrorCode;
+import io.keyway.errors.KeywayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+
+/** How other modules append to the ledger: over the event bus, answered once the entry is durable. */
+public final class LedgerClient {
+  private static final DeliveryOptions SEND = new DeliveryOptions().setSendTimeout(15_000);
+  private final Vertx vertx;
+
+  public LedgerClient(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  public Future<AppendResult> append(AppendRequest request) {
+    return vertx.eventBus().<JsonObject>request(LedgerAddresses.APPEND, request.toJson(), SEND)
+        .map(m -> AppendResult.fromJson(m.body()))
+        .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  private static KeywayException translate(Throwable e) {
+    if (e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      return KeywayException.of(ErrorCode.fromReplyCode(r.failureCode()), r.getMessage());
+    }
+    return KeywayException.of(ErrorCode.UNAVAILABLE, "the ledger did not answer in time; check the ledger before retrying without an idempotency key");
+  }
+}

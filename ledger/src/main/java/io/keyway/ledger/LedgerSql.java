@@ -1,0 +1,51 @@
+package io.keyway.ledger;
+
+/** Every statement the ledger runs, parameterised, in one place. */
+final class LedgerSql {
+  private LedgerSql() {}
+
+  static final String HEAD_ENSURE =
+      "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING";
+  static final String HEAD_LOCK = "SELECT seq, hash FROM ledger.heads WHERE tenant_id = $1 FOR UPDATE";
+  static final String HEAD_READ = "SELECT seq, hash FROM ledger.heads WHERE tenant_id = $1";
+  static final String HEAD_UPDATE = "UPDATE ledger.heads SET seq = $2, hash = $3 WHERE tenant_id = $1";
+
+  static final String ENTRIES_BY_KEYS =
+      "SELECT idempotency_key, request_hash, id, seq, hash, canonical FROM ledger.entries "
+          + "WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])";
+  static final String BALANCES_FOR =
+      "SELECT b.account, b.currency, b.amount FROM ledger.balances b "
+          + "JOIN unnest($2::text[], $3::text[]) AS k(account, currency) "
+          + "ON b.account = k.account AND b.currency = k.currency WHERE b.tenant_id = $1";
+
+  static final String ENTRIES_INSERT =
+      "INSERT INTO ledger.entries (tenant_id, seq, id, kind, actor, subject, user_id, account_id, idempotency_key, "
+          + "request_hash, created_at, canonical, prev_hash, hash) "
+          + "SELECT $1, * FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[], "
+          + "$8::uuid[], $9::text[], $10::bytea[], $11::timestamptz[], $12::text[], $13::bytea[], $14::bytea[])";
+  static final String POSTINGS_INSERT =
+      "INSERT INTO ledger.postings (tenant_id, entry_seq, n, account, currency, amount) "
+          + "SELECT $1, * FROM unnest($2::bigint[], $3::int2[], $4::text[], $5::text[], $6::numeric[])";
+  static final String BALANCES_UPSERT =
+      "INSERT INTO ledger.balances (tenant_id, account, currency, amount) "
+          + "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::numeric[]) "
+          + "ON CONFLICT (tenant_id, account, currency) DO UPDATE SET amount = EXCLUDED.amount";
+
+  static final String CHECKPOINT_INSERT =
+      "INSERT INTO ledger.checkpoints (tenant_id, seq, hash, signed_at, key_id, signature) "
+          + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, seq) DO NOTHING";
+  static final String CHECKPOINT_NEWEST =
+      "SELECT seq, hash, signed_at, key_id, signature FROM ledger.checkpoints WHERE tenant_id = $1 "
+          + "ORDER BY seq DESC LIMIT 1";
+  static final String CHECKPOINT_TENANTS_BEHIND =
+      "SELECT h.tenant_id, h.seq FROM ledger.heads h WHERE h.tenant_id = $1 AND h.seq > COALESCE("
+          + "(SELECT max(c.seq) FROM ledger.checkpoints c WHERE c.tenant_id = h.tenant_id), 0)";
+
+  /** For verification: every entry of the chain, in order (JDBC, streamed). */
+  static final String CHAIN_IN_ORDER =
+      "SELECT seq, id, kind, actor, subject, user_id, account_id, idempotency_key, created_at, canonical, prev_hash, hash "
+          + "FROM ledger.entries WHERE tenant_id = ? ORDER BY seq";
+
+  static final String BALANCES_OF_USER =
+      "SELECT account, currency, amount FROM ledger.balances WHERE tenant_id = $1 AND account LIKE $2";
+}

@@ -1,0 +1,139 @@
+package io.keyway.ledger;
+
+import io.keyway.config.db.TenantScope;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.data.Numeric;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Writes one batch of one chain in one transaction: lock the head, look up reused idempotency keys
+ * and the balances involved, let {@link BatchPlanner} decide, then insert entries, postings and
+ * balances with one statement each and move the head. Nothing is answered before the commit.
+ */
+final class LedgerStore {
+  private final TenantScope db;
+
+  LedgerStore(TenantScope db) {
+    this.db = db;
+  }
+
+  Future<BatchPlanner.Plan> appendBatch(UUID tenantId, List<AppendRequest> batch) {
+    return db.inTenant(tenantId, c -> lockHead(c, tenantId).compose(head ->
+        existing(c, tenantId, batch).compose(existing ->
+            balances(c, tenantId, batch).compose(balances -> {
+              Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+              BatchPlanner.Plan plan = BatchPlanner.plan(tenantId, head.getLong("seq"), head.getBuffer("hash").getBytes(),
+                  existing, balances, batch, now, UUID::randomUUID);
+              return write(c, tenantId, plan).map(plan);
+            }))));
+  }
+
+  private static Future<Row> lockHead(SqlConnection c, UUID tenantId) {
+    return c.preparedQuery(LedgerSql.HEAD_ENSURE).execute(Tuple.of(tenantId, Buffer.buffer(HashChain.GENESIS)))
+        .compose(x -> c.preparedQuery(LedgerSql.HEAD_LOCK).execute(Tuple.of(tenantId)))
+        .map(rows -> rows.iterator().next());
+  }
+
+  private static Future<Map<String, BatchPlanner.Existing>> existing(SqlConnection c, UUID tenantId,
+      List<AppendRequest> batch) {
+    String[] keys = batch.stream().map(AppendRequest::idempotencyKey).filter(k -> k != null).distinct()
+        .toArray(String[]::new);
+    if (keys.length == 0) {
+      return Future.succeededFuture(Map.of());
+    }
+    return c.preparedQuery(LedgerSql.ENTRIES_BY_KEYS).execute(Tuple.of(tenantId, (Object) keys)).map(rows -> {
+      Map<String, BatchPlanner.Existing> out = new HashMap<>();
+      for (Row r : rows) {
+        JsonObject canonical = new JsonObject(r.getString("canonical"));
+        Buffer requestHash = r.getBuffer("request_hash");
+        AppendResult result = new AppendResult(r.getUUID("id"), r.getLong("seq"),
+            HexFormat.of().formatHex(r.getBuffer("hash").getBytes()), canonical.getString("createdAt"),
+            canonical.getJsonObject("payload"), true);
+        out.put(r.getString("idempotency_key"), new BatchPlanner.Existing(result,
+            requestHash == null ? null : HexFormat.of().formatHex(requestHash.getBytes())));
+      }
+      return out;
+    });
+  }
+
+  private static Future<Map<Posting.BalanceKey, BigDecimal>> balances(SqlConnection c, UUID tenantId,
+      List<AppendRequest> batch) {
+    Set<Posting.BalanceKey> keys = new LinkedHashSet<>();
+    batch.forEach(r -> r.postings().forEach(p -> keys.add(p.key())));
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    String[] accounts = keys.stream().map(Posting.BalanceKey::account).toArray(String[]::new);
+    String[] currencies = keys.stream().map(Posting.BalanceKey::currency).toArray(String[]::new);
+    return c.preparedQuery(LedgerSql.BALANCES_FOR).execute(Tuple.of(tenantId, accounts, currencies)).map(rows -> {
+      Map<Posting.BalanceKey, BigDecimal> out = new HashMap<>();
+      rows.forEach(r -> out.put(new Posting.BalanceKey(r.getString("account"), r.getString("currency")),
+          r.getBigDecimal("amount")));
+      return out;
+    });
+  }
+
+  private static Future<Void> write(SqlConnection c, UUID tenantId, BatchPlanner.Plan plan) {
+    if (plan.entries().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<?>> writes = new ArrayList<>();
+    writes.add(c.preparedQuery(LedgerSql.ENTRIES_INSERT).execute(entriesTuple(tenantId, plan.entries())));
+    if (!plan.postings().isEmpty()) {
+      var ps = plan.postings();
+      writes.add(c.preparedQuery(LedgerSql.POSTINGS_INSERT).execute(Tuple.of(tenantId,
+          ps.stream().map(BatchPlanner.PostingRow::seq).toArray(Long[]::new),
+          ps.stream().map(p -> (short) p.n()).toArray(Short[]::new),
+          ps.stream().map(p -> p.posting().account()).toArray(String[]::new),
+          ps.stream().map(p -> p.posting().currency()).toArray(String[]::new),
+          ps.stream().map(p -> Numeric.create(p.posting().amount())).toArray(Numeric[]::new))));
+    }
+    if (!plan.balances().isEmpty()) {
+      var bs = new ArrayList<>(plan.balances().entrySet());
+      writes.add(c.preparedQuery(LedgerSql.BALANCES_UPSERT).execute(Tuple.of(tenantId,
+          bs.stream().map(e -> e.getKey().account()).toArray(String[]::new),
+          bs.stream().map(e -> e.getKey().currency()).toArray(String[]::new),
+          bs.stream().map(e -> Numeric.create(e.getValue())).toArray(Numeric[]::new))));
+    }
+    writes.add(c.preparedQuery(LedgerSql.HEAD_UPDATE)
+        .execute(Tuple.of(tenantId, plan.headSeq(), Buffer.buffer(plan.headHash()))));
+    return Future.all(writes).mapEmpty();
+  }
+
+  private static Tuple entriesTuple(UUID tenantId, List<StoredEntry> es) {
+    return Tuple.from(List.of(tenantId,
+        es.stream().map(StoredEntry::seq).toArray(Long[]::new),
+        es.stream().map(StoredEntry::id).toArray(UUID[]::new),
+        es.stream().map(StoredEntry::kind).toArray(String[]::new),
+        es.stream().map(StoredEntry::actor).toArray(String[]::new),
+        es.stream().map(StoredEntry::subject).toArray(String[]::new),
+        es.stream().map(StoredEntry::userId).toArray(UUID[]::new),
+        es.stream().map(StoredEntry::accountId).toArray(UUID[]::new),
+        es.stream().map(StoredEntry::idempotencyKey).toArray(String[]::new),
+        es.stream().map(e -> requestHash(e)).toArray(Buffer[]::new),
+        es.stream().map(e -> e.createdAt().atOffset(ZoneOffset.UTC)).toArray(java.time.OffsetDateTime[]::new),
+        es.stream().map(StoredEntry::canonical).toArray(String[]::new),
+        es.stream().map(e -> Buffer.buffer(e.prevHash())).toArray(Buffer[]::new),
+        es.stream().map(e -> Buffer.buffer(e.hash())).toArray(Buffer[]::new)));
+  }
+
+  private static Buffer requestHash(StoredEntry e) {
+    return e.requestHash() == null ? null : Buffer.buffer(HexFormat.of().parseHex(e.requestHash()));
+  }
+}

@@ -1,0 +1,64 @@
+package io.keyway.ledger;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * An entry as it is hashed and stored. Its canonical text is the record: everything a reader is
+ * shown comes from it, so the hashed bytes are exactly what people see.
+ */
+public record StoredEntry(
+    UUID tenantId, long seq, UUID id, String kind, String actor, String subject, UUID userId, UUID accountId,
+    String idempotencyKey, String requestHash, Instant createdAt, JsonObject payload, byte[] prevHash, byte[] hash,
+    String canonical) {
+
+  /**
+   * Builds the canonical text and the hash for an entry following {@code prevHash}. The request hash
+   * (idempotency bookkeeping) is kept beside the entry, not in it.
+   */
+  public static StoredEntry seal(UUID tenantId, long seq, UUID id, String kind, String actor, String subject,
+      UUID userId, UUID accountId, String idempotencyKey, String requestHash, Instant createdAt, JsonObject payload,
+      byte[] prevHash) {
+    String canonical = canonical(tenantId, seq, id, kind, actor, subject, userId, accountId, idempotencyKey,
+        createdAt, payload);
+    return new StoredEntry(tenantId, seq, id, kind, actor, subject, userId, accountId, idempotencyKey, requestHash,
+        createdAt, payload, prevHash, HashChain.link(prevHash, canonical), canonical);
+  }
+
+  /** The documented canonical form of an entry (see {@link CanonicalJson}). */
+  public static String canonical(UUID tenantId, long seq, UUID id, String kind, String actor, String subject,
+      UUID userId, UUID accountId, String idempotencyKey, Instant createdAt, JsonObject payload) {
+    return CanonicalJson.encode(new JsonObject()
+        .put("accountId", accountId == null ? null : accountId.toString())
+        .put("actor", actor)
+        .put("createdAt", createdAt.toString())
+        .put("id", id.toString())
+        .put("idempotencyKey", idempotencyKey)
+        .put("kind", kind)
+        .put("payload", payload)
+        .put("seq", seq)
+        .put("subject", subject)
+        .put("tenantId", tenantId.toString())
+        .put("userId", userId == null ? null : userId.toString()));
+  }
+
+  public String hashHex() {
+    return HexFormat.of().formatHex(hash);
+  }
+
+  /** The reader's view, {@code GET /api/ledger/entries}. */
+  public static JsonObject view(String canonical, byte[] hash) {
+    JsonObject c = new JsonObject(canonical);
+    return new JsonObject()
+        .put("id", c.getString("id"))
+        .put("seq", c.getLong("seq"))
+        .put("kind", c.getString("kind"))
+        .put("actor", c.getString("actor"))
+        .put("subject", c.getString("subject"))
+        .put("payload", c.getJsonObject("payload"))
+        .put("createdAt", c.getString("createdAt"))
+        .put("hash", HexFormat.of().formatHex(hash));
+  }
+}
