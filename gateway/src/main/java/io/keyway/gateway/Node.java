@@ -20,6 +20,10 @@ import io.keyway.ledger.LedgerClient;
 import io.keyway.ledger.LedgerQueries;
 import io.keyway.ledger.LedgerVerifier;
 import io.keyway.ledger.LedgerVerticle;
+import io.keyway.vault.CredentialStore;
+import io.keyway.vault.EnvelopeCipher;
+import io.keyway.vault.MasterKey;
+import io.keyway.vault.VaultVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -38,7 +42,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running Keyway node. {@link #start} reads as the startup sequence: open the database, build
- * the shared services, deploy the ledger writer, subscribe the identity caches, deploy the HTTP
+ * the shared services, deploy the ledger writer and the vault, subscribe the identity caches, deploy the HTTP
  * verticles. Any step that
  * fails fails the start, and what was already started is stopped again.
  */
@@ -53,6 +57,7 @@ public final class Node {
   private PasswordWorkers passwordWorkers;
   private GatewayServices services;
   private Checkpoints checkpoints;
+  private CredentialStore credentials;
   private final AtomicInteger port = new AtomicInteger(-1);
 
   private Node(KeywayConfig config) {
@@ -72,6 +77,7 @@ public final class Node {
     return node.openDatabase()
         .compose(v -> node.buildServices())
         .compose(v -> node.deployLedger())
+        .compose(v -> node.deployVault())
         .compose(v -> node.services.authenticator().listen(node.vertx))
         .compose(v -> node.deployHttp())
         .map(v -> node)
@@ -100,13 +106,15 @@ public final class Node {
     checkpoints = new Checkpoints(db, signer);
     LedgerClient ledger = new LedgerClient(vertx);
     AuditTrail audit = new AuditTrail(ledger);
+    credentials = new CredentialStore(db, new EnvelopeCipher(new MasterKey(config.masterKey())));
     // the decoy hash for unknown emails costs one Argon2 run: do it off the event loop
     return vertx.executeBlocking(() -> new AuthService(authenticator, audit, db, passwordWorkers, accessTokens,
             throttle, config.refreshTokenTtl()))
         .map(auth -> {
           services = new GatewayServices(config, pool, registry, authenticator, auth,
-              new UserAdmin(authenticator, audit, db, passwordWorkers), new ApiTokens(authenticator, audit, db),
-              ledger, new LedgerQueries(db), checkpoints, new LedgerVerifier(database.appUrl(), signer));
+              new UserAdmin(authenticator, audit, db, passwordWorkers, credentials), new ApiTokens(authenticator, audit, db),
+              ledger, new LedgerQueries(db), checkpoints, new LedgerVerifier(database.appUrl(), signer), audit,
+              credentials);
           return null;
         });
   }
@@ -114,6 +122,10 @@ public final class Node {
   private Future<Void> deployLedger() {
     return vertx.deployVerticle(new LedgerVerticle(new TenantScope(pool), checkpoints,
         config.ledgerCheckpointInterval())).mapEmpty();
+  }
+
+  private Future<Void> deployVault() {
+    return vertx.deployVerticle(new VaultVerticle(credentials)).mapEmpty();
   }
 
   private Future<Void> deployHttp() {

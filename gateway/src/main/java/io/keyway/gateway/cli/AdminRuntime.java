@@ -12,6 +12,9 @@ import io.keyway.ledger.Checkpoints;
 import io.keyway.ledger.LedgerClient;
 import io.keyway.ledger.LedgerVerifier;
 import io.keyway.ledger.LedgerVerticle;
+import io.keyway.vault.CredentialStore;
+import io.keyway.vault.EnvelopeCipher;
+import io.keyway.vault.MasterKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -34,6 +37,7 @@ final class AdminRuntime implements AutoCloseable {
   final CheckpointSigner signer;
   final Checkpoints checkpoints;
   final AuditTrail audit;
+  final CredentialStore credentials;
 
   private AdminRuntime(KeywayConfig config, NodeDatabase database) {
     this.database = database;
@@ -44,6 +48,7 @@ final class AdminRuntime implements AutoCloseable {
     this.signer = new CheckpointSigner(config.masterKey());
     this.checkpoints = new Checkpoints(scope, signer);
     this.audit = new AuditTrail(new LedgerClient(vertx));
+    this.credentials = new CredentialStore(scope, new EnvelopeCipher(new MasterKey(config.masterKey())));
   }
 
   static AdminRuntime open(KeywayConfig config) throws Exception {

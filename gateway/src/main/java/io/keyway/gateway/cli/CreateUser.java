@@ -55,7 +55,7 @@ final class CreateUser {
       CreatedUser created;
       try {
         created = runtime.await(new UserAdmin(IdentityChanges.NOTHING_CACHED, runtime.audit, runtime.scope,
-            runtime.passwords).createInTenantNamed(tenant, user));
+            runtime.passwords, runtime.credentials).createInTenantNamed(tenant, user));
       } catch (ExecutionException e) {
         if (e.getCause() instanceof KeywayException k) {
           err.println("keyway create-user: " + k.getMessage());

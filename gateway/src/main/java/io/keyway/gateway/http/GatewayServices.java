@@ -5,10 +5,12 @@ import io.keyway.gateway.identity.ApiTokens;
 import io.keyway.gateway.identity.AuthService;
 import io.keyway.gateway.identity.Authenticator;
 import io.keyway.gateway.identity.UserAdmin;
+import io.keyway.gateway.identity.AuditTrail;
 import io.keyway.ledger.Checkpoints;
 import io.keyway.ledger.LedgerClient;
 import io.keyway.ledger.LedgerQueries;
 import io.keyway.ledger.LedgerVerifier;
+import io.keyway.vault.CredentialStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.sqlclient.Pool;
 
@@ -24,4 +26,6 @@ public record GatewayServices(
     LedgerClient ledger,
     LedgerQueries ledgerQueries,
     Checkpoints checkpoints,
-    LedgerVerifier ledgerVerifier) {}
+    LedgerVerifier ledgerVerifier,
+    AuditTrail audit,
+    CredentialStore vault) {}

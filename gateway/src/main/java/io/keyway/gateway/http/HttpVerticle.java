@@ -34,6 +34,7 @@ public final class HttpVerticle extends VerticleBase {
     new AccountRoutes(services.authenticator(), services.apiTokens()).mount(router, guard);
     new UserRoutes(services.users()).mount(router, guard);
     new LedgerRoutes(services).mount(router, guard);
+    new KeyRoutes(services.vault(), services.audit()).mount(router, guard);
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, failures);

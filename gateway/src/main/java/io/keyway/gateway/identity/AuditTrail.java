@@ -85,6 +85,18 @@ public final class AuditTrail {
     return write(p.tenantId(), "auth.token_revoked", actor(p), p.userId(), by(p).put("tokenId", tokenId.toString()));
   }
 
+  public Future<Void> credentialLinked(Principal p, io.keyway.vault.CredentialView c, boolean rotated) {
+    return write(p.tenantId(), rotated ? "credential.rotated" : "credential.added", actor(p), p.userId(),
+        by(p).put("credentialId", c.id().toString()).put("provider", c.provider()).put("label", c.label())
+            .put("masked", c.masked()));
+  }
+
+  public Future<Void> credentialUnlinked(Principal p, io.keyway.vault.CredentialView c) {
+    return write(p.tenantId(), "credential.unlinked", actor(p), p.userId(),
+        by(p).put("credentialId", c.id().toString()).put("provider", c.provider()).put("label", c.label())
+            .put("masked", c.masked()));
+  }
+
   private Future<Void> write(UUID tenantId, String kind, String actor, UUID userId, JsonObject payload) {
     return ledger.append(AppendRequest.record(tenantId, kind, actor, "user:" + userId, userId, payload)).mapEmpty();
   }

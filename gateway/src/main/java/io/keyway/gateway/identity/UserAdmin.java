@@ -2,6 +2,7 @@ package io.keyway.gateway.identity;
 
 import io.keyway.config.db.TenantScope;
 import io.keyway.errors.KeywayException;
+import io.keyway.vault.CredentialStore;
 import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
@@ -26,12 +27,15 @@ public final class UserAdmin {
 
   private final IdentityChanges changes;
   private final AuditTrail audit;
+  private final CredentialStore credentials;
   private final TenantScope db;
   private final PasswordWorkers passwords;
 
-  public UserAdmin(IdentityChanges changes, AuditTrail audit, TenantScope db, PasswordWorkers passwords) {
+  public UserAdmin(IdentityChanges changes, AuditTrail audit, TenantScope db, PasswordWorkers passwords,
+      CredentialStore credentials) {
     this.changes = changes;
     this.audit = audit;
+    this.credentials = credentials;
     this.db = db;
     this.passwords = passwords;
   }
@@ -130,7 +134,8 @@ public final class UserAdmin {
         })))
         .compose(x -> {
           changes.userChanged(id);
-          return audit.userDeleted(admin, id);
+          // a deleted person's venue keys go with them
+          return credentials.unlinkAll(admin.tenantId(), id).compose(n -> audit.userDeleted(admin, id));
         });
   }
 
