@@ -23,6 +23,7 @@ import io.keyway.ledger.LedgerVerticle;
 import io.keyway.vault.CredentialStore;
 import io.keyway.vault.EnvelopeCipher;
 import io.keyway.vault.MasterKey;
+import io.keyway.vault.MasterKeyRotation;
 import io.keyway.vault.VaultVerticle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -76,6 +77,7 @@ public final class Node {
     Node node = new Node(config);
     return node.openDatabase()
         .compose(v -> node.buildServices())
+        .compose(v -> MasterKeyRotation.refuseRetired(new TenantScope(node.pool), new MasterKey(config.masterKey())))
         .compose(v -> node.deployLedger())
         .compose(v -> node.deployVault())
         .compose(v -> node.services.authenticator().listen(node.vertx))

@@ -15,6 +15,7 @@ import io.keyway.ledger.LedgerVerticle;
 import io.keyway.vault.CredentialStore;
 import io.keyway.vault.EnvelopeCipher;
 import io.keyway.vault.MasterKey;
+import io.keyway.vault.MasterKeyRotation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -55,6 +56,7 @@ final class AdminRuntime implements AutoCloseable {
     NodeDatabase db = NodeDatabase.open(config);
     AdminRuntime runtime = new AdminRuntime(config, db);
     try {
+      runtime.await(MasterKeyRotation.refuseRetired(runtime.scope, new MasterKey(config.masterKey())));
       runtime.await(runtime.vertx.deployVerticle(new LedgerVerticle(runtime.scope, runtime.checkpoints,
           config.ledgerCheckpointInterval())));
       return runtime;

@@ -35,6 +35,7 @@ public final class Keyway {
         keygen       print a fresh 32-byte master key, as hex and as base64
         migrate      apply pending database migrations and exit
         ledger       'ledger verify': check every ledger chain against its signed checkpoint
+        vault        'vault rewrap --new-key KEY': move every credential to a new master key
 
       Run 'keyway COMMAND --help' for a command's options.
       Configuration comes from KEYWAY_* environment variables and an optional --config FILE
@@ -61,6 +62,7 @@ public final class Keyway {
         case "keygen" -> keygen(args, out);
         case "migrate" -> migrate(args, out);
         case "ledger" -> LedgerCommand.run(args, out, err);
+        case "vault" -> VaultCommand.run(args, out, err);
         case "--help", "-h", "help" -> {
           out.print(USAGE);
           yield EXIT_OK;
