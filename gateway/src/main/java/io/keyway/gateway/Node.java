@@ -75,18 +75,21 @@ public final class Node {
   /** Starts a node; the future fails (after cleaning up) if any step does. */
   public static Future<Node> start(KeywayConfig config) {
     Node node = new Node(config);
-    return node.openDatabase()
+    // completed off any Vert.x context: on failure the contexts are closed before the caller hears
+    CompletableFuture<Node> started = new CompletableFuture<>();
+    node.openDatabase()
         .compose(v -> node.buildServices())
         .compose(v -> MasterKeyRotation.refuseRetired(new TenantScope(node.pool), new MasterKey(config.masterKey())))
         .compose(v -> node.deployLedger())
         .compose(v -> node.deployVault())
         .compose(v -> node.services.authenticator().listen(node.vertx))
         .compose(v -> node.deployHttp())
-        .map(v -> node)
-        .recover(e -> {
+        .onSuccess(v -> started.complete(node))
+        .onFailure(e -> {
           LOG.error("Startup failed: {}", e.toString());
-          return node.stop().transform(x -> Future.failedFuture(e));
+          node.stop().onComplete(x -> started.completeExceptionally(e));
         });
+    return Future.fromCompletionStage(started);
   }
 
   private Future<Void> openDatabase() {

@@ -21,8 +21,10 @@ import java.util.function.Supplier;
  * Plain Java: the writer hands it the locked head, the idempotency keys already used, and the
  * balances the batch touches; it answers the entries to insert (chained after the head, in arrival
  * order), the balances after, and one outcome per request. A request that would overdraw, reuses a
- * key with another body, does not balance, or is malformed (no kind, actor or subject, a request hash
- * that is not hex, a payload with no canonical form) is refused alone; the rest of the batch goes on.
+ * key with another body, does not balance, or is malformed is refused alone; the rest of the batch
+ * goes on. Malformed means anything that would otherwise fail the whole batch's transaction: no kind,
+ * actor or subject, a NUL in a text column, a posting without account, currency or amount, a request
+ * hash that is not hex, or a payload with no canonical form.
  */
 public final class BatchPlanner {
 
@@ -137,14 +139,17 @@ public final class BatchPlanner {
 
   /** What the database would refuse for the whole batch, refused here for this request alone. */
   private static KeywayException malformed(AppendRequest r) {
-    if (blank(r.kind())) {
-      return KeywayException.badField("kind", "is required");
+    if (blank(r.kind()) || blank(r.actor()) || blank(r.subject())) {
+      return KeywayException.of(ErrorCode.BAD_REQUEST, "a ledger entry needs a kind, an actor and a subject");
     }
-    if (blank(r.actor())) {
-      return KeywayException.badField("actor", "is required");
+    // PostgreSQL text cannot hold NUL; one such column would fail the whole batch's insert
+    if (hasNul(r.kind()) || hasNul(r.actor()) || hasNul(r.subject()) || hasNul(r.idempotencyKey())) {
+      return KeywayException.of(ErrorCode.BAD_REQUEST, "ledger entry fields cannot contain NUL characters");
     }
-    if (blank(r.subject())) {
-      return KeywayException.badField("subject", "is required");
+    for (Posting p : r.postings()) {
+      if (blank(p.account()) || blank(p.currency()) || p.amount() == null || hasNul(p.account()) || hasNul(p.currency())) {
+        return KeywayException.of(ErrorCode.BAD_REQUEST, "a posting needs an account, a currency and an amount");
+      }
     }
     String h = r.requestHash();
     if (h != null && (h.isEmpty() || h.length() % 2 != 0 || !h.chars().allMatch(HexFormat::isHexDigit))) {
@@ -155,6 +160,10 @@ public final class BatchPlanner {
 
   private static boolean blank(String s) {
     return s == null || s.isBlank();
+  }
+
+  private static boolean hasNul(String s) {
+    return s != null && s.indexOf('\0') >= 0;
   }
 
   private static KeywayException unbalanced(List<Posting> postings) {

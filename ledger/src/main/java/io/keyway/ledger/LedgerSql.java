@@ -33,10 +33,10 @@ final class LedgerSql {
 
   static final String CHECKPOINT_INSERT =
       "INSERT INTO ledger.checkpoints (tenant_id, seq, hash, signed_at, key_id, signature) "
-          + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, seq) DO NOTHING";
+          + "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, seq, key_id) DO NOTHING";
   static final String CHECKPOINT_NEWEST =
       "SELECT seq, hash, signed_at, key_id, signature FROM ledger.checkpoints WHERE tenant_id = $1 "
-          + "ORDER BY seq DESC LIMIT 1";
+          + "ORDER BY seq DESC, signed_at DESC LIMIT 1";
   static final String CHECKPOINT_TENANTS_BEHIND =
       "SELECT h.tenant_id, h.seq FROM ledger.heads h WHERE h.tenant_id = $1 AND h.seq > COALESCE("
           + "(SELECT max(c.seq) FROM ledger.checkpoints c WHERE c.tenant_id = h.tenant_id), 0)";

@@ -6,7 +6,7 @@ import java.math.BigDecimal;
 /** One leg of a double-entry movement: the postings of an entry sum to zero per currency. */
 public record Posting(String account, String currency, BigDecimal amount) {
   public JsonObject toJson() {
-    return new JsonObject().put("account", account).put("currency", currency).put("amount", amount.toPlainString());
+    return new JsonObject().put("account", account).put("currency", currency).put("amount", Money.format(amount));
   }
 
   public static Posting fromJson(JsonObject j) {

@@ -16,7 +16,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -145,11 +144,12 @@ final class LedgerRoutes {
   }
 
   private static CapitalFlow.Type flowType(String raw) {
-    try {
-      return CapitalFlow.Type.valueOf(raw.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw KeywayException.badField("type", "must be one of deposit, withdrawal, allocate, deallocate");
+    for (CapitalFlow.Type t : CapitalFlow.Type.values()) {
+      if (t.wire().equals(raw)) {
+        return t;
+      }
     }
+    throw KeywayException.badField("type", "must be one of deposit, withdrawal, allocate, deallocate");
   }
 
   private static UUID uuid(String field, String raw) {

@@ -1,0 +1,347 @@
+package io.keyway.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keyway.errors.ErrorCode;
+import io.keyway.errors.KeywayException;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Appending through the real event bus to a real PostgreSQL: racing writers never fork a chain,
+ * money is conserved and never overdrawn, idempotency keys hold under concurrency, and one
+ * tenant's runtime scope sees nothing of another's.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LedgerAppendTest {
+  private static LedgerFixture ledger;
+
+  @BeforeAll
+  static void deploy(Vertx vertx) {
+    ledger = LedgerFixture.deploy(vertx);
+  }
+
+  @AfterAll
+  static void close() {
+    ledger.close();
+  }
+
+  @Test
+  @DisplayName("8 writers appending 500 entries each to one chain leave seqs exactly 1..4000, no gap, no fork, and it verifies")
+  void concurrentWritersOneChain() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    List<UUID> users = IntStream.range(0, 8).mapToObj(i -> UUID.randomUUID()).toList();
+    String moreWriters = ledger.deployWriters(7);
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    List<LedgerFixture.Answer> answers = new ArrayList<>();
+    try {
+      List<java.util.concurrent.Future<List<LedgerFixture.Answer>>> running = new ArrayList<>();
+      for (UUID user : users) {
+        running.add(threads.submit(() -> {
+          List<LedgerFixture.Answer> mine = new ArrayList<>();
+          for (int wave = 0; wave < 5; wave++) {
+            int w = wave;
+            mine.addAll(ledger.appendAll(IntStream.range(0, 100).mapToObj(i ->
+                new CapitalFlow(CapitalFlow.Type.DEPOSIT, user, null, new BigDecimal("1.00"), "USD", "w" + w + "-" + i)
+                    .toAppend(tenant, "admin", null, null)).toList()));
+          }
+          return mine;
+        }));
+      }
+      for (var r : running) {
+        answers.addAll(r.get());
+      }
+    } finally {
+      threads.shutdownNow();
+      ledger.vertx.undeploy(moreWriters).await();
+    }
+
+    assertThat(answers).hasSize(4000).allSatisfy(a -> assertThat(a.failure()).isNull());
+    List<Long> expected = LongStream.rangeClosed(1, 4000).boxed().toList();
+    assertThat(answers.stream().map(a -> a.result().seq()).sorted().toList()).isEqualTo(expected);
+    List<Long> stored = ledger.query("SELECT seq FROM ledger.entries WHERE tenant_id = ? ORDER BY seq", tenant).stream()
+        .map(r -> (Long) r[0]).toList();
+    assertThat(stored).isEqualTo(expected);
+    assertThat(ledger.count("SELECT count(DISTINCT prev_hash) FROM ledger.entries WHERE tenant_id = ?", tenant))
+        .as("no two entries follow the same one").isEqualTo(4000);
+    LedgerQueries queries = new LedgerQueries(ledger.scope);
+    for (UUID user : users) {
+      assertThat(queries.userBalance(tenant, user, "USD").await().cash()).isEqualByComparingTo("500.00");
+    }
+
+    ledger.signNow(tenant);
+    VerifyReport report = ledger.verify(tenant);
+    assertThat(report.ok()).as(report.problem()).isTrue();
+    assertThat(report.entries()).isEqualTo(4000);
+    assertThat(report.headSeq()).isEqualTo(4000);
+    assertThat(report.headHash()).isEqualTo(HexFormat.of().formatHex(
+        (byte[]) ledger.query("SELECT hash FROM ledger.heads WHERE tenant_id = ?", tenant).get(0)[0]));
+  }
+
+  @Test
+  @DisplayName("10,000 random concurrent capital flows in 2 currencies: postings sum to 0, balances never negative and equal their postings, overdraws answered 422 and written nowhere, and the chain verifies")
+  void randomizedCapitalFlows() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    Random random = new Random(20250301L);
+    List<UUID> users = IntStream.range(0, 6).mapToObj(i -> UUID.randomUUID()).toList();
+    Map<UUID, List<UUID>> accounts = new HashMap<>();
+    users.forEach(u -> accounts.put(u, List.of(UUID.randomUUID(), UUID.randomUUID())));
+    CapitalFlow.Type[] types = CapitalFlow.Type.values();
+    List<CapitalFlow> flows = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      CapitalFlow.Type type = types[random.nextInt(types.length)];
+      UUID user = users.get(random.nextInt(users.size()));
+      boolean usd = random.nextBoolean();
+      BigDecimal amount = usd ? BigDecimal.valueOf(1 + random.nextInt(50_000), 2)
+          : BigDecimal.valueOf(1 + random.nextInt(3_000_000), 4);
+      flows.add(new CapitalFlow(type, user, type.needsAccount() ? accounts.get(user).get(random.nextInt(2)) : null,
+          amount, usd ? "USD" : "EUR", "flow-" + i));
+    }
+
+    List<LedgerFixture.Answer> answers = new ArrayList<>();
+    for (int from = 0; from < flows.size(); from += 1000) {
+      answers.addAll(ledger.appendAll(flows.subList(from, from + 1000).stream()
+          .map(f -> f.toAppend(tenant, "admin", null, null)).toList()));
+    }
+
+    List<LedgerFixture.Answer> accepted = answers.stream().filter(a -> a.failure() == null).toList();
+    List<LedgerFixture.Answer> refused = answers.stream().filter(a -> a.failure() != null).toList();
+    assertThat(refused).as("overdraws happened").hasSizeGreaterThan(100);
+    assertThat(accepted).hasSizeGreaterThan(5000);
+    assertThat(refused).allSatisfy(a -> {
+      assertThat(a.failure()).isInstanceOf(KeywayException.class).hasMessageContaining("insufficient funds");
+      assertThat(((KeywayException) a.failure()).code()).isEqualTo(ErrorCode.UNPROCESSABLE);
+      assertThat(((KeywayException) a.failure()).code().status()).isEqualTo(422);
+      assertThat(a.request().kind()).isNotEqualTo("capital.deposit");
+    });
+
+    // refused flows wrote nothing: the recorded entries are exactly the accepted ones
+    Set<String> recordedNotes = ledger.query("SELECT (canonical::jsonb)->'payload'->>'note' FROM ledger.entries "
+        + "WHERE tenant_id = ?", tenant).stream().map(r -> (String) r[0]).collect(Collectors.toSet());
+    assertThat(recordedNotes).hasSize(accepted.size())
+        .isEqualTo(accepted.stream().map(a -> a.request().payload().getString("note")).collect(Collectors.toSet()));
+    assertThat(ledger.count("SELECT count(*) FROM ledger.postings WHERE tenant_id = ?", tenant))
+        .isEqualTo(2L * accepted.size());
+
+    // double entry: every currency sums to exactly zero
+    List<Object[]> sums = ledger.query("SELECT currency, sum(amount) FROM ledger.postings WHERE tenant_id = ? "
+        + "GROUP BY currency ORDER BY currency", tenant);
+    assertThat(sums).extracting(r -> r[0]).containsExactly("EUR", "USD");
+    assertThat(sums).allSatisfy(r -> assertThat((BigDecimal) r[1]).isEqualByComparingTo("0"));
+
+    // every balance equals the sum of its postings; only the outside world is below zero
+    List<Object[]> balances = ledger.query("SELECT b.account, b.currency, b.amount, (SELECT sum(p.amount) "
+        + "FROM ledger.postings p WHERE p.tenant_id = b.tenant_id AND p.account = b.account AND p.currency = b.currency) "
+        + "FROM ledger.balances b WHERE b.tenant_id = ?", tenant);
+    assertThat(balances).hasSize((int) ledger.count("SELECT count(*) FROM (SELECT DISTINCT account, currency "
+        + "FROM ledger.postings WHERE tenant_id = ?) k", tenant));
+    Map<Posting.BalanceKey, BigDecimal> stored = new HashMap<>();
+    for (Object[] b : balances) {
+      String account = (String) b[0];
+      BigDecimal amount = (BigDecimal) b[2];
+      assertThat(amount).as(account + " equals its postings").isEqualByComparingTo((BigDecimal) b[3]);
+      if (!account.equals(LedgerAccounts.EXTERNAL)) {
+        assertThat(amount.signum()).as(account + " is not negative").isGreaterThanOrEqualTo(0);
+      }
+      stored.put(new Posting.BalanceKey(account, (String) b[1]), amount);
+    }
+
+    // replaying the accepted flows in seq order never overdraws, reproduces each reply's balancesAfter
+    // and ends on the stored balances
+    Map<Posting.BalanceKey, BigDecimal> model = new HashMap<>();
+    List<LedgerFixture.Answer> inOrder = accepted.stream()
+        .sorted(Comparator.comparingLong(a -> a.result().seq())).toList();
+    assertThat(inOrder.stream().map(a -> a.result().seq()).toList())
+        .isEqualTo(LongStream.rangeClosed(1, accepted.size()).boxed().toList());
+    for (LedgerFixture.Answer a : inOrder) {
+      for (Posting p : a.request().postings()) {
+        BigDecimal next = model.getOrDefault(p.key(), BigDecimal.ZERO).add(p.amount());
+        assertThat(next.signum() >= 0 || p.account().equals(LedgerAccounts.EXTERNAL))
+            .as("seq %d overdraws %s", a.result().seq(), p.account()).isTrue();
+        model.put(p.key(), next);
+      }
+      JsonArray after = a.result().payload().getJsonArray("balancesAfter");
+      for (int i = 0; i < after.size(); i++) {
+        JsonObject b = after.getJsonObject(i);
+        assertThat(new BigDecimal(b.getString("amount")))
+            .isEqualByComparingTo(model.get(new Posting.BalanceKey(b.getString("account"), b.getString("currency"))));
+      }
+    }
+    assertThat(model.keySet()).isEqualTo(stored.keySet());
+    model.forEach((k, v) -> assertThat(stored.get(k)).as(k.toString()).isEqualByComparingTo(v));
+
+    ledger.signNow(tenant);
+    VerifyReport report = ledger.verify(tenant);
+    assertThat(report.ok()).as(report.problem()).isTrue();
+    assertThat(report.entries()).isEqualTo(accepted.size());
+  }
+
+  @Test
+  @DisplayName("an append the database could not store is refused alone with 400; the appends batched with it are written")
+  void malformedAppendDoesNotSinkItsBatch() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    List<AppendRequest> requests = List.of(
+        deposit(tenant, user, "1.00", null, null),
+        deposit(tenant, user, "2.00", null, null),
+        AppendRequest.record(tenant, "order.placed", "admin", "account:1", user, new JsonObject().put("price", 1.5d)),
+        AppendRequest.record(tenant, null, "admin", "user:" + user, user, null),
+        AppendRequest.record(tenant, "auth.login", "admin", "user:\u0000", user, null),
+        deposit(tenant, user, "3.00", null, null));
+
+    List<LedgerFixture.Answer> answers = ledger.appendAll(requests);
+
+    assertThat(answers).extracting(a -> a.failure() == null ? null : ((KeywayException) a.failure()).code())
+        .containsExactly(null, null, ErrorCode.BAD_REQUEST, ErrorCode.BAD_REQUEST, ErrorCode.BAD_REQUEST, null);
+    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant)).isEqualTo(3);
+    assertThat(new LedgerQueries(ledger.scope).userBalance(tenant, user, "USD").await().cash())
+        .isEqualByComparingTo("6.00");
+  }
+
+  @Test
+  @DisplayName("a keyed retry with the same request hash is answered with the original entry, marked replayed, and moves money once")
+  void idempotentRetry() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    String hash = "3f".repeat(32);
+
+    AppendResult first = ledger.client.append(deposit(tenant, user, "100.00", "dep-1", hash)).await();
+    AppendResult again = ledger.client.append(deposit(tenant, user, "100.00", "dep-1", hash)).await();
+    AppendResult shouted = ledger.client.append(deposit(tenant, user, "100.00", "dep-1", hash.toUpperCase())).await();
+
+    assertThat(first.replayed()).isFalse();
+    for (AppendResult replay : List.of(again, shouted)) {
+      assertThat(replay.replayed()).isTrue();
+      assertThat(replay.entryId()).isEqualTo(first.entryId());
+      assertThat(replay.seq()).isEqualTo(first.seq());
+      assertThat(replay.hash()).isEqualTo(first.hash());
+      assertThat(replay.createdAt()).isEqualTo(first.createdAt());
+      assertThat(replay.payload()).isEqualTo(first.payload());
+    }
+    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant)).isEqualTo(1);
+    assertThat(new LedgerQueries(ledger.scope).userBalance(tenant, user, "USD").await().cash())
+        .isEqualByComparingTo("100.00");
+  }
+
+  @Test
+  @DisplayName("the same key with another request hash is refused with IDEMPOTENCY_CONFLICT and writes nothing")
+  void keyReusedWithAnotherRequest() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    AppendResult first = ledger.client.append(deposit(tenant, user, "100.00", "dep-1", "aa".repeat(32))).await();
+
+    assertThatThrownBy(() -> ledger.client.append(deposit(tenant, user, "250.00", "dep-1", "bb".repeat(32))).await())
+        .isInstanceOfSatisfying(KeywayException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT));
+
+    assertThat(ledger.query("SELECT id FROM ledger.entries WHERE tenant_id = ?", tenant))
+        .extracting(r -> r[0]).containsExactly(first.entryId());
+    assertThat(new LedgerQueries(ledger.scope).userBalance(tenant, user, "USD").await().cash())
+        .isEqualByComparingTo("100.00");
+  }
+
+  @Test
+  @DisplayName("20 concurrent duplicates of one keyed request, raced across 4 writers, record exactly one entry")
+  void concurrentDuplicates() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    // a chain that already exists, so the race is on the key and not on creating the head
+    ledger.client.append(AppendRequest.record(tenant, "auth.login", "admin", "user:" + user, user, null)).await();
+    String moreWriters = ledger.deployWriters(3);
+    List<LedgerFixture.Answer> answers;
+    try {
+      answers = ledger.appendAll(IntStream.range(0, 20)
+          .mapToObj(i -> deposit(tenant, user, "40.00", "dep-race", "c0".repeat(32))).toList());
+    } finally {
+      ledger.vertx.undeploy(moreWriters).await();
+    }
+
+    assertThat(answers).allSatisfy(a -> assertThat(a.failure()).isNull());
+    assertThat(answers.stream().map(a -> a.result().entryId()).distinct()).hasSize(1);
+    assertThat(answers.stream().filter(a -> !a.result().replayed())).hasSize(1);
+    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ? AND idempotency_key = ?", tenant,
+        "dep-race")).isEqualTo(1);
+    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant)).isEqualTo(2);
+    assertThat(new LedgerQueries(ledger.scope).userBalance(tenant, user, "USD").await().cash())
+        .isEqualByComparingTo("40.00");
+  }
+
+  @Test
+  @DisplayName("the runtime role scoped to tenant B sees none of tenant A's entries, postings, balances or checkpoints")
+  void tenantIsolation() throws Exception {
+    UUID tenantA = UUID.randomUUID();
+    UUID tenantB = UUID.randomUUID();
+    UUID alice = UUID.randomUUID();
+    UUID bob = UUID.randomUUID();
+    List<LedgerFixture.Answer> written = ledger.appendAll(List.of(
+        deposit(tenantA, alice, "100.00", null, null),
+        AppendRequest.record(tenantA, "auth.login", "user:" + alice, "user:" + alice, alice, null),
+        deposit(tenantB, bob, "50.00", null, null)));
+    assertThat(written).allSatisfy(a -> assertThat(a.failure()).isNull());
+    Checkpoint signedA = ledger.signNow(tenantA);
+    Checkpoint signedB = ledger.signNow(tenantB);
+
+    for (String table : List.of("entries", "postings", "balances", "checkpoints", "heads")) {
+      String sql = "SELECT count(*) FROM ledger." + table + " WHERE tenant_id = $1";
+      assertThat(countIn(tenantA, sql, tenantA)).as("A sees its own " + table).isPositive();
+      assertThat(countIn(tenantB, sql, tenantB)).as("B sees its own " + table).isPositive();
+      assertThat(countIn(tenantB, sql, tenantA)).as("B sees A's " + table).isZero();
+      assertThat(countIn(tenantB, "SELECT count(*) FROM ledger." + table + " WHERE tenant_id <> $1", tenantB))
+          .as("B sees any other tenant's " + table).isZero();
+    }
+
+    LedgerQueries queries = new LedgerQueries(ledger.scope);
+    assertThat(queries.entries(tenantB, new EntryFilter(null, alice, null, null, null, null, 100)).await().items())
+        .isEmpty();
+    assertThat(queries.userBalance(tenantB, alice, "USD").await().cash()).isEqualByComparingTo("0");
+    assertThat(queries.userBalance(tenantA, alice, "USD").await().cash()).isEqualByComparingTo("100.00");
+    assertThat(ledger.checkpoints.newest(tenantB).await()).get()
+        .satisfies(cp -> assertThat(cp.hash()).isEqualTo(signedB.hash()).isNotEqualTo(signedA.hash()));
+    assertThat(ledger.verify(tenantB).entries()).isEqualTo(1);
+
+    assertThatThrownBy(() -> ledger.scope.inTenant(tenantB, c -> c.preparedQuery(
+            "INSERT INTO ledger.checkpoints (tenant_id, seq, hash, signed_at, key_id, signature) "
+                + "VALUES ($1, 99, $2, now(), 'forged', $2)")
+        .execute(Tuple.of(tenantA, Buffer.buffer(new byte[32])))).await())
+        .hasMessageContaining("row-level security");
+    assertThat(ledger.count("SELECT count(*) FROM ledger.checkpoints WHERE tenant_id = ?", tenantA)).isEqualTo(1);
+  }
+
+  private static long countIn(UUID scope, String sql, UUID tenant) {
+    return ledger.scope.inTenant(scope, c -> c.preparedQuery(sql).execute(Tuple.of(tenant)))
+        .map(rows -> rows.iterator().next().getLong(0)).await();
+  }
+
+  private static AppendRequest deposit(UUID tenant, UUID user, String amount, String key, String requestHash) {
+    return new CapitalFlow(CapitalFlow.Type.DEPOSIT, user, null, new BigDecimal(amount), "USD", null)
+        .toAppend(tenant, "admin", key, requestHash);
+  }
+}
