@@ -38,9 +38,8 @@ public final class CredentialStore {
       "DELETE FROM vault.credentials WHERE tenant_id = $1 AND user_id = $2 AND id = $3 RETURNING " + COLUMNS;
   private static final String DELETE_ALL_OF_USER =
       "DELETE FROM vault.credentials WHERE tenant_id = $1 AND user_id = $2";
-  private static final String SEALED_BY_NAME =
-      "SELECT id, wrapped_key, key_id_ct, secret_ct FROM vault.credentials "
-          + "WHERE tenant_id = $1 AND user_id = $2 AND provider = $3 AND label = $4";
+  /** One round trip: the function scopes its own statement to the tenant (see V2 migration). */
+  private static final String SEALED_BY_NAME = "SELECT * FROM vault.sealed_credential($1, $2, $3, $4)";
   private static final String SEALED_BY_ID =
       "SELECT id, provider, label, wrapped_key, key_id_ct, secret_ct FROM vault.credentials "
           + "WHERE tenant_id = $1 AND user_id = $2 AND id = $3";
@@ -98,7 +97,7 @@ public final class CredentialStore {
   /** Opens the user's credential for (provider, label); 404 when there is none. */
   public Future<ResolvedCredential> resolve(UUID tenantId, UUID userId, String provider, String label) {
     CredentialIdentity who = new CredentialIdentity(tenantId, userId, provider, label);
-    return db.inTenant(tenantId, c -> c.preparedQuery(SEALED_BY_NAME).execute(Tuple.of(tenantId, userId, provider, label)))
+    return db.pool().preparedQuery(SEALED_BY_NAME).execute(Tuple.of(tenantId, userId, provider, label))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(KeywayException.notFound("credential"))
             : Future.succeededFuture(open(tenantId, who, rows.iterator().next())));
