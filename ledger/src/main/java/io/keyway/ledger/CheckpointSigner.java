@@ -27,6 +27,7 @@ public final class CheckpointSigner {
   private final PublicKeySign signer;
   private final PublicKeyVerify verifier;
   private final String keyId;
+  private final byte[] publicKey;
 
   public CheckpointSigner(SecretBytes masterKey) {
     byte[] key = masterKey.copy();
@@ -38,6 +39,7 @@ public final class CheckpointSigner {
       Ed25519Sign.KeyPair pair = Ed25519Sign.KeyPair.newKeyPairFromSeed(seed);
       this.signer = new Ed25519Sign(pair.getPrivateKey());
       this.verifier = new Ed25519Verify(pair.getPublicKey());
+      this.publicKey = pair.getPublicKey();
       byte[] digest = HashChain.sha256().digest(pair.getPublicKey());
       this.keyId = "ed25519:" + HexFormat.of().formatHex(Arrays.copyOf(digest, 8));
     } catch (GeneralSecurityException e) {
@@ -52,6 +54,11 @@ public final class CheckpointSigner {
 
   public String keyId() {
     return keyId;
+  }
+
+  /** The raw 32-byte Ed25519 public key, which anyone may use to check a checkpoint. */
+  public byte[] publicKey() {
+    return publicKey.clone();
   }
 
   /** The bytes a checkpoint's signature covers: the canonical JSON of tenant, seq, hash and time. */

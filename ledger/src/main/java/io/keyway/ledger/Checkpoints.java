@@ -39,6 +39,18 @@ public final class Checkpoints {
     }));
   }
 
+  /**
+   * The checkpoint as answered to readers, with the Ed25519 public key (base64) when this node's
+   * key signed it, so a reader can check the signature without trusting the server's word.
+   */
+  public io.vertx.core.json.JsonObject describe(Checkpoint cp) {
+    var json = cp.toJson();
+    if (cp.keyId().equals(signer.keyId())) {
+      json.put("publicKey", java.util.Base64.getEncoder().encodeToString(signer.publicKey()));
+    }
+    return json;
+  }
+
   public Future<Optional<Checkpoint>> newest(UUID tenantId) {
     return db.inTenant(tenantId, c -> newest(c, tenantId));
   }

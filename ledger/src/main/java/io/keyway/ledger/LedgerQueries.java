@@ -17,7 +17,7 @@ import java.util.UUID;
 /** Reading the ledger: entries (filtered, paged) and a person's balances. */
 public final class LedgerQueries {
   private static final String ENTRIES =
-      "SELECT seq, canonical, hash FROM ledger.entries WHERE tenant_id = $1 "
+      "SELECT seq, canonical, prev_hash, hash FROM ledger.entries WHERE tenant_id = $1 "
           + "AND ($2::text IS NULL OR kind = $2) AND ($3::text IS NULL OR kind LIKE $3) "
           + "AND ($4::uuid IS NULL OR user_id = $4) AND ($5::uuid IS NULL OR account_id = $5) "
           + "AND ($6::timestamptz IS NULL OR created_at >= $6) AND ($7::timestamptz IS NULL OR created_at < $7) "
@@ -49,7 +49,8 @@ public final class LedgerQueries {
           more = true;
           break;
         }
-        items.add(StoredEntry.view(r.getString("canonical"), r.getBuffer("hash").getBytes()));
+        items.add(StoredEntry.view(r.getString("canonical"), r.getBuffer("prev_hash").getBytes(),
+            r.getBuffer("hash").getBytes()));
         last = r.getLong("seq");
       }
       return new Page(items, more ? last : null);

@@ -48,8 +48,11 @@ public record StoredEntry(
     return HexFormat.of().formatHex(hash);
   }
 
-  /** The reader's view, {@code GET /api/ledger/entries}. */
-  public static JsonObject view(String canonical, byte[] hash) {
+  /**
+   * The reader's view, {@code GET /api/ledger/entries}: every field of the canonical text plus the
+   * previous hash, so anyone can rebuild the canonical form and check {@code hash} themselves.
+   */
+  public static JsonObject view(String canonical, byte[] prevHash, byte[] hash) {
     JsonObject c = new JsonObject(canonical);
     return new JsonObject()
         .put("id", c.getString("id"))
@@ -59,6 +62,12 @@ public record StoredEntry(
         .put("subject", c.getString("subject"))
         .put("payload", c.getJsonObject("payload"))
         .put("createdAt", c.getString("createdAt"))
+        .put("tenantId", c.getString("tenantId"))
+        .put("userId", c.getString("userId"))
+        .put("accountId", c.getString("accountId"))
+        .put("idempotencyKey", c.getString("idempotencyKey"))
+        .put("prevHash", HexFormat.of().formatHex(prevHash))
         .put("hash", HexFormat.of().formatHex(hash));
   }
+
 }

@@ -131,7 +131,7 @@ final class LedgerRoutes {
     s.checkpoints().newest(AuthGuard.principal(ctx).tenantId())
         .compose(cp -> cp.isPresent() ? Future.succeededFuture(cp.get())
             : Future.failedFuture(KeywayException.notFound("checkpoint")))
-        .onSuccess(cp -> Replies.json(ctx, 200, cp.toJson()))
+        .onSuccess(cp -> Replies.json(ctx, 200, s.checkpoints().describe(cp)))
         .onFailure(ctx::fail);
   }
 
@@ -139,7 +139,7 @@ final class LedgerRoutes {
     s.checkpoints().signNow(AuthGuard.principal(ctx).tenantId())
         .compose(cp -> cp.isPresent() ? Future.succeededFuture(cp.get())
             : Future.failedFuture(KeywayException.notFound("checkpoint (the ledger is empty)")))
-        .onSuccess(cp -> Replies.json(ctx, 200, cp.toJson()))
+        .onSuccess(cp -> Replies.json(ctx, 200, s.checkpoints().describe(cp)))
         .onFailure(ctx::fail);
   }
 

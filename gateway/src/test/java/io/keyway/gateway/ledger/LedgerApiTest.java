@@ -55,7 +55,8 @@ class LedgerApiTest {
     all.forEach(e -> kinds.add(e.getString("kind")));
     assertThat(kinds).contains("auth.user_created", "auth.login", "auth.token_created");
     assertThat(all).allSatisfy(e -> {
-      assertThat(e.fieldNames()).containsExactlyInAnyOrder("id", "seq", "kind", "actor", "subject", "payload", "createdAt", "hash");
+      assertThat(e.fieldNames()).containsExactlyInAnyOrder("id", "seq", "kind", "actor", "subject", "payload", "createdAt",
+          "tenantId", "userId", "accountId", "idempotencyKey", "prevHash", "hash");
       assertThat(e.encode()).doesNotContain(olive.password()).doesNotContain(olive.accessToken())
           .doesNotContain("kwt_").doesNotContain("argon2");
     });
@@ -106,13 +107,42 @@ class LedgerApiTest {
     Api.Response signed = api.post("/api/ledger/checkpoint", admin.accessToken(), null);
     assertThat(signed.status()).isEqualTo(200);
     JsonObject cp = api.get("/api/ledger/checkpoint", olive.accessToken()).json();
-    assertThat(cp.fieldNames()).containsExactlyInAnyOrder("tenantId", "seq", "hash", "signedAt", "keyId", "signature");
+    assertThat(cp.fieldNames()).containsExactlyInAnyOrder("tenantId", "seq", "hash", "signedAt", "keyId", "signature",
+        "publicKey");
     assertThat(cp).isEqualTo(signed.json());
     JsonObject report = api.get("/api/ledger/verify", admin.accessToken()).json();
     assertThat(report.getBoolean("ok")).as(report.encode()).isTrue();
     assertThat(report.getLong("entries")).isEqualTo(report.getLong("headSeq")).isGreaterThanOrEqualTo(cp.getLong("seq"));
     assertThat(report.containsKey("firstBadSeq")).isFalse();
     assertThat(api.get("/api/ledger/verify", olive.accessToken()).status()).isEqualTo(403);
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("a client can check the chain and the checkpoint from what the API shows, without trusting the server")
+  void clientSideCheck() throws Exception {
+    List<JsonObject> page = items(api.get("/api/ledger/entries?limit=500", admin.accessToken()));
+    for (JsonObject e : page) {
+      String canonical = io.keyway.ledger.CanonicalJson.encode(new JsonObject()
+          .put("accountId", e.getValue("accountId")).put("actor", e.getString("actor"))
+          .put("createdAt", e.getString("createdAt")).put("id", e.getString("id"))
+          .put("idempotencyKey", e.getValue("idempotencyKey")).put("kind", e.getString("kind"))
+          .put("payload", e.getJsonObject("payload")).put("seq", e.getLong("seq")).put("subject", e.getString("subject"))
+          .put("tenantId", e.getString("tenantId")).put("userId", e.getValue("userId")));
+      var sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update(java.util.HexFormat.of().parseHex(e.getString("prevHash")));
+      sha.update(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(java.util.HexFormat.of().formatHex(sha.digest())).as("seq " + e.getLong("seq")).isEqualTo(e.getString("hash"));
+    }
+    for (int i = 0; i + 1 < page.size(); i++) { // newest first: each entry links to the next one down
+      assertThat(page.get(i).getString("prevHash")).isEqualTo(page.get(i + 1).getString("hash"));
+    }
+    JsonObject cp = api.post("/api/ledger/checkpoint", admin.accessToken(), null).json();
+    byte[] message = io.keyway.ledger.CanonicalJson.encode(new JsonObject().put("hash", cp.getString("hash"))
+        .put("seq", cp.getLong("seq")).put("signedAt", cp.getString("signedAt")).put("tenantId", cp.getString("tenantId")))
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    new com.google.crypto.tink.subtle.Ed25519Verify(java.util.Base64.getDecoder().decode(cp.getString("publicKey")))
+        .verify(java.util.Base64.getDecoder().decode(cp.getString("signature")), message); // throws if invalid
   }
 
   @Test
