@@ -3,6 +3,7 @@ package io.keyway.gateway;
 import io.keyway.config.KeywayConfig;
 import io.keyway.config.db.AppPool;
 import io.keyway.config.db.TenantScope;
+import io.keyway.engine.account.AccountStore;
 import io.keyway.gateway.http.GatewayServices;
 import io.keyway.gateway.http.HttpVerticle;
 import io.keyway.gateway.identity.AccessTokens;
@@ -119,7 +120,7 @@ public final class Node {
           services = new GatewayServices(config, pool, registry, authenticator, auth,
               new UserAdmin(authenticator, audit, db, passwordWorkers, credentials), new ApiTokens(authenticator, audit, db),
               ledger, new LedgerQueries(db), checkpoints, new LedgerVerifier(database.appUrl(), signer), audit,
-              credentials);
+              credentials, new AccountStore(db));
           return null;
         });
   }

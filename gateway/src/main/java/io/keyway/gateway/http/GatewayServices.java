@@ -5,6 +5,7 @@ import io.keyway.gateway.identity.ApiTokens;
 import io.keyway.gateway.identity.AuthService;
 import io.keyway.gateway.identity.Authenticator;
 import io.keyway.gateway.identity.UserAdmin;
+import io.keyway.engine.account.AccountStore;
 import io.keyway.gateway.identity.AuditTrail;
 import io.keyway.ledger.Checkpoints;
 import io.keyway.ledger.LedgerClient;
@@ -28,4 +29,5 @@ public record GatewayServices(
     Checkpoints checkpoints,
     LedgerVerifier ledgerVerifier,
     AuditTrail audit,
-    CredentialStore vault) {}
+    CredentialStore vault,
+    AccountStore accounts) {}

@@ -35,6 +35,7 @@ public final class HttpVerticle extends VerticleBase {
     new UserRoutes(services.users()).mount(router, guard);
     new LedgerRoutes(services).mount(router, guard);
     new KeyRoutes(services.vault(), services.audit()).mount(router, guard);
+    new TradingAccountRoutes(services.accounts(), services.authenticator()).mount(router, guard);
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, failures);

@@ -60,6 +60,8 @@ final class LedgerRoutes {
         Money.currency("currency", body.raw("currency")), body.optString("note").map(LedgerRoutes::note).orElse(null));
     String requestHash = requestHash(flow);
     s.authenticator().user(p.tenantId(), userId)
+        .compose(u -> accountId == null ? Future.succeededFuture()
+            : s.accounts().get(p.tenantId(), accountId, java.util.Optional.of(userId)).mapEmpty())
         .compose(u -> s.ledger().append(flow.toAppend(p.tenantId(), AuditTrail.actor(p), key, requestHash)))
         .onSuccess(result -> Replies.json(ctx, result.replayed() ? 200 : 201, new JsonObject()
             .put("entryId", result.entryId().toString())

@@ -40,6 +40,11 @@ public final class RequestBody {
     return new RequestBody(obj);
   }
 
+  /** The whole body, for domain parsers that validate it themselves. */
+  public JsonObject json() {
+    return json;
+  }
+
   public String string(String field) {
     return optString(field).orElseThrow(() -> KeywayException.badField(field, "is required"));
   }

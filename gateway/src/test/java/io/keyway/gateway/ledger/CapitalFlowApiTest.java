@@ -108,7 +108,10 @@ class CapitalFlowApiTest {
         .put("userId", user).put("amount", "100.01").put("currency", "USD"));
     assertThat(w.status()).isEqualTo(422);
     assertThat(w.errorCode()).isEqualTo("unprocessable");
-    String account = UUID.randomUUID().toString();
+    String account = createAccount(user);
+    Api.Response stranger = flow(admin, UUID.randomUUID().toString(), new JsonObject().put("type", "allocate")
+        .put("userId", user).put("accountId", UUID.randomUUID().toString()).put("amount", "1").put("currency", "USD"));
+    assertThat(stranger.status()).as("an account that is not the user's").isEqualTo(404);
     Api.Response alloc = flow(admin, UUID.randomUUID().toString(), new JsonObject().put("type", "allocate")
         .put("userId", user).put("accountId", account).put("amount", "60").put("currency", "USD"));
     assertThat(alloc.status()).isEqualTo(201);
@@ -123,6 +126,13 @@ class CapitalFlowApiTest {
     assertThat(b.getString("total")).isEqualTo("100.00");
     assertThat(b.getJsonArray("accounts").getJsonObject(0).getString("accountId")).isEqualTo(account);
     assertThat(b.getJsonArray("accounts").getJsonObject(0).getString("allocated")).isEqualTo("60.00");
+  }
+
+  static String createAccount(String ownerId) {
+    Api.Response r = GATEWAY.api().post("/api/accounts", admin.accessToken(), TradingAccountFixtures.simAccount(
+        "acct-" + UUID.randomUUID(), ownerId));
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    return r.json().getString("id");
   }
 
   @Test
