@@ -52,12 +52,19 @@ public final class ConfigKeys {
   /** Seconds between signed checkpoints of every ledger chain that moved, 1–86,400; default 60. */
   public static final String LEDGER_CHECKPOINT_INTERVAL = "KEYWAY_LEDGER_CHECKPOINT_INTERVAL";
 
+  /** Milliseconds between two ticks of an account's engine, 50–60,000; default 1,000. */
+  public static final String ENGINE_TICK_MILLIS = "KEYWAY_ENGINE_TICK_MILLIS";
+  /** Seconds an order waits for approval before it expires, 10–604,800; default 900. */
+  public static final String APPROVAL_TTL = "KEYWAY_APPROVAL_TTL";
+  /** Requests per minute each venue credential may make (a token bucket), 1–100,000; default 200 (Alpaca's limit). */
+  public static final String VENUE_REQUESTS_PER_MINUTE = "KEYWAY_VENUE_REQUESTS_PER_MINUTE";
+
   /** Every key above, in the order {@code --print-config} shows them. */
   public static final List<String> ALL = List.of(
       PROFILE, HTTP_HOST, HTTP_PORT, DATA_DIR, DB_URL, DB_POOL_SIZE, MASTER_KEY, JWT_SECRET,
       JWT_ISSUER, JWT_AUDIENCE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, ALLOWED_ORIGINS,
       CLUSTER_MEMBERS, INSTANCES, LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW,
-      PASSWORD_HASH_QUEUE, LEDGER_CHECKPOINT_INTERVAL);
+      PASSWORD_HASH_QUEUE, LEDGER_CHECKPOINT_INTERVAL, ENGINE_TICK_MILLIS, APPROVAL_TTL, VENUE_REQUESTS_PER_MINUTE);
 
   /** Keys whose values are secret and are masked wherever configuration is shown. */
   public static final List<String> SECRET = List.of(MASTER_KEY, JWT_SECRET, DB_URL);

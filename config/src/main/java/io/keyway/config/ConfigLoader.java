@@ -43,7 +43,10 @@ public final class ConfigLoader {
       Map.entry(ConfigKeys.LOGIN_MAX_FAILURES_PER_ADDRESS, "30"),
       Map.entry(ConfigKeys.LOGIN_WINDOW, "900"),
       Map.entry(ConfigKeys.PASSWORD_HASH_QUEUE, "64"),
-      Map.entry(ConfigKeys.LEDGER_CHECKPOINT_INTERVAL, "60"));
+      Map.entry(ConfigKeys.LEDGER_CHECKPOINT_INTERVAL, "60"),
+      Map.entry(ConfigKeys.ENGINE_TICK_MILLIS, "1000"),
+      Map.entry(ConfigKeys.APPROVAL_TTL, "900"),
+      Map.entry(ConfigKeys.VENUE_REQUESTS_PER_MINUTE, "200"));
 
   private ConfigLoader() {}
 
@@ -123,7 +126,10 @@ public final class ConfigLoader {
         intIn(v, ConfigKeys.LOGIN_MAX_FAILURES_PER_ADDRESS, 1, 100_000),
         Duration.ofSeconds(intIn(v, ConfigKeys.LOGIN_WINDOW, 1, 86_400)),
         intIn(v, ConfigKeys.PASSWORD_HASH_QUEUE, 1, 10_000),
-        Duration.ofSeconds(intIn(v, ConfigKeys.LEDGER_CHECKPOINT_INTERVAL, 1, 86_400)));
+        Duration.ofSeconds(intIn(v, ConfigKeys.LEDGER_CHECKPOINT_INTERVAL, 1, 86_400)),
+        Duration.ofMillis(intIn(v, ConfigKeys.ENGINE_TICK_MILLIS, 50, 60_000)),
+        Duration.ofSeconds(intIn(v, ConfigKeys.APPROVAL_TTL, 10, 604_800)),
+        intIn(v, ConfigKeys.VENUE_REQUESTS_PER_MINUTE, 1, 100_000));
   }
 
   /** The effective values for display: secrets masked, each with its source. */

@@ -29,7 +29,10 @@ public record KeywayConfig(
     int loginMaxFailuresPerAddress,
     Duration loginWindow,
     int passwordHashQueue,
-    Duration ledgerCheckpointInterval) {
+    Duration ledgerCheckpointInterval,
+    Duration engineTick,
+    Duration approvalTtl,
+    int venueRequestsPerMinute) {
 
   /** True when no {@code KEYWAY_DB_URL} was given and the embedded PostgreSQL serves this node. */
   public boolean embeddedDatabase() {
@@ -41,6 +44,6 @@ public record KeywayConfig(
     return new KeywayConfig(profile, httpHost, httpPort, dataDir, dbUrl, dbPoolSize, masterKey,
         jwtSecret, jwtIssuer, jwtAudience, accessTokenTtl, refreshTokenTtl, allowedOrigins,
         clusterMembers, n, loginMaxFailures, loginMaxFailuresPerAddress, loginWindow,
-        passwordHashQueue, ledgerCheckpointInterval);
+        passwordHashQueue, ledgerCheckpointInterval, engineTick, approvalTtl, venueRequestsPerMinute);
   }
 }

@@ -3,7 +3,15 @@ package io.keyway.gateway;
 import io.keyway.config.KeywayConfig;
 import io.keyway.config.db.AppPool;
 import io.keyway.config.db.TenantScope;
+import io.keyway.engine.ApprovalStore;
+import io.keyway.engine.EngineClient;
+import io.keyway.engine.EngineContext;
+import io.keyway.engine.EngineLedger;
+import io.keyway.engine.EngineSupervisor;
 import io.keyway.engine.account.AccountStore;
+import io.keyway.engine.order.OrderStore;
+import io.keyway.engine.venue.Venues;
+import io.keyway.vault.VaultClient;
 import io.keyway.gateway.http.GatewayServices;
 import io.keyway.gateway.http.HttpVerticle;
 import io.keyway.gateway.identity.AccessTokens;
@@ -60,6 +68,7 @@ public final class Node {
   private GatewayServices services;
   private Checkpoints checkpoints;
   private CredentialStore credentials;
+  private EngineContext engines;
   private final AtomicInteger port = new AtomicInteger(-1);
 
   private Node(KeywayConfig config) {
@@ -84,6 +93,7 @@ public final class Node {
         .compose(v -> node.deployLedger())
         .compose(v -> node.deployVault())
         .compose(v -> node.services.authenticator().listen(node.vertx))
+        .compose(v -> node.deployEngines())
         .compose(v -> node.deployHttp())
         .onSuccess(v -> started.complete(node))
         .onFailure(e -> {
@@ -113,6 +123,9 @@ public final class Node {
     LedgerClient ledger = new LedgerClient(vertx);
     AuditTrail audit = new AuditTrail(ledger);
     credentials = new CredentialStore(db, new EnvelopeCipher(new MasterKey(config.masterKey())));
+    AccountStore accounts = new AccountStore(db);
+    OrderStore orders = new OrderStore(db);
+    ApprovalStore approvals = new ApprovalStore(db);
     // the decoy hash for unknown emails costs one Argon2 run: do it off the event loop
     return vertx.executeBlocking(() -> new AuthService(authenticator, audit, db, passwordWorkers, accessTokens,
             throttle, config.refreshTokenTtl()))
@@ -120,7 +133,10 @@ public final class Node {
           services = new GatewayServices(config, pool, registry, authenticator, auth,
               new UserAdmin(authenticator, audit, db, passwordWorkers, credentials), new ApiTokens(authenticator, audit, db),
               ledger, new LedgerQueries(db), checkpoints, new LedgerVerifier(database.appUrl(), signer), audit,
-              credentials, new AccountStore(db));
+              credentials, accounts, orders, approvals, new EngineClient(vertx));
+          engines = new EngineContext(accounts, orders, approvals, new EngineLedger(ledger), new LedgerQueries(db),
+              new VaultClient(vertx), new Venues(Clock.systemUTC(), alpacaVenues()), Clock.systemUTC(),
+              config.engineTick(), config.approvalTtl(), config.venueRequestsPerMinute());
           return null;
         });
   }
@@ -132,6 +148,17 @@ public final class Node {
 
   private Future<Void> deployVault() {
     return vertx.deployVerticle(new VaultVerticle(credentials)).mapEmpty();
+  }
+
+  private Future<Void> deployEngines() {
+    return vertx.deployVerticle(new EngineSupervisor(engines)).mapEmpty();
+  }
+
+  /** The Alpaca venue is not wired in this build yet: an Alpaca account answers that it is unavailable. */
+  private static java.util.function.Function<io.keyway.engine.account.Account, io.keyway.engine.venue.Venue> alpacaVenues() {
+    return a -> {
+      throw new IllegalStateException("the alpaca venue is not available in this build");
+    };
   }
 
   private Future<Void> deployHttp() {

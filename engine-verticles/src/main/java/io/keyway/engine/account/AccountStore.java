@@ -32,6 +32,13 @@ public final class AccountStore {
   private static final String LIST = "SELECT " + COLUMNS + " FROM engine.accounts WHERE tenant_id = $1 "
       + "AND ($2::uuid IS NULL OR owner_user_id = $2) ORDER BY name, id";
 
+  private static final String SET_STATUS = "UPDATE engine.accounts SET status = $3, kill_reason = $4, updated_at = now() "
+      + "WHERE tenant_id = $1 AND id = $2 RETURNING " + COLUMNS;
+  private static final String FIRST_LIVE_DONE =
+      "UPDATE engine.accounts SET first_live_order_done = true WHERE tenant_id = $1 AND id = $2";
+  private static final String FIRST_LIVE = "SELECT first_live_order_done FROM engine.accounts WHERE tenant_id = $1 AND id = $2";
+  private static final String ALL = "SELECT account_id, tenant_id, status FROM engine.all_accounts()";
+
   private final TenantScope db;
 
   public AccountStore(TenantScope db) {
@@ -82,6 +89,33 @@ public final class AccountStore {
           rows.forEach(r -> out.add(Account.from(r)));
           return out;
         });
+  }
+
+  /** Sets the status (active, halted, degraded) and the kill reason (null unless killed). */
+  public Future<Account> setStatus(UUID tenantId, UUID id, String status, String killReason) {
+    return db.inTenant(tenantId, c -> c.preparedQuery(SET_STATUS).execute(Tuple.of(tenantId, id, status, killReason)))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(KeywayException.notFound("account"))
+            : Future.succeededFuture(Account.from(rows.iterator().next())));
+  }
+
+  public Future<Boolean> firstLiveOrderDone(UUID tenantId, UUID id) {
+    return db.inTenant(tenantId, c -> c.preparedQuery(FIRST_LIVE).execute(Tuple.of(tenantId, id)))
+        .map(rows -> rows.size() > 0 && rows.iterator().next().getBoolean("first_live_order_done"));
+  }
+
+  public Future<Void> markFirstLiveOrderDone(UUID tenantId, UUID id) {
+    return db.inTenant(tenantId, c -> c.preparedQuery(FIRST_LIVE_DONE).execute(Tuple.of(tenantId, id))).mapEmpty();
+  }
+
+  /** Every account of every tenant (ids and status only), for the supervisor. */
+  public record Located(UUID accountId, UUID tenantId, String status) {}
+
+  public Future<List<Located>> everywhere() {
+    return db.unscoped(c -> c.query(ALL).execute()).map(rows -> {
+      List<Located> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new Located(r.getUUID("account_id"), r.getUUID("tenant_id"), r.getString("status"))));
+      return out;
+    });
   }
 
   private static Future<Account> find(SqlConnection c, UUID tenantId, UUID id, boolean lock) {

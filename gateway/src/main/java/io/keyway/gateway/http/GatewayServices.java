@@ -5,7 +5,10 @@ import io.keyway.gateway.identity.ApiTokens;
 import io.keyway.gateway.identity.AuthService;
 import io.keyway.gateway.identity.Authenticator;
 import io.keyway.gateway.identity.UserAdmin;
+import io.keyway.engine.ApprovalStore;
+import io.keyway.engine.EngineClient;
 import io.keyway.engine.account.AccountStore;
+import io.keyway.engine.order.OrderStore;
 import io.keyway.gateway.identity.AuditTrail;
 import io.keyway.ledger.Checkpoints;
 import io.keyway.ledger.LedgerClient;
@@ -30,4 +33,7 @@ public record GatewayServices(
     LedgerVerifier ledgerVerifier,
     AuditTrail audit,
     CredentialStore vault,
-    AccountStore accounts) {}
+    AccountStore accounts,
+    OrderStore orders,
+    ApprovalStore approvals,
+    EngineClient engines) {}

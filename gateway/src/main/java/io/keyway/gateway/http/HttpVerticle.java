@@ -35,7 +35,8 @@ public final class HttpVerticle extends VerticleBase {
     new UserRoutes(services.users()).mount(router, guard);
     new LedgerRoutes(services).mount(router, guard);
     new KeyRoutes(services.vault(), services.audit()).mount(router, guard);
-    new TradingAccountRoutes(services.accounts(), services.authenticator()).mount(router, guard);
+    new TradingAccountRoutes(services.accounts(), services.authenticator(), services.engines()).mount(router, guard);
+    new TradingRoutes(services.accounts(), services.orders(), services.approvals(), services.engines()).mount(router, guard);
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, failures);

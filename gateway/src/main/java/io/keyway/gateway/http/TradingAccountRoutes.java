@@ -1,5 +1,6 @@
 package io.keyway.gateway.http;
 
+import io.keyway.engine.EngineClient;
 import io.keyway.engine.account.Account;
 import io.keyway.engine.account.AccountSpec;
 import io.keyway.engine.account.AccountStore;
@@ -20,10 +21,12 @@ import java.util.UUID;
 final class TradingAccountRoutes {
   private final AccountStore accounts;
   private final Authenticator identity;
+  private final EngineClient engines;
 
-  TradingAccountRoutes(AccountStore accounts, Authenticator identity) {
+  TradingAccountRoutes(AccountStore accounts, Authenticator identity, EngineClient engines) {
     this.accounts = accounts;
     this.identity = identity;
+    this.engines = engines;
   }
 
   void mount(Router router, AuthGuard guard) {
@@ -58,6 +61,7 @@ final class TradingAccountRoutes {
     AccountSpec spec = AccountSpec.parse(bodyJson(ctx), true);
     ownerInTenant(p, spec)
         .compose(x -> accounts.create(p.tenantId(), spec))
+        .onSuccess(a -> engines.accountChanged(a.tenantId(), a.id()))
         .onSuccess(a -> Replies.json(ctx, 201, a.toJson()))
         .onFailure(ctx::fail);
   }

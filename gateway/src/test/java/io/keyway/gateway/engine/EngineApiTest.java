@@ -1,0 +1,270 @@
+package io.keyway.gateway.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.keyway.gateway.Api;
+import io.keyway.gateway.GatewayExtension;
+import io.keyway.gateway.TestGateway;
+import io.keyway.gateway.identity.Role;
+import io.keyway.gateway.ledger.TradingAccountFixtures;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+@Timeout(180)
+class EngineApiTest {
+  @RegisterExtension static final GatewayExtension GATEWAY = new GatewayExtension(Map.of("KEYWAY_ENGINE_TICK_MILLIS", "200"));
+  private static Api api;
+  private static TestGateway.Session admin;
+  private static TestGateway.Session alice;
+  private static TestGateway.Session bob;
+  private static TestGateway.Session stranger;
+
+  @BeforeAll
+  static void users() {
+    api = GATEWAY.api();
+    admin = GATEWAY.signedIn("eng", "admin@eng.test", Role.ADMIN);
+    alice = GATEWAY.signedIn("eng", "alice@eng.test", Role.OPERATOR);
+    bob = GATEWAY.signedIn("eng", "bob@eng.test", Role.OPERATOR);
+    stranger = GATEWAY.signedIn("eng-b", "admin@eng-b.test", Role.ADMIN);
+  }
+
+  /** An account that never trades by itself (levels it will not reach), funded with {@code cash} USD. */
+  private static String fundedAccount(String name, String ownerId, String cash, JsonObject changes) {
+    JsonObject body = TradingAccountFixtures.simAccount(name, ownerId);
+    body.getJsonObject("strategy").getJsonObject("params").put("buyBelow", "0.01").put("sellAbove", "1000000");
+    body.mergeIn(changes, true);
+    Api.Response created = api.post("/api/accounts", admin.accessToken(), body);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String id = created.json().getString("id");
+    if (ownerId != null && cash != null) {
+      flow("deposit", ownerId, null, cash);
+      flow("allocate", ownerId, id, cash);
+    }
+    return id;
+  }
+
+  private static void flow(String type, String userId, String accountId, String amount) {
+    try {
+      var b = new JsonObject().put("type", type).put("userId", userId).put("amount", amount).put("currency", "USD");
+      if (accountId != null) {
+        b.put("accountId", accountId);
+      }
+      var r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+              + GATEWAY.gateway().node().httpPort() + "/api/capital-flows"))
+          .header("Authorization", "Bearer " + admin.accessToken()).header("Content-Type", "application/json")
+          .header("Idempotency-Key", UUID.randomUUID().toString()).POST(HttpRequest.BodyPublishers.ofString(b.encode())).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonObject order(String symbol, String side, String qty) {
+    return new JsonObject().put("symbol", symbol).put("side", side).put("qty", qty).put("type", "market");
+  }
+
+  private static List<JsonObject> orders(TestGateway.Session s, String accountId) {
+    Api.Response r = api.get("/api/accounts/" + accountId + "/orders", s.accessToken());
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return r.json().getJsonArray("items").stream().map(o -> (JsonObject) o).toList();
+  }
+
+  private static void awaitStatus(TestGateway.Session s, String accountId, String orderId, String status) {
+    try {
+      TestGateway.eventually(30_000, () -> status.equals(statusOf(s, accountId, orderId)));
+    } catch (AssertionError e) {
+      throw new AssertionError("order " + orderId + " never became " + status + ": " + orders(s, accountId), e);
+    }
+  }
+
+  private static String statusOf(TestGateway.Session s, String accountId, String orderId) {
+    return orders(s, accountId).stream().filter(o -> o.getString("id").equals(orderId)).findFirst().orElseThrow()
+        .getString("status");
+  }
+
+  @Test
+  @DisplayName("an account without an owner trades nothing: it logs the warning, turns degraded, places no order")
+  void noOwnerNoTrading() {
+    Logger log = (Logger) LoggerFactory.getLogger("io.keyway.engine.AccountEngine");
+    ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    seen.start();
+    log.addAppender(seen);
+    try {
+      JsonObject body = TradingAccountFixtures.simAccount("orphan", null);
+      body.getJsonObject("strategy").getJsonObject("params").put("buyBelow", "1000000").put("sellAbove", "2000000");
+      String id = api.post("/api/accounts", admin.accessToken(), body).json().getString("id");
+      TestGateway.eventually(30_000, () -> seen.list.stream().anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+          && e.getFormattedMessage().equals("WARNING no credentials for account " + id)));
+      TestGateway.eventually(30_000, () -> "degraded".equals(api.get("/api/accounts/" + id, admin.accessToken()).json()
+          .getString("status")));
+      assertThat(orders(admin, id)).isEmpty();
+      Api.Response manual = api.post("/api/accounts/" + id + "/orders", admin.accessToken(), order("AAPL", "buy", "1"));
+      assertThat(manual.status()).isEqualTo(422);
+      assertThat(orders(admin, id)).isEmpty();
+    } finally {
+      log.detachAppender(seen);
+    }
+  }
+
+  @Test
+  @DisplayName("an owned, funded sim account's strategy trades with no one's keys but the owner's say-so, and books its fills")
+  void ownedSimStrategyTrades() {
+    String id = fundedAccount("alice-dca", alice.userId(), "5000", new JsonObject().put("strategy", new JsonObject()
+        .put("type", "dca").put("params", new JsonObject().put("symbol", "AAPL").put("notional", "200").put("everySeconds", 3600))));
+    try {
+      TestGateway.eventually(30_000, () -> orders(alice, id).stream().anyMatch(o -> "filled".equals(o.getString("status"))));
+    } catch (AssertionError e) {
+      throw new AssertionError("no filled strategy order: " + orders(alice, id) + " "
+          + api.get("/api/accounts/" + id, admin.accessToken()).body(), e);
+    }
+    JsonArray positions = api.get("/api/accounts/" + id + "/positions", alice.accessToken()).array();
+    assertThat(positions).hasSize(1);
+    assertThat(positions.getJsonObject(0).getString("symbol")).isEqualTo("AAPL");
+    JsonObject balance = api.get("/api/accounts/" + id + "/balance", alice.accessToken()).json();
+    assertThat(new java.math.BigDecimal(balance.getString("cash"))).isLessThan(new java.math.BigDecimal("5000"));
+    assertThat(balance.fieldNames()).contains("accountId", "currency", "cash", "positionsValue", "equity", "allocated", "seq", "asOf");
+    List<JsonObject> fills = api.get("/api/ledger/entries?kind=order.fill&accountId=" + id, admin.accessToken()).json()
+        .getJsonArray("items").stream().map(o -> (JsonObject) o).toList();
+    assertThat(fills).isNotEmpty();
+    assertThat(fills.get(0).getJsonObject("payload").getJsonArray("postings")).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("a manual order is accepted (202), filled, and an Idempotency-Key repeat answers the same order")
+  void manualOrder() {
+    String id = fundedAccount("alice-manual", alice.userId(), "3000", new JsonObject());
+    Api.Response placed = postOrder(alice, id, order("AAPL", "buy", "2"), "k-1");
+    assertThat(placed.status()).as(placed.toString()).isEqualTo(202);
+    String orderId = placed.json().getString("id");
+    assertThat(postOrder(alice, id, order("AAPL", "buy", "2"), "k-1").json().getString("id")).isEqualTo(orderId);
+    awaitStatus(alice, id, orderId, "filled");
+    assertThat(orders(alice, id)).hasSize(1);
+    Api.Response tooBig = postOrder(alice, id, order("AAPL", "buy", "500"), null);
+    assertThat(tooBig.status()).isEqualTo(422);
+    Api.Response bad = postOrder(alice, id, order("AAPL", "hold", "1"), null);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().getJsonObject("error").getString("field")).isEqualTo("side");
+  }
+
+  @Test
+  @DisplayName("two concurrent orders on one account are both taken, one after the other")
+  void concurrentOrdersSerialized() throws Exception {
+    String id = fundedAccount("alice-concurrent", alice.userId(), "5000", new JsonObject());
+    var a = CompletableFuture.supplyAsync(() -> postOrder(alice, id, order("AAPL", "buy", "1"), null));
+    var b = CompletableFuture.supplyAsync(() -> postOrder(alice, id, order("MSFT", "buy", "1"), null));
+    assertThat(a.get().status()).isEqualTo(202);
+    assertThat(b.get().status()).isEqualTo(202);
+    try {
+      TestGateway.eventually(30_000, () -> orders(alice, id).stream().filter(o -> "filled".equals(o.getString("status"))).count() == 2);
+    } catch (AssertionError e) {
+      throw new AssertionError("orders: " + orders(alice, id) + " / " + a.get().body() + " / " + b.get().body(), e);
+    }
+  }
+
+  @Test
+  @DisplayName("live: no confirmLive → 422; above the threshold → awaiting approval, executed only after approve, never after reject")
+  void liveApprovals() {
+    String id = fundedAccount("alice-live", alice.userId(), "5000", new JsonObject().put("kind", "live")
+        .put("risk", new JsonObject().put("allowLive", true).put("approvalOverUsd", "50")));
+    Api.Response unconfirmed = postOrder(alice, id, order("AAPL", "buy", "1"), null);
+    assertThat(unconfirmed.status()).isEqualTo(422);
+    Api.Response waiting = postOrder(alice, id, order("AAPL", "buy", "1").put("confirmLive", true), null);
+    assertThat(waiting.status()).isEqualTo(202);
+    assertThat(waiting.json().getString("status")).isEqualTo("awaiting_approval");
+    String orderId = waiting.json().getString("id");
+    JsonArray pending = api.get("/api/approvals?status=pending", alice.accessToken()).array();
+    JsonObject approval = pending.stream().map(o -> (JsonObject) o)
+        .filter(ap -> ap.getJsonObject("order").getString("id").equals(orderId)).findFirst().orElseThrow();
+    assertThat(approval.fieldNames()).contains("id", "accountId", "order", "reason", "requestedAt", "expiresAt", "status");
+    assertThat(api.post("/api/approvals/" + approval.getString("id") + "/approve", bob.accessToken(), null).status()).isEqualTo(404);
+    assertThat(statusOf(alice, id, orderId)).isEqualTo("awaiting_approval");
+    Api.Response approved = api.post("/api/approvals/" + approval.getString("id") + "/approve", alice.accessToken(), null);
+    assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
+    awaitStatus(alice, id, orderId, "filled");
+
+    String second = postOrder(alice, id, order("AAPL", "buy", "1").put("confirmLive", true), null).json().getString("id");
+    assertThat(statusOf(alice, id, second)).isEqualTo("awaiting_approval");
+    String approvalId = api.get("/api/approvals?status=pending", alice.accessToken()).array().stream().map(o -> (JsonObject) o)
+        .filter(ap -> ap.getJsonObject("order").getString("id").equals(second)).findFirst().orElseThrow().getString("id");
+    assertThat(api.post("/api/approvals/" + approvalId + "/reject", alice.accessToken(), new JsonObject().put("reason", "too big"))
+        .status()).isEqualTo(200);
+    assertThat(statusOf(alice, id, second)).isEqualTo("rejected");
+    assertThat(api.post("/api/approvals/" + approvalId + "/approve", alice.accessToken(), null).status()).isEqualTo(409);
+    TestGateway.eventually(2_000, () -> true);
+    assertThat(statusOf(alice, id, second)).isEqualTo("rejected");
+    List<String> kinds = api.get("/api/ledger/entries?kind=approval.*&accountId=" + id, admin.accessToken()).json()
+        .getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("kind")).toList();
+    assertThat(kinds).contains("approval.requested", "approval.approved", "approval.rejected");
+  }
+
+  @Test
+  @DisplayName("kill cancels open orders and refuses new ones; resume makes it trade again")
+  void killSwitch() {
+    String id = fundedAccount("alice-kill", alice.userId(), "3000", new JsonObject());
+    String open = postOrder(alice, id, new JsonObject().put("symbol", "AAPL").put("side", "buy").put("qty", "1")
+        .put("type", "limit").put("limitPrice", "1.00"), null).json().getString("id");
+    awaitStatus(alice, id, open, "accepted");
+    Api.Response killed = api.post("/api/accounts/" + id + "/kill", alice.accessToken(), new JsonObject().put("reason", "test"));
+    assertThat(killed.status()).as(killed.toString()).isEqualTo(200);
+    assertThat(killed.json().getString("status")).isEqualTo("halted");
+    assertThat(statusOf(alice, id, open)).isEqualTo("canceled");
+    assertThat(postOrder(alice, id, order("AAPL", "buy", "1"), null).status()).isEqualTo(422);
+    assertThat(api.post("/api/accounts/" + id + "/mode", alice.accessToken(), new JsonObject().put("status", "active"))
+        .json().getString("status")).isEqualTo("active");
+    assertThat(postOrder(alice, id, order("AAPL", "buy", "1"), null).status()).isEqualTo(202);
+    List<String> kinds = api.get("/api/ledger/entries?kind=mode.*&accountId=" + id, admin.accessToken()).json()
+        .getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("kind")).toList();
+    assertThat(kinds).containsExactly("mode.active", "mode.killed");
+  }
+
+  @Test
+  @DisplayName("another user, in this tenant or another, can neither read, trade, approve nor kill the account (404)")
+  void isolation() {
+    String id = fundedAccount("alice-private", alice.userId(), "1000", new JsonObject());
+    for (TestGateway.Session other : List.of(bob, stranger)) {
+      for (String path : List.of("/balance", "/positions", "/orders", "/equity", "")) {
+        assertThat(api.get("/api/accounts/" + id + path, other.accessToken()).status()).as(path).isEqualTo(404);
+      }
+      assertThat(postOrder(other, id, order("AAPL", "buy", "1"), null).status()).isEqualTo(404);
+      assertThat(api.post("/api/accounts/" + id + "/kill", other.accessToken(), new JsonObject().put("reason", "x")).status())
+          .isEqualTo(404);
+      assertThat(api.post("/api/accounts/" + id + "/mode", other.accessToken(), new JsonObject().put("status", "halted"))
+          .status()).isEqualTo(404);
+    }
+    assertThat(api.get("/api/accounts/" + id, alice.accessToken()).json().getString("status")).isEqualTo("active");
+  }
+
+  private static Api.Response postOrder(TestGateway.Session s, String accountId, JsonObject body, String key) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY.gateway().node().httpPort()
+              + "/api/accounts/" + accountId + "/orders"))
+          .header("Authorization", "Bearer " + s.accessToken()).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+      if (key != null) {
+        b.header("Idempotency-Key", key);
+      }
+      HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Api.Response(r.statusCode(), r.headers().map(), r.body());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
