@@ -59,12 +59,20 @@ public final class ConfigKeys {
   /** Requests per minute each venue credential may make (a token bucket), 1–100,000; default 200 (Alpaca's limit). */
   public static final String VENUE_REQUESTS_PER_MINUTE = "KEYWAY_VENUE_REQUESTS_PER_MINUTE";
 
+  /** Base URL of Alpaca's paper trading API; default https://paper-api.alpaca.markets. */
+  public static final String ALPACA_PAPER_URL = "KEYWAY_ALPACA_PAPER_URL";
+  /** Base URL of Alpaca's live trading API; default https://api.alpaca.markets. */
+  public static final String ALPACA_LIVE_URL = "KEYWAY_ALPACA_LIVE_URL";
+  /** Base URL of Alpaca's market data API; default https://data.alpaca.markets. */
+  public static final String ALPACA_DATA_URL = "KEYWAY_ALPACA_DATA_URL";
+
   /** Every key above, in the order {@code --print-config} shows them. */
   public static final List<String> ALL = List.of(
       PROFILE, HTTP_HOST, HTTP_PORT, DATA_DIR, DB_URL, DB_POOL_SIZE, MASTER_KEY, JWT_SECRET,
       JWT_ISSUER, JWT_AUDIENCE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, ALLOWED_ORIGINS,
       CLUSTER_MEMBERS, INSTANCES, LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW,
-      PASSWORD_HASH_QUEUE, LEDGER_CHECKPOINT_INTERVAL, ENGINE_TICK_MILLIS, APPROVAL_TTL, VENUE_REQUESTS_PER_MINUTE);
+      PASSWORD_HASH_QUEUE, LEDGER_CHECKPOINT_INTERVAL, ENGINE_TICK_MILLIS, APPROVAL_TTL, VENUE_REQUESTS_PER_MINUTE,
+      ALPACA_PAPER_URL, ALPACA_LIVE_URL, ALPACA_DATA_URL);
 
   /** Keys whose values are secret and are masked wherever configuration is shown. */
   public static final List<String> SECRET = List.of(MASTER_KEY, JWT_SECRET, DB_URL);

@@ -46,7 +46,10 @@ public final class ConfigLoader {
       Map.entry(ConfigKeys.LEDGER_CHECKPOINT_INTERVAL, "60"),
       Map.entry(ConfigKeys.ENGINE_TICK_MILLIS, "1000"),
       Map.entry(ConfigKeys.APPROVAL_TTL, "900"),
-      Map.entry(ConfigKeys.VENUE_REQUESTS_PER_MINUTE, "200"));
+      Map.entry(ConfigKeys.VENUE_REQUESTS_PER_MINUTE, "200"),
+      Map.entry(ConfigKeys.ALPACA_PAPER_URL, "https://paper-api.alpaca.markets"),
+      Map.entry(ConfigKeys.ALPACA_LIVE_URL, "https://api.alpaca.markets"),
+      Map.entry(ConfigKeys.ALPACA_DATA_URL, "https://data.alpaca.markets"));
 
   private ConfigLoader() {}
 
@@ -129,7 +132,8 @@ public final class ConfigLoader {
         Duration.ofSeconds(intIn(v, ConfigKeys.LEDGER_CHECKPOINT_INTERVAL, 1, 86_400)),
         Duration.ofMillis(intIn(v, ConfigKeys.ENGINE_TICK_MILLIS, 50, 60_000)),
         Duration.ofSeconds(intIn(v, ConfigKeys.APPROVAL_TTL, 10, 604_800)),
-        intIn(v, ConfigKeys.VENUE_REQUESTS_PER_MINUTE, 1, 100_000));
+        intIn(v, ConfigKeys.VENUE_REQUESTS_PER_MINUTE, 1, 100_000),
+        url(v, ConfigKeys.ALPACA_PAPER_URL), url(v, ConfigKeys.ALPACA_LIVE_URL), url(v, ConfigKeys.ALPACA_DATA_URL));
   }
 
   /** The effective values for display: secrets masked, each with its source. */
@@ -214,6 +218,19 @@ public final class ConfigLoader {
       throw new ConfigException(key, "must be from " + min + " to " + max + " (got " + value + ")");
     }
     return (int) value;
+  }
+
+  private static String url(Map<String, String> v, String key) {
+    String s = nonEmpty(v, key);
+    try {
+      var u = new java.net.URI(s);
+      if ((u.getScheme().equals("https") || u.getScheme().equals("http")) && u.getHost() != null) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+      }
+    } catch (java.net.URISyntaxException | NullPointerException e) {
+      // answered below
+    }
+    throw new ConfigException(key, "must be an http(s) URL");
   }
 
   private static String nonEmpty(Map<String, String> v, String key) {

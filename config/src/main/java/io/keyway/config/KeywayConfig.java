@@ -32,7 +32,10 @@ public record KeywayConfig(
     Duration ledgerCheckpointInterval,
     Duration engineTick,
     Duration approvalTtl,
-    int venueRequestsPerMinute) {
+    int venueRequestsPerMinute,
+    String alpacaPaperUrl,
+    String alpacaLiveUrl,
+    String alpacaDataUrl) {
 
   /** True when no {@code KEYWAY_DB_URL} was given and the embedded PostgreSQL serves this node. */
   public boolean embeddedDatabase() {
@@ -44,6 +47,7 @@ public record KeywayConfig(
     return new KeywayConfig(profile, httpHost, httpPort, dataDir, dbUrl, dbPoolSize, masterKey,
         jwtSecret, jwtIssuer, jwtAudience, accessTokenTtl, refreshTokenTtl, allowedOrigins,
         clusterMembers, n, loginMaxFailures, loginMaxFailuresPerAddress, loginWindow,
-        passwordHashQueue, ledgerCheckpointInterval, engineTick, approvalTtl, venueRequestsPerMinute);
+        passwordHashQueue, ledgerCheckpointInterval, engineTick, approvalTtl, venueRequestsPerMinute,
+        alpacaPaperUrl, alpacaLiveUrl, alpacaDataUrl);
   }
 }

@@ -10,6 +10,7 @@ import io.keyway.engine.EngineLedger;
 import io.keyway.engine.EngineSupervisor;
 import io.keyway.engine.account.AccountStore;
 import io.keyway.engine.order.OrderStore;
+import io.keyway.engine.venue.AlpacaVenue;
 import io.keyway.engine.venue.Venues;
 import io.keyway.vault.VaultClient;
 import io.keyway.gateway.http.GatewayServices;
@@ -154,11 +155,11 @@ public final class Node {
     return vertx.deployVerticle(new EngineSupervisor(engines)).mapEmpty();
   }
 
-  /** The Alpaca venue is not wired in this build yet: an Alpaca account answers that it is unavailable. */
-  private static java.util.function.Function<io.keyway.engine.account.Account, io.keyway.engine.venue.Venue> alpacaVenues() {
-    return a -> {
-      throw new IllegalStateException("the alpaca venue is not available in this build");
-    };
+  /** Alpaca, paper or live by the account's kind, over one shared web client. */
+  private java.util.function.Function<io.keyway.engine.account.Account, io.keyway.engine.venue.Venue> alpacaVenues() {
+    var client = io.vertx.ext.web.client.WebClient.create(vertx);
+    return a -> new AlpacaVenue(client, "live".equals(a.kind()) ? config.alpacaLiveUrl() : config.alpacaPaperUrl(),
+        config.alpacaDataUrl(), AlpacaVenue.DEFAULT_TIMEOUT, Clock.systemUTC());
   }
 
   private Future<Void> deployHttp() {
@@ -204,9 +205,12 @@ public final class Node {
    * returned future is bound to no Vert.x context, since the contexts are gone by then.
    */
   public Future<Void> stop() {
+    // verticles first (the ledger writer signs what it moved on its way out), then the pool
+    CompletionStage<Void> undeployed = Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+        .<Void>mapEmpty().toCompletionStage().handle((x, e) -> null);
     CompletionStage<Void> closing = pool == null
-        ? CompletableFuture.completedFuture(null)
-        : pool.close().toCompletionStage();
+        ? undeployed
+        : undeployed.thenCompose(x -> pool.close().toCompletionStage());
     CompletionStage<Void> stopped = closing
         .handle((x, e) -> null)
         .thenCompose(x -> {

@@ -36,9 +36,14 @@ public final class Money {
     return s;
   }
 
-  /** The wire form: plain digits, at least two decimals ({@code "1250.50"}, {@code "0.00012"}). */
+  /**
+   * The wire form: plain digits, at least two decimals and at most {@link #MAX_SCALE}
+   * ({@code "1250.50"}, {@code "0.00012"}); ledger amounts never carry more, derived values
+   * (a position's market value) are rounded half-even.
+   */
   public static String format(BigDecimal v) {
-    BigDecimal stripped = v.stripTrailingZeros();
+    BigDecimal stripped = v.setScale(Math.min(MAX_SCALE, Math.max(v.scale(), 0)), java.math.RoundingMode.HALF_EVEN)
+        .stripTrailingZeros();
     return stripped.setScale(Math.max(2, stripped.scale())).toPlainString();
   }
 }

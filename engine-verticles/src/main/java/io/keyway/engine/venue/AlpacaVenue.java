@@ -182,6 +182,7 @@ public final class AlpacaVenue implements Venue {
           .setTemplateParam("data", dataUrl)
           .putHeader(KEY_ID_HEADER, keys.keyId())
           .putHeader(SECRET_HEADER, keys.secret())
+          .followRedirects(false) // a redirected request would carry the key headers to another host
           .connectTimeout(timeoutMillis)
           .idleTimeout(timeoutMillis));
       return (body == null ? request.send() : request.sendJsonObject(body))

@@ -291,6 +291,7 @@ class AlpacaVenueTest {
       alpaca.redirectNextTo(1, elsewhere.url() + "/v2/account");
       assertThat(failure(venue.account(keys())).kind()).isEqualTo(Kind.UNAVAILABLE);
       assertThat(elsewhere.requests()).isZero();
+      assertThat(elsewhere.lastSecretHeader()).isNull();
     }
   }
 

@@ -77,7 +77,9 @@ final class AdminRuntime implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
-      await(vertx.close()); // undeploying the ledger writer signs what it moved
+      // undeploying the ledger writer signs what it moved: before the pool goes
+      await(Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()));
+      await(vertx.close());
       passwords.close();
     } finally {
       database.close();
