@@ -63,6 +63,8 @@ public final class AccountEngine extends VerticleBase {
   private BigDecimal lastCash;
   private long timer = -1;
   private boolean ticking;
+  private UUID lastUsedCredential;
+  private java.time.Instant lastUseRecorded;
   private MessageConsumer<JsonObject> commands;
 
   public AccountEngine(EngineContext ctx, UUID tenantId, UUID accountId) {
@@ -177,11 +179,28 @@ public final class AccountEngine extends VerticleBase {
     }
     String label = a.credentialLabel() == null ? "default" : a.credentialLabel();
     return ctx.vault().resolve(tenantId, a.ownerUserId(), a.venue(), label)
+        .compose(c -> recordUse(a, c.credentialId(), label).map(x -> c))
         .map(c -> Optional.of(new Access(venue, new VenueCredential(c.keyId(), c.secret()))))
         .recover(e -> {
           LOG.warn("WARNING no credentials for account {}", accountId);
           return Future.succeededFuture(Optional.empty());
         });
+  }
+
+  /**
+   * Puts "this engine used this credential" on the ledger: on first use, on a change of credential
+   * (a rotation shows here), and then hourly, rather than every tick.
+   */
+  private Future<Void> recordUse(Account a, UUID credentialId, String label) {
+    java.time.Instant now = ctx.clock().instant();
+    if (credentialId.equals(lastUsedCredential) && lastUseRecorded != null
+        && now.isBefore(lastUseRecorded.plus(java.time.Duration.ofHours(1)))) {
+      return Future.succeededFuture();
+    }
+    lastUsedCredential = credentialId;
+    lastUseRecorded = now;
+    return ctx.ledger().event(a, "credential.used", "engine", new JsonObject().put("credentialId", credentialId.toString())
+        .put("provider", a.venue()).put("label", label).put("purpose", "trading"));
   }
 
   private Strategy strategy(Account a) {

@@ -70,6 +70,7 @@ public final class Node {
   private Checkpoints checkpoints;
   private CredentialStore credentials;
   private EngineContext engines;
+  private io.vertx.ext.web.client.WebClient webClient;
   private final AtomicInteger port = new AtomicInteger(-1);
 
   private Node(KeywayConfig config) {
@@ -134,7 +135,7 @@ public final class Node {
           services = new GatewayServices(config, pool, registry, authenticator, auth,
               new UserAdmin(authenticator, audit, db, passwordWorkers, credentials), new ApiTokens(authenticator, audit, db),
               ledger, new LedgerQueries(db), checkpoints, new LedgerVerifier(database.appUrl(), signer), audit,
-              credentials, accounts, orders, approvals, new EngineClient(vertx));
+              credentials, accounts, orders, approvals, new EngineClient(vertx), alpacaByKind());
           engines = new EngineContext(accounts, orders, approvals, new EngineLedger(ledger), new LedgerQueries(db),
               new VaultClient(vertx), new Venues(Clock.systemUTC(), alpacaVenues()), Clock.systemUTC(),
               config.engineTick(), config.approvalTtl(), config.venueRequestsPerMinute());
@@ -155,10 +156,19 @@ public final class Node {
     return vertx.deployVerticle(new EngineSupervisor(engines)).mapEmpty();
   }
 
-  /** Alpaca, paper or live by the account's kind, over one shared web client. */
+  /** Alpaca, paper or live by the account's kind. */
   private java.util.function.Function<io.keyway.engine.account.Account, io.keyway.engine.venue.Venue> alpacaVenues() {
-    var client = io.vertx.ext.web.client.WebClient.create(vertx);
-    return a -> new AlpacaVenue(client, "live".equals(a.kind()) ? config.alpacaLiveUrl() : config.alpacaPaperUrl(),
+    var byKind = alpacaByKind();
+    return a -> byKind.apply("live".equals(a.kind()));
+  }
+
+  /** Alpaca's live (true) or paper (false) API, over one shared web client. */
+  private java.util.function.Function<Boolean, AlpacaVenue> alpacaByKind() {
+    if (webClient == null) {
+      webClient = io.vertx.ext.web.client.WebClient.create(vertx);
+    }
+    var client = webClient;
+    return live -> new AlpacaVenue(client, live ? config.alpacaLiveUrl() : config.alpacaPaperUrl(),
         config.alpacaDataUrl(), AlpacaVenue.DEFAULT_TIMEOUT, Clock.systemUTC());
   }
 

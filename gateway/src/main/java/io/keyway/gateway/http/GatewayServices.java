@@ -36,4 +36,5 @@ public record GatewayServices(
     AccountStore accounts,
     OrderStore orders,
     ApprovalStore approvals,
-    EngineClient engines) {}
+    EngineClient engines,
+    java.util.function.Function<Boolean, io.keyway.engine.venue.AlpacaVenue> alpaca) {}

@@ -34,7 +34,7 @@ public final class HttpVerticle extends VerticleBase {
     new AccountRoutes(services.authenticator(), services.apiTokens()).mount(router, guard);
     new UserRoutes(services.users()).mount(router, guard);
     new LedgerRoutes(services).mount(router, guard);
-    new KeyRoutes(services.vault(), services.audit()).mount(router, guard);
+    new KeyRoutes(services.vault(), services.audit(), new KeyTester(services.alpaca())).mount(router, guard);
     new TradingAccountRoutes(services.accounts(), services.authenticator(), services.engines()).mount(router, guard);
     new TradingRoutes(services.accounts(), services.orders(), services.approvals(), services.engines()).mount(router, guard);
     router.route().failureHandler(failures);

@@ -19,10 +19,12 @@ import io.vertx.ext.web.RoutingContext;
 final class KeyRoutes {
   private final CredentialStore vault;
   private final AuditTrail audit;
+  private final KeyTester tester;
 
-  KeyRoutes(CredentialStore vault, AuditTrail audit) {
+  KeyRoutes(CredentialStore vault, AuditTrail audit, KeyTester tester) {
     this.vault = vault;
     this.audit = audit;
+    this.tester = tester;
   }
 
   void mount(Router router, AuthGuard guard) {
@@ -30,6 +32,21 @@ final class KeyRoutes {
     router.post("/api/account/keys").handler(guard.ready()).handler(AuthGuard.role(Role.OPERATOR)).handler(this::link);
     router.delete("/api/account/keys/:id").handler(guard.ready()).handler(AuthGuard.role(Role.OPERATOR))
         .handler(this::unlink);
+    router.post("/api/account/keys/:id/test").handler(guard.ready()).handler(this::test);
+  }
+
+  private void test(RoutingContext ctx) {
+    Principal p = AuthGuard.principal(ctx);
+    java.util.UUID id = RequestBody.pathId(ctx, "id");
+    vault.list(p.tenantId(), p.userId())
+        .compose(list -> list.stream().filter(c -> c.id().equals(id)).findFirst()
+            .<io.vertx.core.Future<CredentialView>>map(io.vertx.core.Future::succeededFuture)
+            .orElseGet(() -> io.vertx.core.Future.failedFuture(KeywayException.notFound("key"))))
+        .compose(view -> vault.resolveById(p.tenantId(), p.userId(), id)
+            .compose(key -> tester.test(view.provider(), key))
+            .compose(answer -> audit.credentialUsed(p, view, "test: " + answer.getString("detail")).map(answer)))
+        .onSuccess(answer -> Replies.json(ctx, 200, answer))
+        .onFailure(ctx::fail);
   }
 
   private void list(RoutingContext ctx) {

@@ -91,6 +91,12 @@ public final class AuditTrail {
             .put("masked", c.masked()));
   }
 
+  public Future<Void> credentialUsed(Principal p, io.keyway.vault.CredentialView c, String purpose) {
+    return write(p.tenantId(), "credential.used", actor(p), p.userId(),
+        by(p).put("credentialId", c.id().toString()).put("provider", c.provider()).put("label", c.label())
+            .put("masked", c.masked()).put("purpose", purpose));
+  }
+
   public Future<Void> credentialUnlinked(Principal p, io.keyway.vault.CredentialView c) {
     return write(p.tenantId(), "credential.unlinked", actor(p), p.userId(),
         by(p).put("credentialId", c.id().toString()).put("provider", c.provider()).put("label", c.label())
