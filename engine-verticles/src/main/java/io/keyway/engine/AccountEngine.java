@@ -240,9 +240,10 @@ public final class AccountEngine extends VerticleBase {
     String by = cmd.getString("by", "unknown");
     return ctx.accounts().get(tenantId, accountId, Optional.empty()).compose(a -> switch (cmd.getString("op", "")) {
       case "place" -> place(a, cmd, by);
-      case "approve", "reject" -> withAccess(a, access -> pipeline.decide(a, UUID.fromString(cmd.getString("approvalId")),
-          "approve".equals(cmd.getString("op")), by, cmd.getString("reason"), access.credential(), access.venue()))
-          .map(Order::toJson);
+      case "approve" -> withAccess(a, access -> pipeline.decide(a, UUID.fromString(cmd.getString("approvalId")), true, by,
+          cmd.getString("reason"), access.credential(), access.venue())).map(Order::toJson);
+      case "reject" -> pipeline.decide(a, UUID.fromString(cmd.getString("approvalId")), false, by, cmd.getString("reason"),
+          null, null).map(Order::toJson);
       case "mode" -> mode(a, cmd.getString("status"), by, cmd.getString("reason"));
       case "snapshot" -> withAccessOrNone(a, access -> snapshot(a, access));
       case "kill" -> ctx.accounts().setStatus(tenantId, accountId, "halted", cmd.getString("reason"))
@@ -259,10 +260,12 @@ public final class AccountEngine extends VerticleBase {
     Future<Optional<Order>> existing = key == null ? Future.succeededFuture(Optional.empty())
         : ctx.orders().byIdempotencyKey(tenantId, accountId, key);
     return existing.compose(found -> {
-      if (found.isPresent()) {
-        return Future.succeededFuture(found.get().toJson());
-      }
       OrderIntent intent = OrderCommands.intent(cmd);
+      if (found.isPresent()) {
+        return OrderCommands.sameOrder(found.get().intent(), intent) ? Future.succeededFuture(found.get().toJson())
+            : Future.failedFuture(KeywayException.of(ErrorCode.IDEMPOTENCY_CONFLICT,
+                "this Idempotency-Key was already used for a different order"));
+      }
       return withAccess(a, access -> access.venue().prices(access.credential(), List.of(intent.symbol()))
           .compose(prices -> {
             BigDecimal price = intent.limitPrice() != null ? intent.limitPrice() : prices.get(intent.symbol());

@@ -28,6 +28,10 @@ public final class ApprovalStore {
   private static final String DUE = "UPDATE engine.approvals SET status = 'expired', decided_at = now() "
       + "WHERE tenant_id = $1 AND account_id = $2 AND status = 'pending' AND expires_at <= now() RETURNING id, order_id";
 
+  private static final String WITHDRAW = "UPDATE engine.approvals SET status = 'rejected', decided_by = $3, "
+      + "decided_at = now(), decision_reason = 'withdrawn: the account was killed' "
+      + "WHERE tenant_id = $1 AND order_id = $2 AND status = 'pending'";
+
   private final TenantScope db;
 
   public ApprovalStore(TenantScope db) {
@@ -77,6 +81,11 @@ public final class ApprovalStore {
         rows.size() == 0
             ? Future.failedFuture(KeywayException.of(ErrorCode.CONFLICT, "this approval is no longer pending"))
             : Future.succeededFuture(rows.iterator().next().getUUID("order_id")));
+  }
+
+  /** Withdraws the pending approval of an order (the order was canceled): nobody can approve it any more. */
+  public Future<Void> withdraw(UUID tenantId, UUID orderId, String by) {
+    return db.inTenant(tenantId, c -> c.preparedQuery(WITHDRAW).execute(Tuple.of(tenantId, orderId, by))).mapEmpty();
   }
 
   /** Expires what is due for an account; answers the orders whose approval expired. */

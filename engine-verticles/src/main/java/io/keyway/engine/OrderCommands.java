@@ -72,6 +72,13 @@ public final class OrderCommands {
     return new OrderIntent(symbol.toString(), side, qty, type, limit, "requested");
   }
 
+  /** True when two intents ask for the same order (an idempotent repeat). */
+  static boolean sameOrder(OrderIntent a, OrderIntent b) {
+    return a.symbol().equals(b.symbol()) && a.side() == b.side() && a.type() == b.type()
+        && a.qty().compareTo(b.qty()) == 0
+        && (a.limitPrice() == null ? b.limitPrice() == null : b.limitPrice() != null && a.limitPrice().compareTo(b.limitPrice()) == 0);
+  }
+
   private static BigDecimal decimal(JsonObject b, String field) {
     Object v = b.getValue(field);
     if (v instanceof String s && s.matches("[0-9]{1,15}(\\.[0-9]{1,8})?")) {

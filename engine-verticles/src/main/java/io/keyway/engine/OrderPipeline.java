@@ -105,7 +105,12 @@ final class OrderPipeline {
       BigDecimal before = o.avgFillPrice() == null ? BigDecimal.ZERO : o.avgFillPrice().multiply(o.filledQty());
       BigDecimal price = state.avgFillPrice().multiply(state.filledQty()).subtract(before).divide(delta, 8, RoundingMode.HALF_EVEN);
       filled = ctx.orders().fill(a.tenantId(), o, delta, price)
-          .compose(after -> ctx.ledger().fill(a, o, after, delta, price).map(after));
+          .compose(after -> ctx.ledger().fill(a, o, after, delta, price).map(after).recover(e -> {
+            // the venue filled it: the order and position say so; the ledger could not book it
+            LOG.error("ALERT fill of order {} on account {} could not be booked on the ledger: {}", o.clientOrderId(),
+                a.id(), e.getMessage());
+            return Future.succeededFuture(after);
+          }));
     }
     return filled.compose(after -> {
       String status = after.filledQty().compareTo(after.qty()) >= 0 ? "filled" : state.status();
@@ -177,7 +182,10 @@ final class OrderPipeline {
               return Future.succeededFuture();
             }))
             : Future.succeededFuture();
-        all = all.compose(x -> atVenue).compose(x -> ctx.orders().setStatus(a.tenantId(), o.id(), "canceled", "canceled by " + by))
+        Future<Void> withdrawn = "awaiting_approval".equals(o.status())
+            ? ctx.approvals().withdraw(a.tenantId(), o.id(), by) : Future.succeededFuture();
+        all = all.compose(x -> atVenue).compose(x -> withdrawn)
+            .compose(x -> ctx.orders().setStatus(a.tenantId(), o.id(), "canceled", "canceled by " + by))
             .compose(c -> ctx.ledger().order(a, "order.canceled", by, c, "kill").map(c))
             .onSuccess(published::accept).mapEmpty();
       }

@@ -70,7 +70,10 @@ public final class OrderStore {
         intent.type().name().toLowerCase(Locale.ROOT),
         intent.limitPrice() == null ? null : Numeric.create(intent.limitPrice()), status, Numeric.create(notionalUsd),
         source, requestedBy, idempotencyKey));
-    return db.inTenant(tenantId, c -> c.preparedQuery(INSERT).execute(t)).map(rows -> Order.from(rows.iterator().next()));
+    return db.inTenant(tenantId, c -> c.preparedQuery(INSERT).execute(t)).map(rows -> Order.from(rows.iterator().next()))
+        .recover(e -> e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
+            ? Future.failedFuture(KeywayException.conflict("this clientOrderId was already used on this account"))
+            : Future.failedFuture(e));
   }
 
   public Future<Optional<Order>> byIdempotencyKey(UUID tenantId, UUID accountId, String key) {

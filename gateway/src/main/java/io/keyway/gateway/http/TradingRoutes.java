@@ -168,7 +168,8 @@ final class TradingRoutes {
     String reason = approve ? RequestBody.of(ctx).optString("reason").map(TradingRoutes::reason).orElse(null)
         : reason(RequestBody.of(ctx).string("reason"));
     approvals.get(p.tenantId(), id)
-        .compose(ap -> visible(ctx, ap.accountId()).map(a -> ap))
+        .compose(ap -> visible(ctx, ap.accountId()).map(a -> ap)
+            .recover(e -> Future.failedFuture(KeywayException.notFound("approval"))))
         .compose(ap -> engines.send(ap.accountId(), new JsonObject().put("op", approve ? "approve" : "reject")
             .put("approvalId", id.toString()).put("reason", reason).put("by", AuditTrail.actor(p))))
         .onSuccess(order -> Replies.json(ctx, 200, order))

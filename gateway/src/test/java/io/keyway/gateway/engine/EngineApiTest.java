@@ -157,6 +157,14 @@ class EngineApiTest {
     assertThat(postOrder(alice, id, order("AAPL", "buy", "2"), "k-1").json().getString("id")).isEqualTo(orderId);
     awaitStatus(alice, id, orderId, "filled");
     assertThat(orders(alice, id)).hasSize(1);
+    Api.Response otherBody = postOrder(alice, id, order("AAPL", "buy", "3"), "k-1");
+    assertThat(otherBody.status()).isEqualTo(409);
+    assertThat(otherBody.errorCode()).isEqualTo("idempotency_conflict");
+    Api.Response first = postOrder(alice, id, order("AAPL", "buy", "1").put("clientOrderId", "my-order-1"), null);
+    assertThat(first.status()).isEqualTo(202);
+    Api.Response reused = postOrder(alice, id, order("AAPL", "buy", "1").put("clientOrderId", "my-order-1"), null);
+    assertThat(reused.status()).isEqualTo(409);
+    assertThat(reused.errorCode()).isEqualTo("conflict");
     Api.Response tooBig = postOrder(alice, id, order("AAPL", "buy", "500"), null);
     assertThat(tooBig.status()).isEqualTo(422);
     Api.Response bad = postOrder(alice, id, order("AAPL", "hold", "1"), null);
@@ -213,6 +221,23 @@ class EngineApiTest {
     List<String> kinds = api.get("/api/ledger/entries?kind=approval.*&accountId=" + id, admin.accessToken()).json()
         .getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("kind")).toList();
     assertThat(kinds).contains("approval.requested", "approval.approved", "approval.rejected");
+  }
+
+  @Test
+  @DisplayName("kill withdraws pending approvals: a canceled order can never be approved back to life")
+  void killWithdrawsApprovals() {
+    String id = fundedAccount("alice-live-kill", alice.userId(), "2000", new JsonObject().put("kind", "live")
+        .put("risk", new JsonObject().put("allowLive", true).put("approvalOverUsd", "50")));
+    String orderId = postOrder(alice, id, order("AAPL", "buy", "1").put("confirmLive", true), null).json().getString("id");
+    String approvalId = api.get("/api/approvals?status=pending", alice.accessToken()).array().stream().map(o -> (JsonObject) o)
+        .filter(ap -> ap.getJsonObject("order").getString("id").equals(orderId)).findFirst().orElseThrow().getString("id");
+    assertThat(api.post("/api/accounts/" + id + "/kill", alice.accessToken(), new JsonObject().put("reason", "stop")).status())
+        .isEqualTo(200);
+    assertThat(statusOf(alice, id, orderId)).isEqualTo("canceled");
+    assertThat(api.post("/api/accounts/" + id + "/mode", alice.accessToken(), new JsonObject().put("status", "active"))
+        .status()).isEqualTo(200);
+    assertThat(api.post("/api/approvals/" + approvalId + "/approve", alice.accessToken(), null).status()).isEqualTo(409);
+    assertThat(statusOf(alice, id, orderId)).isEqualTo("canceled");
   }
 
   @Test
