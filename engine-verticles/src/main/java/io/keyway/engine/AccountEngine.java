@@ -63,7 +63,7 @@ public final class AccountEngine extends VerticleBase {
   private BigDecimal lastCash;
   private long timer = -1;
   private boolean ticking;
-  private UUID lastUsedCredential;
+  private String lastUsedCredential;
   private java.time.Instant lastUseRecorded;
   private MessageConsumer<JsonObject> commands;
 
@@ -179,28 +179,45 @@ public final class AccountEngine extends VerticleBase {
     }
     String label = a.credentialLabel() == null ? "default" : a.credentialLabel();
     return ctx.vault().resolve(tenantId, a.ownerUserId(), a.venue(), label)
-        .compose(c -> recordUse(a, c.credentialId(), label).map(x -> c))
-        .map(c -> Optional.of(new Access(venue, new VenueCredential(c.keyId(), c.secret()))))
+        .map(c -> Optional.of(c))
         .recover(e -> {
           LOG.warn("WARNING no credentials for account {}", accountId);
-          return Future.succeededFuture(Optional.empty());
-        });
+          return Future.succeededFuture(Optional.<io.keyway.vault.ResolvedCredential>empty());
+        })
+        .compose(found -> found.isEmpty() ? Future.succeededFuture(Optional.<Access>empty())
+            : recordUse(a, found.get(), label)
+                .recover(e -> {
+                  LOG.warn("The use of a credential by account {} could not be recorded: {}", accountId, e.getMessage());
+                  return Future.succeededFuture();
+                })
+                .map(x -> Optional.of(new Access(venue, new VenueCredential(found.get().keyId(), found.get().secret())))));
   }
 
   /**
    * Puts "this engine used this credential" on the ledger: on first use, on a change of credential
    * (a rotation shows here), and then hourly, rather than every tick.
    */
-  private Future<Void> recordUse(Account a, UUID credentialId, String label) {
+  private Future<Void> recordUse(Account a, io.keyway.vault.ResolvedCredential c, String label) {
     java.time.Instant now = ctx.clock().instant();
-    if (credentialId.equals(lastUsedCredential) && lastUseRecorded != null
+    // a rotation keeps the credential's id, so the key itself is compared, by a digest kept in memory only
+    String fingerprint = c.credentialId() + ":" + c.keyId().use(b -> {
+      try {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    if (fingerprint.equals(lastUsedCredential) && lastUseRecorded != null
         && now.isBefore(lastUseRecorded.plus(java.time.Duration.ofHours(1)))) {
       return Future.succeededFuture();
     }
-    lastUsedCredential = credentialId;
-    lastUseRecorded = now;
-    return ctx.ledger().event(a, "credential.used", "engine", new JsonObject().put("credentialId", credentialId.toString())
-        .put("provider", a.venue()).put("label", label).put("purpose", "trading"));
+    return ctx.ledger().event(a, "credential.used", "engine", new JsonObject()
+            .put("credentialId", c.credentialId().toString()).put("provider", a.venue()).put("label", label)
+            .put("purpose", "trading"))
+        .onSuccess(x -> {
+          lastUsedCredential = fingerprint;
+          lastUseRecorded = now;
+        });
   }
 
   private Strategy strategy(Account a) {

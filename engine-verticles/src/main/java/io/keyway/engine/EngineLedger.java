@@ -53,6 +53,18 @@ public final class EngineLedger {
 
   private Future<Void> write(Account a, String kind, String actor, JsonObject payload, List<Posting> postings, String key) {
     return ledger.append(new AppendRequest(a.tenantId(), kind, actor, "account:" + a.id(), a.ownerUserId(), a.id(),
-        payload, postings, key, key == null ? null : Integer.toHexString(key.hashCode()))).mapEmpty();
+        payload, postings, key, key == null ? null : requestHash(payload, postings))).mapEmpty();
+  }
+
+  /** SHA-256 of the canonical payload and postings: a retry with the same content replays, another conflicts. */
+  static String requestHash(JsonObject payload, List<Posting> postings) {
+    String canonical = io.keyway.ledger.CanonicalJson.encode(new JsonObject().put("payload", payload)
+        .put("postings", new io.vertx.core.json.JsonArray(postings.stream().map(Posting::toJson).toList())));
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

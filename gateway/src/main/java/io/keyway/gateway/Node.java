@@ -70,6 +70,7 @@ public final class Node {
   private Checkpoints checkpoints;
   private CredentialStore credentials;
   private EngineContext engines;
+  private String ledgerDeployment;
   private io.vertx.ext.web.client.WebClient webClient;
   private final AtomicInteger port = new AtomicInteger(-1);
 
@@ -145,7 +146,10 @@ public final class Node {
 
   private Future<Void> deployLedger() {
     return vertx.deployVerticle(new LedgerVerticle(new TenantScope(pool), checkpoints,
-        config.ledgerCheckpointInterval())).mapEmpty();
+        config.ledgerCheckpointInterval())).map(id -> {
+          ledgerDeployment = id;
+          return null;
+        });
   }
 
   private Future<Void> deployVault() {
@@ -215,8 +219,12 @@ public final class Node {
    * returned future is bound to no Vert.x context, since the contexts are gone by then.
    */
   public Future<Void> stop() {
-    // verticles first (the ledger writer signs what it moved on its way out), then the pool
-    CompletionStage<Void> undeployed = Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+    // the ledger writer first, while everything else still runs (it signs what it moved on its way
+    // out), then the other verticles, then the pool
+    Future<Void> ledgerStopped = ledgerDeployment == null ? Future.succeededFuture()
+        : vertx.undeploy(ledgerDeployment).recover(e -> Future.succeededFuture());
+    CompletionStage<Void> undeployed = ledgerStopped
+        .compose(x -> Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
         .<Void>mapEmpty().toCompletionStage().handle((x, e) -> null);
     CompletionStage<Void> closing = pool == null
         ? undeployed

@@ -25,11 +25,13 @@ import java.util.UUID;
  * known id with 422 "client_order_id must be unique". Market orders fill at once at the price set
  * with {@link #fillMarketOrdersAt}, or wait as "accepted" (a closed market) without one; limit orders
  * rest as "new". It can be told to answer the next requests with an error, to swallow them, or to
- * carry them out and swallow the answer (the request reached Alpaca, the response never came back).
- * Its state is guarded by its monitor: tests set it up on their thread, the server reads it on an
- * event loop.
+ * carry them out and swallow the answer (the request reached Alpaca, the response never came back);
+ * order submissions alone can be answered with 429, so that quotes keep flowing through a storm. It
+ * records every request it gets ({@link #seen()}), with the key id it carried and the status it
+ * answered. Its state is guarded by its monitor: tests set it up on their thread, the server reads
+ * it on an event loop. Public for the gateway's tests, which get it through this module's test-jar.
  */
-final class AlpacaDouble implements AutoCloseable {
+public final class AlpacaDouble implements AutoCloseable {
   private static final Set<String> FINISHED = Set.of("filled", "canceled", "expired", "rejected");
 
   /** What to do with one of the next requests instead of the normal answer. */
@@ -52,6 +54,8 @@ final class AlpacaDouble implements AutoCloseable {
   private final Map<String, String> validKeys = new HashMap<>();
   private final Map<String, String> forbiddenKeys = new HashMap<>();
   private final Deque<Script> scripts = new ArrayDeque<>();
+  private final Map<String, Deque<Script>> orderScripts = new HashMap<>();
+  private final List<Seen> seen = new ArrayList<>();
   private final List<HttpServerRequest> swallowed = new ArrayList<>();
   private final Map<String, JsonObject> orders = new LinkedHashMap<>();
   private final Map<String, Integer> submissions = new HashMap<>();
@@ -69,30 +73,70 @@ final class AlpacaDouble implements AutoCloseable {
   }
 
   /** Listens on 127.0.0.1 at a free port; {@code keyId}/{@code secret} is the one valid key pair. */
-  static AlpacaDouble start(Vertx vertx, String keyId, String secret) {
+  public static AlpacaDouble start(Vertx vertx, String keyId, String secret) {
     AlpacaDouble d = new AlpacaDouble(vertx);
     d.validKeys.put(keyId, secret);
     d.server.listen(0, "127.0.0.1").await();
     return d;
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
+  /**
+   * One request as the double got it: what was asked, with which key id (null without the header),
+   * and the status it was answered with (0 when it was never answered). {@code clientOrderId} and
+   * {@code symbol} are those of an order submission's body, null for any other request.
+   */
+  public record Seen(String method, String path, String keyId, int status, String clientOrderId, String symbol) {
+    public boolean orderSubmission() {
+      return "POST".equals(method) && "/v2/orders".equals(path);
+    }
+  }
+
+  /** One more valid key pair: Alpaca accepts it from now on, beside the others. */
+  public synchronized AlpacaDouble acceptKey(String keyId, String secret) {
+    validKeys.put(keyId, secret);
+    return this;
+  }
+
+  /** Alpaca no longer knows this key id: its requests are answered 401 from now on. */
+  public synchronized AlpacaDouble refuseKey(String keyId) {
+    validKeys.remove(keyId);
+    return this;
+  }
+
+  /**
+   * The next {@code times} submissions of orders for {@code symbol} get 429 with Retry-After {@code retryAfter};
+   * every other request is answered as usual.
+   */
+  public synchronized AlpacaDouble rateLimitNextOrders(String symbol, int times, String retryAfter) {
+    Deque<Script> queue = orderScripts.computeIfAbsent(symbol, s -> new ArrayDeque<>());
+    for (int i = 0; i < times; i++) {
+      queue.add(new Script(Script.Kind.ANSWER, 429, "too many requests", Map.of("Retry-After", retryAfter)));
+    }
+    return this;
+  }
+
+  /** Every request so far, in the order they arrived. */
+  public synchronized List<Seen> seen() {
+    return List.copyOf(seen);
+  }
+
   /** A key pair Alpaca knows but that may not do this (403). */
-  synchronized AlpacaDouble forbiddenKey(String keyId, String secret) {
+  public synchronized AlpacaDouble forbiddenKey(String keyId, String secret) {
     forbiddenKeys.put(keyId, secret);
     return this;
   }
 
-  synchronized AlpacaDouble account(String cash, String equity) {
+  public synchronized AlpacaDouble account(String cash, String equity) {
     account = new JsonObject().put("id", UUID.randomUUID().toString()).put("account_number", "PA3TEST").put("status", "ACTIVE")
         .put("currency", "USD").put("cash", cash).put("equity", equity).put("buying_power", cash).put("pattern_day_trader", false);
     return this;
   }
 
-  synchronized AlpacaDouble position(String symbol, String qty, String avgEntryPrice, String side) {
+  public synchronized AlpacaDouble position(String symbol, String qty, String avgEntryPrice, String side) {
     positions.add(new JsonObject().put("asset_id", UUID.randomUUID().toString()).put("symbol", symbol).put("exchange", "NASDAQ")
         .put("asset_class", "us_equity").put("qty", qty).put("avg_entry_price", avgEntryPrice).put("side", side)
         .put("market_value", "0").put("unrealized_pl", "0"));
@@ -100,74 +144,74 @@ final class AlpacaDouble implements AutoCloseable {
   }
 
   /** Quotes the symbol (as JSON numbers, to the digit given) and makes it tradable; "0" is an empty side. */
-  synchronized AlpacaDouble quote(String symbol, String bid, String ask) {
+  public synchronized AlpacaDouble quote(String symbol, String bid, String ask) {
     quotes.put(symbol, new BigDecimal[] {new BigDecimal(bid), new BigDecimal(ask)});
     return this;
   }
 
-  synchronized AlpacaDouble fillMarketOrdersAt(String symbol, String price) {
+  public synchronized AlpacaDouble fillMarketOrdersAt(String symbol, String price) {
     fillPrices.put(symbol, price);
     return this;
   }
 
   /** The next {@code times} requests are answered normally (to aim what follows at a later request). */
-  synchronized AlpacaDouble passNext(int times) {
+  public synchronized AlpacaDouble passNext(int times) {
     return script(times, new Script(Script.Kind.PASS, 0, null, Map.of()));
   }
 
   /** The next {@code times} requests get {@code status} with Alpaca's error body carrying {@code message}. */
-  synchronized AlpacaDouble answerNext(int times, int status, String message) {
+  public synchronized AlpacaDouble answerNext(int times, int status, String message) {
     return script(times, new Script(Script.Kind.ANSWER, status, message, Map.of()));
   }
 
   /** The next {@code times} requests get 429, with {@code retryAfter} as Retry-After unless it is null. */
-  synchronized AlpacaDouble rateLimitNext(int times, String retryAfter) {
+  public synchronized AlpacaDouble rateLimitNext(int times, String retryAfter) {
     return script(times, new Script(Script.Kind.ANSWER, 429, "too many requests",
         retryAfter == null ? Map.of() : Map.of("Retry-After", retryAfter)));
   }
 
   /** The next {@code times} requests are redirected (302) to {@code location}. */
-  synchronized AlpacaDouble redirectNextTo(int times, String location) {
+  public synchronized AlpacaDouble redirectNextTo(int times, String location) {
     return script(times, new Script(Script.Kind.ANSWER, 302, "moved", Map.of("Location", location)));
   }
 
   /** The next {@code times} requests are neither carried out nor answered. */
-  synchronized AlpacaDouble hangNext(int times) {
+  public synchronized AlpacaDouble hangNext(int times) {
     return script(times, new Script(Script.Kind.HANG, 0, null, Map.of()));
   }
 
   /** The next {@code times} requests are carried out, but their answer never leaves. */
-  synchronized AlpacaDouble processThenHangNext(int times) {
+  public synchronized AlpacaDouble processThenHangNext(int times) {
     return script(times, new Script(Script.Kind.PROCESS_THEN_HANG, 0, null, Map.of()));
   }
 
   /** How many order submissions with this client order id got past the key check. */
-  synchronized int submissions(String clientOrderId) {
+  public synchronized int submissions(String clientOrderId) {
     return submissions.getOrDefault(clientOrderId, 0);
   }
 
-  synchronized int ordersHeld() {
+  public synchronized int ordersHeld() {
     return orders.size();
   }
 
-  synchronized JsonObject order(String clientOrderId) {
+  public synchronized JsonObject order(String clientOrderId) {
     JsonObject o = orders.get(clientOrderId);
     return o == null ? null : o.copy();
   }
 
-  synchronized JsonObject lastOrderBody() {
+  public synchronized JsonObject lastOrderBody() {
     return lastOrderBody;
   }
 
-  synchronized String lastKeyIdHeader() {
+  public synchronized String lastKeyIdHeader() {
     return lastKeyIdHeader;
   }
 
-  synchronized String lastSecretHeader() {
+  public synchronized String lastSecretHeader() {
     return lastSecretHeader;
   }
 
-  synchronized int requests() {
+  public synchronized int requests() {
     return requests;
   }
 
@@ -185,8 +229,13 @@ final class AlpacaDouble implements AutoCloseable {
 
   private synchronized void answer(HttpServerRequest req, Buffer body) {
     requests++;
-    Script script = scripts.poll();
+    boolean orderSubmission = req.method() == HttpMethod.POST && req.path().equals("/v2/orders");
+    JsonObject order = orderSubmission ? orderBody(body) : null;
+    Deque<Script> forSymbol = orderScripts.get(symbol(order));
+    Script script = forSymbol != null && !forSymbol.isEmpty() ? forSymbol.poll() : scripts.poll();
+    String keyId = req.getHeader(AlpacaVenue.KEY_ID_HEADER);
     if (script != null && script.kind() == Script.Kind.HANG) {
+      seen.add(new Seen(req.method().name(), req.path(), keyId, 0, clientOrderId(order), symbol(order)));
       swallowed.add(req);
       return;
     }
@@ -197,7 +246,10 @@ final class AlpacaDouble implements AutoCloseable {
     if (reply == null) {
       reply = route(req, body);
     }
-    if (script != null && script.kind() == Script.Kind.PROCESS_THEN_HANG) {
+    boolean answered = script == null || script.kind() != Script.Kind.PROCESS_THEN_HANG;
+    seen.add(new Seen(req.method().name(), req.path(), keyId, answered ? reply.status() : 0, clientOrderId(order),
+        symbol(order)));
+    if (!answered) {
       swallowed.add(req);
       return;
     }
@@ -209,6 +261,22 @@ final class AlpacaDouble implements AutoCloseable {
       response.putHeader("Content-Type", "application/json").end(reply.json() instanceof JsonObject o ? o.encode()
           : ((JsonArray) reply.json()).encode());
     }
+  }
+
+  private static JsonObject orderBody(Buffer body) {
+    try {
+      return body.toJsonObject();
+    } catch (RuntimeException notJson) {
+      return null;
+    }
+  }
+
+  private static String clientOrderId(JsonObject order) {
+    return order == null ? null : order.getString("client_order_id");
+  }
+
+  private static String symbol(JsonObject order) {
+    return order == null ? null : order.getString("symbol");
   }
 
   private Reply keysRefused(HttpServerRequest req) {
