@@ -69,6 +69,29 @@ class CredentialStoreTest {
   }
 
   @Test
+  @DisplayName("a ciphertext copied onto another user's row, or swapped between fields, fails naming that credential")
+  void movedCiphertextFails() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID alice = UUID.randomUUID();
+    UUID bob = UUID.randomUUID();
+    await(store.link(tenant, alice, "alpaca", "main", "PKALICEMOVE00001", "alice-moved-secret"));
+    CredentialView bobs = await(store.link(tenant, bob, "alpaca", "main", "PKBOBMOVE0000001", "bob-moved-secret")).credential();
+    try (java.sql.Connection c = DatabaseBootstrap.connect(db.admin()); java.sql.Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE vault.credentials b SET wrapped_key = a.wrapped_key, key_id_ct = a.key_id_ct, "
+          + "secret_ct = a.secret_ct FROM vault.credentials a WHERE a.user_id = '" + alice + "' AND b.user_id = '" + bob + "'");
+    }
+    Throwable moved = failure(store.resolve(tenant, bob, "alpaca", "main"));
+    assertThat(moved).isInstanceOf(VaultIntegrityException.class).hasMessageContaining(bobs.id().toString());
+    assertThat(moved.getMessage()).doesNotContain("alice-moved-secret");
+    try (java.sql.Connection c = DatabaseBootstrap.connect(db.admin()); java.sql.Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE vault.credentials SET key_id_ct = secret_ct, secret_ct = key_id_ct WHERE user_id = '" + alice + "'");
+    }
+    UUID aliceId = await(store.list(tenant, alice)).get(0).id();
+    assertThat(failure(store.resolve(tenant, alice, "alpaca", "main")))
+        .isInstanceOf(VaultIntegrityException.class).hasMessageContaining(aliceId.toString());
+  }
+
+  @Test
   @DisplayName("the one-statement resolve leaves no tenant set behind on the pooled connection")
   void noTenantLeaksAfterResolve() throws Exception {
     UUID tenant = UUID.randomUUID();
