@@ -1,7 +1,6 @@
 package io.keyway.bench;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -27,7 +26,7 @@ public final class AuthLoadBench {
 
   public static void main(String[] args) throws Exception {
     BenchSettings settings = BenchSettings.fromSystemProperties();
-    Path serverLog = routeServerLogging(settings);
+    Path serverLog = BenchLogging.routeServerLogToFile(settings.accessLog());
     int exitStatus;
     try {
       exitStatus = run(settings, serverLog, System.out);
@@ -105,19 +104,5 @@ public final class AuthLoadBench {
           ? WrkLoadGenerator.create(wrk.get(), settings.connections(), settings.threads())
           : VertxLoadGenerator.create(settings.connections(), settings.threads());
     };
-  }
-
-  /**
-   * Points Logback at logback-bench.xml (unless {@code -Dlogback.configurationFile} chose another);
-   * must run before the first logger is created, which is why this class has none.
-   */
-  private static Path routeServerLogging(BenchSettings settings) throws java.io.IOException {
-    Path serverLog = Files.createTempFile("keyway-bench-server-", ".log");
-    if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "logback-bench.xml");
-    }
-    System.setProperty("bench.serverLogFile", serverLog.toString());
-    System.setProperty("bench.accessLogLevel", settings.accessLog() ? "INFO" : "WARN");
-    return serverLog;
   }
 }

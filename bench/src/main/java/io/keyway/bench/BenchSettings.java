@@ -1,5 +1,8 @@
 package io.keyway.bench;
 
+import static io.keyway.bench.SystemProperties.booleanProperty;
+import static io.keyway.bench.SystemProperties.intProperty;
+
 import java.time.Duration;
 import java.util.Locale;
 
@@ -62,35 +65,6 @@ record BenchSettings(
   /** The whole run's load time with {@code endpoints} endpoints, for the line printed at start. */
   Duration plannedLoadTime(int endpoints) {
     return jitWarmUp.multipliedBy(endpoints).plus(measure.plus(warmUp).multipliedBy((long) endpoints * rounds));
-  }
-
-  private static int intProperty(String name, int fallback, int min, int max) {
-    String raw = System.getProperty(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    int value;
-    try {
-      value = Integer.parseInt(raw.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("-D" + name + " must be a whole number (got '" + raw + "')");
-    }
-    if (value < min || value > max) {
-      throw new IllegalArgumentException("-D" + name + " must be from " + min + " to " + max + " (got " + value + ")");
-    }
-    return value;
-  }
-
-  private static boolean booleanProperty(String name, boolean fallback) {
-    String raw = System.getProperty(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    return switch (raw.trim().toLowerCase(Locale.ROOT)) {
-      case "true", "on", "yes" -> true;
-      case "false", "off", "no" -> false;
-      default -> throw new IllegalArgumentException("-D" + name + " must be true or false (got '" + raw + "')");
-    };
   }
 
   private static Generator generator(String raw) {

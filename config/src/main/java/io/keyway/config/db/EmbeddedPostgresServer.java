@@ -46,6 +46,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", "300")
         .setServerConfig("fsync", "on")
+        // zonky defaults to synchronous_commit=off; an answered ledger append must survive a crash
+        .setServerConfig("synchronous_commit", "on")
         .start();
     return new EmbeddedPostgresServer(pg, pg.getPort());
   }

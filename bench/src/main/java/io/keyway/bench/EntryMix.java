@@ -1,0 +1,87 @@
+package io.keyway.bench;
+
+import io.keyway.ledger.AppendRequest;
+import io.keyway.ledger.CanonicalJson;
+import io.keyway.ledger.CapitalFlow;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The appends of one tenant, as the gateway makes them: every other one a capital deposit by an admin
+ * ({@link CapitalFlow#toAppend}, two postings, a fresh Idempotency-Key and the request hash the HTTP
+ * route computes), the rest audit records of the identity layer ({@link AppendRequest#record}:
+ * sign-ins, API tokens created, sign-outs). Deposits go to one of {@value #USERS} users, so a batch
+ * moves many balances. Not thread-safe: one mix per event loop.
+ */
+final class EntryMix {
+  static final int USERS = 100;
+  private static final String CURRENCY = "USD";
+  private static final String[] NOTES = {null, "wire in", "monthly top-up from the treasury account"};
+
+  private final UUID tenantId;
+  private final UUID adminId = UUID.randomUUID();
+  private final List<UUID> users = Stream.generate(UUID::randomUUID).limit(USERS).toList();
+  private final SplittableRandom random;
+  private final MessageDigest sha256;
+  private long count;
+
+  EntryMix(UUID tenantId, long seed) {
+    this.tenantId = tenantId;
+    this.random = new SplittableRandom(seed);
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  UUID tenantId() {
+    return tenantId;
+  }
+
+  AppendRequest next() {
+    return count++ % 2 == 0 ? deposit() : auditRecord();
+  }
+
+  private AppendRequest deposit() {
+    UUID user = users.get(random.nextInt(USERS));
+    BigDecimal amount = BigDecimal.valueOf(random.nextLong(100, 1_000_000_00L), 2);
+    CapitalFlow flow = new CapitalFlow(CapitalFlow.Type.DEPOSIT, user, null, amount, CURRENCY,
+        NOTES[random.nextInt(NOTES.length)]);
+    return flow.toAppend(tenantId, "user:" + adminId, UUID.randomUUID().toString(), requestHash(flow));
+  }
+
+  /** As the capital-flows route hashes a request, so a retry can be told from a reuse of its key. */
+  private String requestHash(CapitalFlow f) {
+    String canonical = CanonicalJson.encode(new JsonObject()
+        .put("type", f.type().wire())
+        .put("userId", f.userId().toString())
+        .put("accountId", f.accountId() == null ? null : f.accountId().toString())
+        .put("amount", f.amount().stripTrailingZeros().toPlainString())
+        .put("currency", f.currency())
+        .put("note", f.note()));
+    return HexFormat.of().formatHex(sha256.digest(canonical.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private AppendRequest auditRecord() {
+    int u = random.nextInt(USERS);
+    UUID user = users.get(u);
+    String actor = "user:" + user;
+    return switch ((int) (count / 2 % 3)) {
+      case 0 -> AppendRequest.record(tenantId, "auth.login", actor, actor, user, new JsonObject()
+          .put("email", "trader" + u + "@tenant-" + tenantId.toString().substring(0, 8) + ".example.com")
+          .put("address", "10.20." + random.nextInt(256) + "." + random.nextInt(256)));
+      case 1 -> AppendRequest.record(tenantId, "auth.token_created", actor, actor, user, new JsonObject()
+          .put("tokenId", UUID.randomUUID().toString()).put("name", "strategy runner " + u).put("role", "trader"));
+      default -> AppendRequest.record(tenantId, "auth.logout", actor, actor, user, new JsonObject());
+    };
+  }
+}

@@ -1,0 +1,209 @@
+package io.keyway.bench;
+
+import io.keyway.ledger.Checkpoint;
+import io.keyway.ledger.LedgerVerifier;
+import io.keyway.ledger.VerifyReport;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Benchmark of the ledger's write and verify paths, on a throw-away PostgreSQL with fsync off and
+ * then on a durable one (fsync and synchronous_commit on). On each: closed-loop appends through the
+ * {@link io.keyway.ledger.LedgerVerticle} (group commit) to one tenant's chain and to several, each
+ * followed by its baseline, plain multi-row INSERTs of the same rows in batches of the size group
+ * commit reached. Every chain written is verified afterwards. Then a long chain is bulk-loaded and
+ * its verification timed. Prints one table to stdout; see docs/BENCHMARKS.md.
+ *
+ * <p>Exit status: 0 when every append, baseline transaction and verification succeeded (whether or
+ * not the targets were met), 1 when any failed, 2 when the run could not be set up.
+ */
+public final class LedgerBench {
+  private static final Duration SIGN_LIMIT = Duration.ofSeconds(30);
+
+  private LedgerBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int exitStatus;
+    Path serverLog = null;
+    try {
+      LedgerBenchSettings settings = LedgerBenchSettings.fromSystemProperties();
+      serverLog = BenchLogging.routeServerLogToFile(false);
+      exitStatus = run(settings, serverLog, System.out);
+    } catch (Exception e) {
+      System.out.flush();
+      System.err.println("benchmark failed: " + e);
+      if (serverLog != null) {
+        System.err.println("server log: " + serverLog);
+      }
+      exitStatus = 2;
+    }
+    System.exit(exitStatus);
+  }
+
+  /** Measures on every server, prints the table; the exit status. */
+  static int run(LedgerBenchSettings settings, Path serverLog, PrintStream out) throws Exception {
+    out.println("Keyway ledger benchmark, " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
+    out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+        + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+        + ", load average " + loadAverage());
+    out.println("server log: " + serverLog);
+    out.printf(Locale.ROOT, "plan: on each server %d s JIT warm-up, then for %s chain(s): ledger and baseline, each "
+            + "%d s warm-up + %d s measured (%d s of load per server); %d in flight, pool of %d; then verify a "
+            + "%,d-entry chain %d time(s)%n",
+        settings.jitWarmUp().toSeconds(), settings.chainCounts().stream().map(String::valueOf).toList(),
+        settings.warmUp().toSeconds(), settings.measure().toSeconds(), settings.plannedLoadTimePerServer().toSeconds(),
+        settings.inFlight(), settings.poolSize(), settings.verifyEntries(), settings.verifyRuns());
+    List<LedgerPhase> phases = new ArrayList<>();
+    boolean verified = false;
+    for (Durability durability : settings.servers()) {
+      try (LedgerUnderTest ledger = LedgerUnderTest.start(durability, settings.poolSize())) {
+        out.println(durability.label() + ": " + ledger.describeServer());
+        phases.addAll(measureAppends(ledger, settings, out));
+        if (!verified) {
+          phases.addAll(verifyLongChain(ledger, settings, out));
+          verified = true;
+        }
+      }
+    }
+    out.println("load average at the end: " + loadAverage() + " (other work on the machine shares its cores)");
+    out.println();
+    LedgerReport.print(out, phases);
+    out.flush();
+    return phases.stream().anyMatch(p -> p.errors() > 0) ? 1 : 0;
+  }
+
+  /** The JIT warm-up, then for each chain count a ledger phase and its baseline. */
+  private static List<LedgerPhase> measureAppends(LedgerUnderTest ledger, LedgerBenchSettings settings,
+      PrintStream out) throws Exception {
+    AppendLoad load = new AppendLoad(ledger.vertx(), ledger.client());
+    InsertBaseline baseline = InsertBaseline.prepare(ledger.vertx(), ledger.pool(), ledger.ownerConnection());
+    if (!settings.jitWarmUp().isZero()) {
+      warmUp(load, newChains(settings.tenants()), settings.inFlight(), settings.jitWarmUp(), out);
+    }
+    List<LedgerPhase> phases = new ArrayList<>();
+    for (int chains : settings.chainCounts()) {
+      LedgerPhase appended = measureLedger(ledger, load, chains, settings, out);
+      LedgerPhase inserted = measureBaseline(ledger, baseline, chains, LedgerPhase.matchingBatchSize(appended),
+          settings, out);
+      phases.add(appended);
+      phases.add(inserted);
+      out.printf(Locale.ROOT, "  %s, %d chain(s): ledger %,.0f entries/s in batches of %.1f, baseline %,.0f rows/s%n",
+          appended.server(), chains, appended.entriesPerSecond(), appended.averageBatch(), inserted.entriesPerSecond());
+    }
+    return phases;
+  }
+
+  /** Discarded load; failures are not counted, but said, since the measured phase will likely see them too. */
+  private static void warmUp(AppendLoad load, List<EntryMix> chains, int inFlight, Duration duration, PrintStream out)
+      throws Exception {
+    AppendLoad.Outcome outcome = load.run(chains, inFlight, duration);
+    if (outcome.failed() > 0) {
+      out.println("  warm-up: " + outcome.failed() + " append(s) failed, the first with: " + outcome.firstFailure());
+    }
+  }
+
+  /** Appends to {@code chains} new chains (warm-up, then measured), then verifies every one of them. */
+  private static LedgerPhase measureLedger(LedgerUnderTest ledger, AppendLoad load, int chains,
+      LedgerBenchSettings settings, PrintStream out) throws Exception {
+    List<EntryMix> mixes = newChains(chains);
+    if (!settings.warmUp().isZero()) {
+      warmUp(load, mixes, settings.inFlight(), settings.warmUp(), out);
+    }
+    PhaseCounters before = ledger.counters();
+    AppendLoad.Outcome appended = load.run(mixes, settings.inFlight(), settings.measure());
+    PhaseCounters during = before.until(ledger.counters());
+    if (appended.failed() > 0) {
+      out.println("  " + appended.failed() + " append(s) failed, the first with: " + appended.firstFailure());
+    }
+    long broken = verifyWrittenChains(ledger, mixes, out);
+    return LedgerPhase.measured(ledger.durability().label(), LedgerPhase.LEDGER, chains, settings.inFlight(),
+        appended.answered(), appended.elapsed(), appended.p50Millis(), appended.p99Millis(), appended.failed() + broken,
+        during);
+  }
+
+  /** One writer per chain, each inserting {@code batch} rows a transaction (warm-up, then measured). */
+  private static LedgerPhase measureBaseline(LedgerUnderTest ledger, InsertBaseline baseline, int chains, int batch,
+      LedgerBenchSettings settings, PrintStream out) throws Exception {
+    if (!settings.warmUp().isZero()) {
+      baseline.run(chains, batch, settings.warmUp());
+    }
+    PhaseCounters before = ledger.counters();
+    InsertBaseline.Outcome inserted = baseline.run(chains, batch, settings.measure());
+    PhaseCounters during = before.until(ledger.counters());
+    if (inserted.failedTransactions() > 0) {
+      out.println("  " + inserted.failedTransactions() + " baseline transaction(s) failed, the first with: "
+          + inserted.firstFailure());
+    }
+    return LedgerPhase.measured(ledger.durability().label(), LedgerPhase.BASELINE, chains, chains, inserted.rows(),
+        inserted.elapsed(), inserted.p50Millis(), inserted.p99Millis(), inserted.failedTransactions(), during);
+  }
+
+  /**
+   * Signs and verifies every chain a phase wrote: group commit under load must leave each one whole.
+   * The number of chains that did not verify.
+   */
+  private static long verifyWrittenChains(LedgerUnderTest ledger, List<EntryMix> mixes, PrintStream out)
+      throws Exception {
+    LedgerVerifier verifier = new LedgerVerifier(ledger.appUrl(), ledger.signer());
+    long broken = 0;
+    for (EntryMix mix : mixes) {
+      Optional<Checkpoint> checkpoint = Await.result(ledger.checkpoints().signNow(mix.tenantId()), SIGN_LIMIT);
+      VerifyReport report = verifier.verify(mix.tenantId(), checkpoint);
+      if (!report.ok() || checkpoint.isEmpty()) {
+        broken++;
+        out.println("  chain of tenant " + mix.tenantId() + " does not verify: " + report.toJson().encode());
+      }
+    }
+    return broken;
+  }
+
+  /** Bulk-loads a long chain, signs its head and times its verification. */
+  private static List<LedgerPhase> verifyLongChain(LedgerUnderTest ledger, LedgerBenchSettings settings,
+      PrintStream out) throws Exception {
+    String server = ledger.durability().label();
+    BulkChain.Built chain = BulkChain.build(ledger.ownerConnection(), UUID.randomUUID(), settings.verifyEntries());
+    Checkpoint checkpoint = Await.result(ledger.checkpoints().signNow(chain.tenantId()), SIGN_LIMIT)
+        .orElseThrow(() -> new IllegalStateException("the bulk-loaded chain has no head to sign"));
+    out.printf(Locale.ROOT, "  %s: %,d-entry chain sealed and copied in %.1f s, vacuumed in %.1f s, signed at seq %,d%n",
+        server, chain.entries(), chain.copying().toMillis() / 1e3, chain.vacuuming().toMillis() / 1e3,
+        checkpoint.seq());
+    LedgerVerifier verifier = new LedgerVerifier(ledger.appUrl(), ledger.signer());
+    List<LedgerPhase> runs = new ArrayList<>();
+    for (int run = 1; run <= settings.verifyRuns(); run++) {
+      PhaseCounters before = ledger.counters();
+      long start = System.nanoTime();
+      VerifyReport report = verifier.verify(chain.tenantId(), Optional.of(checkpoint));
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      boolean whole = report.ok() && report.entries() == chain.entries() && report.headSeq() == checkpoint.seq();
+      if (!whole) {
+        out.println("  verification " + run + " did not pass: " + report.toJson().encode());
+      }
+      PhaseCounters during = before.until(ledger.counters());
+      runs.add(new LedgerPhase(server, LedgerPhase.VERIFY, 1, 1, report.entries(), elapsed, 0, Double.NaN,
+          Double.NaN, whole ? 0 : 1, during.checkpoints(), during.jitMillis()));
+    }
+    return runs;
+  }
+
+  /** The 1-minute load average, which tells whether other work shared the machine. */
+  private static String loadAverage() {
+    return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  private static List<EntryMix> newChains(int count) {
+    List<EntryMix> mixes = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      mixes.add(new EntryMix(UUID.randomUUID(), i));
+    }
+    return mixes;
+  }
+}

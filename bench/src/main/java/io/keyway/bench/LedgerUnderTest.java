@@ -1,0 +1,191 @@
+package io.keyway.bench;
+
+import io.keyway.config.DbUrl;
+import io.keyway.config.SecretBytes;
+import io.keyway.config.db.AppPool;
+import io.keyway.config.db.DatabaseBootstrap;
+import io.keyway.config.db.EmbeddedPostgresServer;
+import io.keyway.config.db.TenantScope;
+import io.keyway.ledger.CheckpointSigner;
+import io.keyway.ledger.Checkpoints;
+import io.keyway.ledger.LedgerClient;
+import io.keyway.ledger.LedgerVerticle;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.Closeable;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * One throw-away PostgreSQL with a database created and migrated as a node does it, the runtime
+ * pool, and a deployed {@link LedgerVerticle}: the ledger as a node runs it, minus HTTP. Also keeps
+ * one owner connection for observing the server between phases (never during one).
+ */
+final class LedgerUnderTest implements AutoCloseable {
+  private static final String DATABASE = "keyway_bench";
+  /** The node's default {@code KEYWAY_LEDGER_CHECKPOINT_INTERVAL}. */
+  private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(60);
+  private static final Duration START_LIMIT = Duration.ofMinutes(1);
+  private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
+
+  private final Durability durability;
+  private final Closeable postgres;
+  private final DbUrl admin;
+  private final DbUrl app;
+  private final Connection observer;
+  private final Vertx vertx;
+  private final Pool pool;
+  private final CheckpointSigner signer;
+  private final Checkpoints checkpoints;
+
+  private LedgerUnderTest(Durability durability, Closeable postgres, DbUrl admin, DbUrl app, Connection observer,
+      Vertx vertx, Pool pool, CheckpointSigner signer, Checkpoints checkpoints) {
+    this.durability = durability;
+    this.postgres = postgres;
+    this.admin = admin;
+    this.app = app;
+    this.observer = observer;
+    this.vertx = vertx;
+    this.pool = pool;
+    this.signer = signer;
+    this.checkpoints = checkpoints;
+  }
+
+  /** Starts PostgreSQL, migrates, deploys the ledger; undoes what started on failure. */
+  static LedgerUnderTest start(Durability durability, int poolSize) throws Exception {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    SecretBytes masterKey = new SecretBytes(key);
+    Closeable postgres = null;
+    Connection observer = null;
+    Vertx vertx = null;
+    try {
+      Server server = startPostgres(durability);
+      postgres = server.handle();
+      DbUrl admin = new DbUrl("127.0.0.1", server.port(), DATABASE, EmbeddedPostgresServer.SUPERUSER, "");
+      DatabaseBootstrap.ensureDatabase(admin);
+      DatabaseBootstrap.migrate(admin, masterKey);
+      DbUrl app = DatabaseBootstrap.appUrl(admin, masterKey);
+      observer = DatabaseBootstrap.connect(admin);
+      vertx = Vertx.vertx();
+      Pool pool = AppPool.create(vertx, app, poolSize);
+      TenantScope scope = new TenantScope(pool);
+      CheckpointSigner signer = new CheckpointSigner(masterKey);
+      Checkpoints checkpoints = new Checkpoints(scope, signer);
+      Await.result(vertx.deployVerticle(new LedgerVerticle(scope, checkpoints, CHECKPOINT_EVERY)), START_LIMIT);
+      return new LedgerUnderTest(durability, postgres, admin, app, observer, vertx, pool, signer, checkpoints);
+    } catch (Exception e) {
+      if (vertx != null) {
+        Await.stopped(vertx.close(), STOP_LIMIT, "Vert.x");
+      }
+      if (observer != null) {
+        observer.close();
+      }
+      if (postgres != null) {
+        postgres.close();
+      }
+      throw e;
+    }
+  }
+
+  private record Server(Closeable handle, int port) {}
+
+  private static Server startPostgres(Durability durability) throws IOException {
+    if (durability == Durability.FSYNC_OFF) {
+      EmbeddedPostgresServer pg = EmbeddedPostgresServer.startEphemeral();
+      return new Server(pg::close, pg.port());
+    }
+    // zonky's builder turns synchronous_commit off by default: both are set here on purpose
+    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("max_connections", "300")
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("full_page_writes", "on")
+        .start();
+    return new Server(pg, pg.getPort());
+  }
+
+  Durability durability() {
+    return durability;
+  }
+
+  DbUrl adminUrl() {
+    return admin;
+  }
+
+  DbUrl appUrl() {
+    return app;
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  /** The runtime pool the ledger writes through; the baseline writes through it too. */
+  Pool pool() {
+    return pool;
+  }
+
+  LedgerClient client() {
+    return new LedgerClient(vertx);
+  }
+
+  CheckpointSigner signer() {
+    return signer;
+  }
+
+  Checkpoints checkpoints() {
+    return checkpoints;
+  }
+
+  /** The owner's connection, for set-up and observation between phases (blocking). */
+  Connection ownerConnection() {
+    return observer;
+  }
+
+  /** Reads {@link PhaseCounters} now (taking one transaction id, see {@link BenchSql#CURRENT_XID}). */
+  PhaseCounters counters() throws SQLException {
+    long checkpoints = single(BenchSql.CHECKPOINTS_STARTED);
+    return new PhaseCounters(single(BenchSql.CURRENT_XID), checkpoints, PhaseCounters.jitMillisSoFar());
+  }
+
+  private long single(String query) throws SQLException {
+    try (Statement s = observer.createStatement(); ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** One line: the PostgreSQL version and the settings that decide what a commit costs. */
+  String describeServer() throws SQLException {
+    try (Statement s = observer.createStatement(); ResultSet rs = s.executeQuery(BenchSql.DURABILITY_SETTINGS)) {
+      rs.next();
+      return "PostgreSQL " + rs.getString("version") + ", fsync=" + rs.getString("fsync") + ", synchronous_commit="
+          + rs.getString("synchronous_commit") + ", wal_sync_method=" + rs.getString("wal_sync_method")
+          + ", shared_buffers=" + rs.getString("shared_buffers");
+    }
+  }
+
+  /** Stops Vert.x (the ledger signs what moved), then PostgreSQL. */
+  @Override
+  public void close() throws IOException {
+    try {
+      Await.stopped(vertx.close(), STOP_LIMIT, "Vert.x");
+    } finally {
+      try {
+        observer.close();
+      } catch (SQLException e) {
+        throw new IOException("could not close the owner connection", e);
+      } finally {
+        postgres.close();
+      }
+    }
+  }
+}
