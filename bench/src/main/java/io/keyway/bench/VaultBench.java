@@ -1,0 +1,141 @@
+package io.keyway.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Benchmark of the vault's resolve path: credentials linked on a throw-away PostgreSQL, then
+ * closed-loop resolves through {@link io.keyway.vault.VaultClient} over the event bus to a deployed
+ * {@link io.keyway.vault.VaultVerticle} (a database read and a decrypt in every one, the store does
+ * not cache), alternating with bare decrypts ({@link io.keyway.vault.EnvelopeCipher#open} on
+ * credentials read beforehand) on 1 and on 2 threads, so whatever noise the machine has lands on
+ * all of them. Prints one table to stdout; see docs/BENCHMARKS.md.
+ *
+ * <p>Exit status: 0 when every resolve succeeded (whether or not the targets were met), 1 when any
+ * failed, 2 when the run could not be set up.
+ */
+public final class VaultBench {
+  private VaultBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int exitStatus;
+    Path serverLog = null;
+    try {
+      VaultBenchSettings settings = VaultBenchSettings.fromSystemProperties();
+      serverLog = BenchLogging.routeServerLogToFile(false);
+      exitStatus = run(settings, serverLog, System.out);
+    } catch (Exception e) {
+      System.out.flush();
+      System.err.println("benchmark failed: " + e);
+      if (serverLog != null) {
+        System.err.println("server log: " + serverLog);
+      }
+      exitStatus = 2;
+    }
+    System.exit(exitStatus);
+  }
+
+  /** Starts the vault, links, measures, prints the table and stops everything; the exit status. */
+  static int run(VaultBenchSettings settings, Path serverLog, PrintStream out) throws Exception {
+    out.println("Keyway vault benchmark, " + ZonedDateTime.now().format(DateTimeFormatter.RFC_1123_DATE_TIME));
+    out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+        + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    out.println("server log: " + serverLog);
+    try (VaultUnderTest vault = VaultUnderTest.start(settings.poolSize())) {
+      out.println("server: " + vault.describeServer());
+      List<VaultCredential> plan = VaultCredential.plan(settings.credentials(), settings.tenants(), settings.users(),
+          new SecureRandom());
+      long linking = System.nanoTime();
+      vault.link(plan);
+      out.printf(Locale.ROOT, "linked: %,d %s credentials of %,d users in %,d tenants in %.1f s%n", plan.size(),
+          VaultCredential.PROVIDER, settings.users(), settings.tenants(), (System.nanoTime() - linking) / 1e9);
+      String vaultLoop = vault.vaultEventLoop();
+      VaultResolveLoad resolves = VaultResolveLoad.create(vault.vertx(), vault.client(), plan, vaultLoop);
+      Optional<VaultCpuMeter> meter = VaultCpuMeter.onThisMachine(vault.postgresPort(), vaultLoop,
+          resolves.callerEventLoop());
+      resolves.requireEveryCredentialResolves();
+      VaultDecryptLoad decrypts = new VaultDecryptLoad(vault.cipher(), vault.readSealed());
+      decrypts.requireEveryCredentialOpens(plan);
+      out.println("checked: every credential resolves, and opens, to the plaintext it was linked with");
+      out.println("event loops: vault on " + vaultLoop + ", callers on " + resolves.callerEventLoop()
+          + "; runtime pool of " + settings.poolSize() + "; CPU " + (meter.isPresent()
+          ? "measured from /proc" : "not measured (no /proc)"));
+      out.printf(Locale.ROOT, "plan: %d s JIT warm-up of resolve, then of decrypt; then %d round(s) of resolve "
+              + "(%d in flight, %d s warm-up + %d s measured) and decrypt on 1 and on 2 threads (each %d s warm-up + "
+              + "%d s measured); %d s of load in all%n",
+          settings.jitWarmUp().toSeconds(), settings.rounds(), settings.inFlight(), settings.warmUp().toSeconds(),
+          settings.measure().toSeconds(), settings.warmUp().toSeconds(), settings.decryptMeasure().toSeconds(),
+          settings.plannedLoadTime().toSeconds());
+      out.println();
+      List<VaultPhase> phases = measureAlternating(vault, resolves, decrypts, meter, settings);
+      VaultReport.print(out, phases);
+      out.flush();
+      return phases.stream().anyMatch(p -> p.errors() > 0) ? 1 : 0;
+    }
+  }
+
+  /**
+   * A JIT warm-up of resolve and of decrypt (discarded), then for each round: resolve, decrypt on
+   * 1 thread, decrypt on 2 threads, each after a warm-up of its own (discarded).
+   */
+  private static List<VaultPhase> measureAlternating(VaultUnderTest vault, VaultResolveLoad resolves,
+      VaultDecryptLoad decrypts, Optional<VaultCpuMeter> meter, VaultBenchSettings settings) throws Exception {
+    if (!settings.jitWarmUp().isZero()) {
+      resolves.run(settings.inFlight(), settings.jitWarmUp());
+      decrypts.run(1, settings.jitWarmUp());
+    }
+    List<VaultPhase> phases = new ArrayList<>();
+    for (int round = 1; round <= settings.rounds(); round++) {
+      if (!settings.warmUp().isZero()) {
+        resolves.run(settings.inFlight(), settings.warmUp());
+      }
+      phases.add(measureResolves(vault, resolves, meter, round, settings.inFlight(), settings.measure()));
+      for (int threads : VaultBenchSettings.DECRYPT_THREADS) {
+        if (!settings.warmUp().isZero()) {
+          decrypts.run(threads, settings.warmUp());
+        }
+        Optional<VaultCpuMeter.Reading> before = read(meter);
+        VaultDecryptLoad.Outcome o = decrypts.run(threads, settings.decryptMeasure());
+        phases.add(new VaultPhase(VaultPhase.DECRYPT, round, threads, o.opened(), o.elapsed(), Double.NaN,
+            Double.NaN, Double.NaN, 0, 0, since(meter, before)));
+      }
+    }
+    return phases;
+  }
+
+  private static VaultPhase measureResolves(VaultUnderTest vault, VaultResolveLoad resolves,
+      Optional<VaultCpuMeter> meter, int round, int inFlight, Duration measure) throws Exception {
+    Instant from = Instant.now();
+    Optional<VaultCpuMeter.Reading> before = read(meter);
+    VaultResolveLoad.Outcome o = resolves.run(inFlight, measure);
+    Optional<VaultCpuMeter.Usage> cpu = since(meter, before);
+    long touches = vault.touchedBetween(from, Instant.now());
+    if (o.failed() > 0) {
+      System.err.println("round " + round + ": " + o.failed() + " resolve(s) failed, the first with: "
+          + o.firstFailure());
+    }
+    return new VaultPhase(VaultPhase.RESOLVE, round, inFlight, o.answered(), o.elapsed(), o.p50Millis(),
+        o.p99Millis(), o.p999Millis(), touches, o.failed(), cpu);
+  }
+
+  private static Optional<VaultCpuMeter.Reading> read(Optional<VaultCpuMeter> meter) throws IOException {
+    return meter.isPresent() ? Optional.of(meter.get().read()) : Optional.empty();
+  }
+
+  private static Optional<VaultCpuMeter.Usage> since(Optional<VaultCpuMeter> meter,
+      Optional<VaultCpuMeter.Reading> before) throws IOException {
+    return meter.isPresent() && before.isPresent()
+        ? Optional.of(VaultCpuMeter.between(before.get(), meter.get().read()))
+        : Optional.empty();
+  }
+}

@@ -1,0 +1,61 @@
+package io.keyway.bench;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What one measured phase of {@link VaultBench} saw.
+ *
+ * @param kind {@link #RESOLVE} or {@link #DECRYPT}
+ * @param round 1, 2…; 0 for every round together
+ * @param concurrency resolves in flight (resolve), threads (decrypt)
+ * @param operations resolves answered with their plaintext (resolve), credentials opened (decrypt)
+ * @param elapsed from the first call until the last answer of the phase
+ * @param p50Millis median latency of one resolve, from the request until the reply is in the
+ *     caller's hands; NaN for decrypt (a tight loop, not timed call by call)
+ * @param p99Millis the 99th percentile of the same
+ * @param p999Millis the 99.9th percentile of the same
+ * @param touches last-use records the store wrote in the phase (resolve), each one transaction of its
+ *     own; 0 for decrypt
+ * @param errors resolves that failed (decrypt never fails: an integrity failure stops the run)
+ * @param cpu where the CPU went during the phase, where it can be measured ({@link VaultCpuMeter})
+ */
+record VaultPhase(
+    String kind,
+    int round,
+    int concurrency,
+    long operations,
+    Duration elapsed,
+    double p50Millis,
+    double p99Millis,
+    double p999Millis,
+    long touches,
+    long errors,
+    Optional<VaultCpuMeter.Usage> cpu) {
+
+  static final String RESOLVE = "resolve";
+  static final String DECRYPT = "decrypt";
+
+  double operationsPerSecond() {
+    return elapsed.isZero() ? 0 : operations / (elapsed.toNanos() / 1e9);
+  }
+
+  boolean isResolve() {
+    return kind.equals(RESOLVE);
+  }
+
+  /** CPU time of this JVM per operation, in microseconds (a resolve's includes its caller's share). */
+  Optional<Double> jvmMicrosPerOperation() {
+    return cpu.map(u -> perOperation(u.jvm()));
+  }
+
+  /** CPU time of PostgreSQL per operation, in microseconds. */
+  Optional<Double> postgresMicrosPerOperation() {
+    return cpu.map(u -> perOperation(u.postgres()));
+  }
+
+  private double perOperation(double cores) {
+    double rate = operationsPerSecond();
+    return rate == 0 ? Double.NaN : cores * 1e6 / rate;
+  }
+}
