@@ -10,7 +10,6 @@ import io.keyway.gateway.identity.NewUser;
 import io.keyway.gateway.identity.Role;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -119,9 +118,5 @@ public final class TestGateway implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static Path tempDir() throws java.io.IOException {
-    return Files.createTempDirectory("keyway-test");
   }
 }

@@ -188,8 +188,4 @@ public final class BatchPlanner {
     }
     return account;
   }
-
-  static String hex(byte[] b) {
-    return HexFormat.of().formatHex(b);
-  }
 }

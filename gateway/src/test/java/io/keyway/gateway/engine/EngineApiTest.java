@@ -216,7 +216,6 @@ class EngineApiTest {
         .status()).isEqualTo(200);
     assertThat(statusOf(alice, id, second)).isEqualTo("rejected");
     assertThat(api.post("/api/approvals/" + approvalId + "/approve", alice.accessToken(), null).status()).isEqualTo(409);
-    TestGateway.eventually(2_000, () -> true);
     assertThat(statusOf(alice, id, second)).isEqualTo("rejected");
     List<String> kinds = api.get("/api/ledger/entries?kind=approval.*&accountId=" + id, admin.accessToken()).json()
         .getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("kind")).toList();
