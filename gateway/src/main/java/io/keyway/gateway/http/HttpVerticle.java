@@ -1,5 +1,7 @@
 package io.keyway.gateway.http;
 
+import io.keyway.config.db.TenantScope;
+import io.keyway.gateway.identity.TenantTheme;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -32,6 +34,7 @@ public final class HttpVerticle extends VerticleBase {
     new OpsRoutes(services.pool(), services.registry()).mount(router);
     new AuthRoutes(services.auth()).mount(router, guard);
     new AccountRoutes(services.authenticator(), services.apiTokens()).mount(router, guard);
+    new TenantRoutes(new TenantTheme(new TenantScope(services.pool()), services.audit())).mount(router, guard);
     new UserRoutes(services.users()).mount(router, guard);
     new LedgerRoutes(services).mount(router, guard);
     new KeyRoutes(services.vault(), services.audit(), new KeyTester(services.alpaca())).mount(router, guard);

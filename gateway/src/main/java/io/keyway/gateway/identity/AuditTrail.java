@@ -103,6 +103,11 @@ public final class AuditTrail {
             .put("masked", c.masked()));
   }
 
+  Future<Void> themeChanged(Principal admin, JsonObject changes) {
+    return ledger.append(AppendRequest.record(admin.tenantId(), "tenant.theme_changed", actor(admin),
+        "tenant:" + admin.tenantId(), admin.userId(), by(admin).put("changes", changes))).mapEmpty();
+  }
+
   private Future<Void> write(UUID tenantId, String kind, String actor, UUID userId, JsonObject payload) {
     return ledger.append(AppendRequest.record(tenantId, kind, actor, "user:" + userId, userId, payload)).mapEmpty();
   }
