@@ -36,8 +36,22 @@ public final class ConfigKeys {
   public static final String REFRESH_TOKEN_TTL = "KEYWAY_REFRESH_TOKEN_TTL";
   /** Browser origins allowed on {@code /ws} and {@code /mcp}, comma-separated; default the gateway's own origin. */
   public static final String ALLOWED_ORIGINS = "KEYWAY_ALLOWED_ORIGINS";
-  /** Cluster members, {@code host:port,…}, for TCP/IP join. */
+  /** Cluster members, {@code host:port,…}, for TCP/IP join (multicast is always off). */
   public static final String CLUSTER_MEMBERS = "KEYWAY_CLUSTER_MEMBERS";
+  /** The address Hazelcast and the clustered event bus bind to and announce; default 127.0.0.1. */
+  public static final String CLUSTER_HOST = "KEYWAY_CLUSTER_HOST";
+  /** Hazelcast's port, 1–65535; default 5701. */
+  public static final String CLUSTER_PORT = "KEYWAY_CLUSTER_PORT";
+  /** The clustered event bus's port, 0–65535; default 0 (any free port). */
+  public static final String CLUSTER_BUS_PORT = "KEYWAY_CLUSTER_BUS_PORT";
+  /** A PKCS#12 keystore (also used as the truststore); when set, the clustered event bus runs over TLS. */
+  public static final String CLUSTER_TLS_KEYSTORE = "KEYWAY_CLUSTER_TLS_KEYSTORE";
+  /** The password of {@link #CLUSTER_TLS_KEYSTORE}. */
+  public static final String CLUSTER_TLS_PASSWORD = "KEYWAY_CLUSTER_TLS_PASSWORD";
+  /** This node's name in engine placement; default {@code <hostname>:<http port>} (stable across restarts). */
+  public static final String NODE_ID = "KEYWAY_NODE_ID";
+  /** Seconds an account's engine lease lasts unrenewed, 2–60; default 8 (failover takes about this long). */
+  public static final String LEASE_TTL = "KEYWAY_LEASE_TTL";
   /** HTTP verticle instances per node, 1–64; default 1 ({@code --instances} overrides). */
   public static final String INSTANCES = "KEYWAY_INSTANCES";
   /** Failed logins for one email within the window before it is throttled; default 5. */
@@ -70,10 +84,11 @@ public final class ConfigKeys {
   public static final List<String> ALL = List.of(
       PROFILE, HTTP_HOST, HTTP_PORT, DATA_DIR, DB_URL, DB_POOL_SIZE, MASTER_KEY, JWT_SECRET,
       JWT_ISSUER, JWT_AUDIENCE, ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, ALLOWED_ORIGINS,
-      CLUSTER_MEMBERS, INSTANCES, LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW,
+      CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_BUS_PORT, CLUSTER_TLS_KEYSTORE, CLUSTER_TLS_PASSWORD,
+      NODE_ID, LEASE_TTL, INSTANCES, LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW,
       PASSWORD_HASH_QUEUE, LEDGER_CHECKPOINT_INTERVAL, ENGINE_TICK_MILLIS, APPROVAL_TTL, VENUE_REQUESTS_PER_MINUTE,
       ALPACA_PAPER_URL, ALPACA_LIVE_URL, ALPACA_DATA_URL);
 
   /** Keys whose values are secret and are masked wherever configuration is shown. */
-  public static final List<String> SECRET = List.of(MASTER_KEY, JWT_SECRET, DB_URL);
+  public static final List<String> SECRET = List.of(MASTER_KEY, JWT_SECRET, DB_URL, CLUSTER_TLS_PASSWORD);
 }

@@ -39,6 +39,10 @@ public final class ConfigLoader {
       Map.entry(ConfigKeys.ACCESS_TOKEN_TTL, "900"),
       Map.entry(ConfigKeys.REFRESH_TOKEN_TTL, "2592000"),
       Map.entry(ConfigKeys.INSTANCES, "1"),
+      Map.entry(ConfigKeys.CLUSTER_HOST, "127.0.0.1"),
+      Map.entry(ConfigKeys.CLUSTER_PORT, "5701"),
+      Map.entry(ConfigKeys.CLUSTER_BUS_PORT, "0"),
+      Map.entry(ConfigKeys.LEASE_TTL, "8"),
       Map.entry(ConfigKeys.LOGIN_MAX_FAILURES, "5"),
       Map.entry(ConfigKeys.LOGIN_MAX_FAILURES_PER_ADDRESS, "30"),
       Map.entry(ConfigKeys.LOGIN_WINDOW, "900"),
@@ -123,7 +127,7 @@ public final class ConfigLoader {
         Duration.ofSeconds(intIn(v, ConfigKeys.ACCESS_TOKEN_TTL, 30, 900)),
         Duration.ofSeconds(intIn(v, ConfigKeys.REFRESH_TOKEN_TTL, 300, 7_776_000)),
         list(v.get(ConfigKeys.ALLOWED_ORIGINS)),
-        list(v.get(ConfigKeys.CLUSTER_MEMBERS)),
+        cluster(v, port),
         intIn(v, ConfigKeys.INSTANCES, 1, 64),
         intIn(v, ConfigKeys.LOGIN_MAX_FAILURES, 1, 1000),
         intIn(v, ConfigKeys.LOGIN_MAX_FAILURES_PER_ADDRESS, 1, 100_000),
@@ -144,7 +148,7 @@ public final class ConfigLoader {
       Source source = layers.sources().get(key);
       String shown;
       if (value == null) {
-        shown = ConfigKeys.SECRET.contains(key) && !key.equals(ConfigKeys.DB_URL)
+        shown = key.equals(ConfigKeys.MASTER_KEY) || key.equals(ConfigKeys.JWT_SECRET)
             ? "(unset: generated into the data dir in dev)"
             : key.equals(ConfigKeys.DB_URL) ? "(unset: embedded PostgreSQL)" : "(unset)";
       } else if (key.equals(ConfigKeys.DB_URL)) {
@@ -231,6 +235,42 @@ public final class ConfigLoader {
       // answered below
     }
     throw new ConfigException(key, "must be an http(s) URL");
+  }
+
+  private static ClusterSettings cluster(Map<String, String> v, int httpPort) {
+    Optional<Path> keystore = Optional.ofNullable(v.get(ConfigKeys.CLUSTER_TLS_KEYSTORE)).map(Path::of);
+    Optional<SecretBytes> password = Optional.ofNullable(v.get(ConfigKeys.CLUSTER_TLS_PASSWORD))
+        .map(p -> new SecretBytes(p.getBytes(StandardCharsets.UTF_8)));
+    if (keystore.isPresent() && !java.nio.file.Files.isReadable(keystore.get())) {
+      throw new ConfigException(ConfigKeys.CLUSTER_TLS_KEYSTORE, "is not a readable file");
+    }
+    if (keystore.isPresent() && password.isEmpty()) {
+      throw new ConfigException(ConfigKeys.CLUSTER_TLS_PASSWORD, "is required with " + ConfigKeys.CLUSTER_TLS_KEYSTORE);
+    }
+    List<String> members = list(v.get(ConfigKeys.CLUSTER_MEMBERS));
+    for (String m : members) {
+      int colon = m.lastIndexOf(':');
+      if (colon <= 0 || !m.substring(colon + 1).matches("[0-9]{1,5}")) {
+        throw new ConfigException(ConfigKeys.CLUSTER_MEMBERS, "must be host:port,… (got '" + m + "')");
+      }
+    }
+    String nodeId = v.get(ConfigKeys.NODE_ID);
+    if (nodeId == null || nodeId.isBlank()) {
+      nodeId = hostName() + ":" + (httpPort == 0 ? "0-" + java.util.UUID.randomUUID().toString().substring(0, 8) : httpPort);
+    } else if (!nodeId.trim().matches("[A-Za-z0-9._:-]{1,100}")) {
+      throw new ConfigException(ConfigKeys.NODE_ID, "must be 1–100 of letters, digits and . _ : -");
+    }
+    return new ClusterSettings(false, members, nonEmpty(v, ConfigKeys.CLUSTER_HOST),
+        intIn(v, ConfigKeys.CLUSTER_PORT, 1, 65535), intIn(v, ConfigKeys.CLUSTER_BUS_PORT, 0, 65535),
+        keystore, password, nodeId.trim(), Duration.ofSeconds(intIn(v, ConfigKeys.LEASE_TTL, 2, 60)));
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   private static String nonEmpty(Map<String, String> v, String key) {

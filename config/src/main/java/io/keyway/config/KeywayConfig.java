@@ -23,7 +23,7 @@ public record KeywayConfig(
     Duration accessTokenTtl,
     Duration refreshTokenTtl,
     List<String> allowedOrigins,
-    List<String> clusterMembers,
+    ClusterSettings cluster,
     int instances,
     int loginMaxFailures,
     int loginMaxFailuresPerAddress,
@@ -46,7 +46,16 @@ public record KeywayConfig(
   public KeywayConfig withInstances(int n) {
     return new KeywayConfig(profile, httpHost, httpPort, dataDir, dbUrl, dbPoolSize, masterKey,
         jwtSecret, jwtIssuer, jwtAudience, accessTokenTtl, refreshTokenTtl, allowedOrigins,
-        clusterMembers, n, loginMaxFailures, loginMaxFailuresPerAddress, loginWindow,
+        cluster, n, loginMaxFailures, loginMaxFailuresPerAddress, loginWindow,
+        passwordHashQueue, ledgerCheckpointInterval, engineTick, approvalTtl, venueRequestsPerMinute,
+        alpacaPaperUrl, alpacaLiveUrl, alpacaDataUrl);
+  }
+
+  /** A copy that joins the cluster ({@code --cluster}). */
+  public KeywayConfig withCluster(boolean on) {
+    return new KeywayConfig(profile, httpHost, httpPort, dataDir, dbUrl, dbPoolSize, masterKey,
+        jwtSecret, jwtIssuer, jwtAudience, accessTokenTtl, refreshTokenTtl, allowedOrigins,
+        cluster.withEnabled(on), instances, loginMaxFailures, loginMaxFailuresPerAddress, loginWindow,
         passwordHashQueue, ledgerCheckpointInterval, engineTick, approvalTtl, venueRequestsPerMinute,
         alpacaPaperUrl, alpacaLiveUrl, alpacaDataUrl);
   }

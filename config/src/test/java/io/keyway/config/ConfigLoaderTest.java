@@ -195,4 +195,37 @@ class ConfigLoaderTest {
     assertThat(shown).contains("KEYWAY_HTTP_PORT=8080  [default]").contains("KEYWAY_MASTER_KEY=******")
         .contains("postgresql://u:***@localhost:5432/keyway");
   }
+
+  @Test
+  @DisplayName("cluster settings: defaults, a stable node id, and one clear line for each mistake")
+  void cluster() throws Exception {
+    KeywayConfig c = ConfigLoader.load(env(ConfigKeys.HTTP_PORT, "8181"), Optional.empty());
+    assertThat(c.cluster().enabled()).isFalse();
+    assertThat(c.withCluster(true).cluster().enabled()).isTrue();
+    assertThat(c.cluster().host()).isEqualTo("127.0.0.1");
+    assertThat(c.cluster().port()).isEqualTo(5701);
+    assertThat(c.cluster().nodeId()).endsWith(":8181");
+    assertThat(ConfigLoader.load(env(ConfigKeys.HTTP_PORT, "8181"), Optional.empty()).cluster().nodeId())
+        .as("the same node id after a restart").isEqualTo(c.cluster().nodeId());
+    KeywayConfig members = ConfigLoader.load(env(ConfigKeys.CLUSTER_MEMBERS, "127.0.0.1:5701, 127.0.0.1:5702",
+        ConfigKeys.NODE_ID, "node-a", ConfigKeys.LEASE_TTL, "5"), Optional.empty());
+    assertThat(members.cluster().members()).containsExactly("127.0.0.1:5701", "127.0.0.1:5702");
+    assertThat(members.cluster().nodeId()).isEqualTo("node-a");
+    assertThat(members.cluster().leaseTtl()).hasSeconds(5);
+
+    assertConfigError(() -> ConfigLoader.load(env(ConfigKeys.CLUSTER_MEMBERS, "host-without-port"), Optional.empty()),
+        ConfigKeys.CLUSTER_MEMBERS, "host:port");
+    assertConfigError(() -> ConfigLoader.load(env(ConfigKeys.NODE_ID, "a node"), Optional.empty()),
+        ConfigKeys.NODE_ID, "letters");
+    assertConfigError(() -> ConfigLoader.load(env(ConfigKeys.LEASE_TTL, "1"), Optional.empty()),
+        ConfigKeys.LEASE_TTL, "2 to 60");
+    assertConfigError(() -> ConfigLoader.load(env(ConfigKeys.CLUSTER_TLS_KEYSTORE, dir.resolve("none.p12").toString()),
+        Optional.empty()), ConfigKeys.CLUSTER_TLS_KEYSTORE, "readable");
+    Path store = Files.write(dir.resolve("bus.p12"), new byte[] {1});
+    assertConfigError(() -> ConfigLoader.load(env(ConfigKeys.CLUSTER_TLS_KEYSTORE, store.toString()), Optional.empty()),
+        ConfigKeys.CLUSTER_TLS_PASSWORD, "required");
+    String shown = ConfigLoader.describe(ConfigLoader.layers(env(ConfigKeys.CLUSTER_TLS_KEYSTORE, store.toString(),
+        ConfigKeys.CLUSTER_TLS_PASSWORD, "bus-secret-password"), Optional.empty()));
+    assertThat(shown).doesNotContain("bus-secret-password").contains(ConfigKeys.CLUSTER_TLS_PASSWORD + "=******");
+  }
 }
