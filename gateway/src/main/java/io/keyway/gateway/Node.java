@@ -61,7 +61,7 @@ public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
 
   private final KeywayConfig config;
-  private final Vertx vertx;
+  private Vertx vertx;
   private final PrometheusMeterRegistry registry;
   private NodeDatabase database;
   private Pool pool;
@@ -77,12 +77,27 @@ public final class Node {
   private Node(KeywayConfig config) {
     this.config = config;
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    this.vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
-            .setEnabled(true)
-            .setJvmMetricsEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+  }
+
+  /** Builds Vert.x: standalone, or clustered over Hazelcast with {@code --cluster}. */
+  private Future<Void> buildVertx() {
+    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true));
+    if (!config.cluster().enabled()) {
+      vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+      return Future.succeededFuture();
+    }
+    options.setEventBusOptions(ClusterSetup.eventBus(config.cluster()));
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
+        .withClusterManager(ClusterSetup.clusterManager(config.cluster()))
+        .buildClustered()
+        .map(v -> {
+          vertx = v;
+          LOG.info("Joined the cluster as {} ({} member(s) configured)", config.cluster().nodeId(),
+              config.cluster().members().size());
+          return null;
+        });
   }
 
   /** Starts a node; the future fails (after cleaning up) if any step does. */
@@ -90,7 +105,8 @@ public final class Node {
     Node node = new Node(config);
     // completed off any Vert.x context: on failure the contexts are closed before the caller hears
     CompletableFuture<Node> started = new CompletableFuture<>();
-    node.openDatabase()
+    node.buildVertx()
+        .compose(v -> node.openDatabase())
         .compose(v -> node.buildServices())
         .compose(v -> MasterKeyRotation.refuseRetired(new TenantScope(node.pool), new MasterKey(config.masterKey())))
         .compose(v -> node.deployLedger())
@@ -219,6 +235,9 @@ public final class Node {
    * returned future is bound to no Vert.x context, since the contexts are gone by then.
    */
   public Future<Void> stop() {
+    if (vertx == null) { // Vert.x itself did not start (e.g. the cluster could not be joined)
+      return Future.succeededFuture();
+    }
     // the ledger writer first, while everything else still runs (it signs what it moved on its way
     // out), then the other verticles, then the pool
     Future<Void> ledgerStopped = ledgerDeployment == null ? Future.succeededFuture()

@@ -1,5 +1,7 @@
 package io.keyway.gateway.cli;
 
+import io.keyway.config.ConfigException;
+import io.keyway.config.ConfigKeys;
 import io.keyway.config.ConfigLoader;
 import io.keyway.config.KeywayConfig;
 import io.keyway.gateway.Node;
@@ -37,10 +39,13 @@ final class Serve {
       out.print(ConfigLoader.describe(layers));
       return Keyway.EXIT_OK;
     }
-    if (o.flag("--cluster")) {
-      throw new UsageException("--cluster is not available in this build yet; run a single node");
-    }
     KeywayConfig config = ConfigLoader.build(layers);
+    if (o.flag("--cluster")) {
+      if (config.embeddedDatabase()) {
+        throw new ConfigException(ConfigKeys.DB_URL, "is required with --cluster: every node shares one PostgreSQL");
+      }
+      config = config.withCluster(true);
+    }
     if (instances != null) {
       config = config.withInstances(instances);
     }
