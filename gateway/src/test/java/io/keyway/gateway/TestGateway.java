@@ -43,6 +43,15 @@ public final class TestGateway implements AutoCloseable {
 
   /** Starts a node on an existing test database (a restart). */
   public static TestGateway start(TestPostgres.TestDatabase db, Map<String, String> overrides) {
+    return start(db, overrides, false);
+  }
+
+  /** Starts a clustered node ({@code serve --cluster}) on a shared test database. */
+  public static TestGateway startClustered(TestPostgres.TestDatabase db, Map<String, String> overrides) {
+    return start(db, overrides, true);
+  }
+
+  private static TestGateway start(TestPostgres.TestDatabase db, Map<String, String> overrides, boolean cluster) {
     try {
       Map<String, String> env = new HashMap<>();
       env.put(ConfigKeys.DB_URL, db.admin().unmasked());
@@ -51,7 +60,7 @@ public final class TestGateway implements AutoCloseable {
       env.put(ConfigKeys.HTTP_PORT, "0");
       env.put(ConfigKeys.DATA_DIR, Files.createTempDirectory("keyway-test").toString());
       env.putAll(overrides);
-      KeywayConfig config = ConfigLoader.load(env, Optional.empty());
+      KeywayConfig config = ConfigLoader.load(env, Optional.empty()).withCluster(cluster);
       Node node = Node.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       return new TestGateway(node, db);
     } catch (Exception e) {

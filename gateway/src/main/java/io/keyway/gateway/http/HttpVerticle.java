@@ -31,7 +31,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new RequestIds()).handler(new AccessLog());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     AuthGuard guard = new AuthGuard(services.authenticator());
-    new OpsRoutes(services.pool(), services.registry()).mount(router);
+    new OpsRoutes(vertx, services.pool(), services.registry()).mount(router);
     new AuthRoutes(services.auth()).mount(router, guard);
     new AccountRoutes(services.authenticator(), services.apiTokens()).mount(router, guard);
     new TenantRoutes(new TenantTheme(new TenantScope(services.pool()), services.audit())).mount(router, guard);
