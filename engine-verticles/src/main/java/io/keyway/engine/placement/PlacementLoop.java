@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * what it lost or should hand over, take what falls to it. Which accounts fall to it is
  * {@link Placement} over the nodes whose heartbeats are live; who may trade is decided by the
  * leases alone, so two nodes that disagree about membership (a partition) still never both hold an
- * account. Not thread-safe: its owner runs rounds on one context, never two at once.
+ * account. Rounds run on one context, never two at once; {@link #lease} may be read from any thread.
  */
 public final class PlacementLoop {
   private static final Logger LOG = LoggerFactory.getLogger(PlacementLoop.class);
@@ -37,8 +37,9 @@ public final class PlacementLoop {
   private final LeaseStore leases;
   private final Supplier<Future<List<AccountStore.Located>>> accounts;
   private final Engines engines;
-  private final Map<UUID, Lease> held = new HashMap<>();
-  private List<String> liveNodes = List.of();
+  /** Written by rounds only; read by engines (the fence) on their own event loops. */
+  private final Map<UUID, Lease> held = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile List<String> liveNodes = List.of();
 
   public PlacementLoop(String nodeId, LeaseStore leases, Supplier<Future<List<AccountStore.Located>>> accounts,
       Engines engines) {
