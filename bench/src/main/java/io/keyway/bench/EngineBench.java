@@ -198,7 +198,8 @@ public final class EngineBench {
           .put("ownerUserId", owner.id().toString())
           .put("strategy", new JsonObject().put("type", "dca").put("params", new JsonObject().put("symbol", "AAPL")
               .put("notional", "100").put("everySeconds", 86_400)))
-          .put("risk", new JsonObject().put("maxOrderUsd", "1000").put("dailyCapUsd", "5000").put("allowLive", false));
+          .put("risk", new JsonObject().put("maxOrderUsd", "1000").put("dailyCapUsd", "5000").put("allowLive", false)
+              .put("approvalOverUsd", "500"));
       UUID t = tenant;
       return services.accounts().create(t, AccountSpec.parse(body, true))
           .compose(a -> flow(CapitalFlow.Type.ALLOCATE, a.id(), new BigDecimal("1000")).map(a.id()))
