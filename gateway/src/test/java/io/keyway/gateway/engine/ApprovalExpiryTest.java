@@ -2,7 +2,6 @@ package io.keyway.gateway.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keyway.engine.EngineAddresses;
 import io.keyway.gateway.Api;
 import io.keyway.gateway.GatewayExtension;
 import io.keyway.gateway.TestGateway;
@@ -16,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,13 +81,7 @@ class ApprovalExpiryTest {
   }
 
   private static long ticksOf(String accountId) {
-    try {
-      return GATEWAY.gateway().node().vertx().eventBus()
-          .<JsonObject>request(EngineAddresses.command(UUID.fromString(accountId)), new JsonObject().put("op", "status"))
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body().getLong("ticks");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return EngineProbe.ticks(GATEWAY.gateway(), accountId);
   }
 
   private static void flow(TestGateway.Session admin, JsonObject body) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.keyway.engine.EngineAddresses;
 import io.keyway.gateway.Api;
 import io.keyway.gateway.GatewayExtension;
 import io.keyway.gateway.TestGateway;
@@ -357,15 +356,8 @@ class EngineApiTest {
         .map(o -> ((JsonObject) o).getString("accountId")).toList()).doesNotContain(traded, idle);
   }
 
-  /** How many ticks the account's engine has completed (its {@code status} command). */
   private static long ticksOf(String accountId) {
-    try {
-      return GATEWAY.gateway().node().vertx().eventBus()
-          .<JsonObject>request(EngineAddresses.command(UUID.fromString(accountId)), new JsonObject().put("op", "status"))
-          .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS).body().getLong("ticks");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return EngineProbe.ticks(GATEWAY.gateway(), accountId);
   }
 
   private static Api.Response postOrder(TestGateway.Session s, String accountId, JsonObject body, String key) {
