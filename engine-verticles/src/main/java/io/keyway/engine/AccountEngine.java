@@ -85,6 +85,7 @@ public final class AccountEngine extends VerticleBase {
   private long approvalTimer = -1;
   private Instant approvalDue;
   private boolean ticking;
+  private boolean loaded;
   private String lastUsedCredential;
   private Instant lastUseRecorded;
   private MessageConsumer<JsonObject> commands;
@@ -113,7 +114,9 @@ public final class AccountEngine extends VerticleBase {
             ticking = false;
           });
     });
-    return commands.completion().compose(x -> queue.submit(this::load));
+    // the first load is not a condition of starting: when it fails, the next tick loads again
+    queue.submit(this::load).onFailure(e -> LOG.warn("Account {} not loaded yet: {}", accountId, e.getMessage()));
+    return commands.completion();
   }
 
   @Override
@@ -132,7 +135,8 @@ public final class AccountEngine extends VerticleBase {
           orders.forEach(o -> open.put(o.id(), o));
           positions = null;
           return expireDue();
-        });
+        })
+        .onSuccess(x -> loaded = true);
   }
 
   /** Keeps the account as last read; a new owner means another allocation, so cash is read again. */
@@ -146,7 +150,7 @@ public final class AccountEngine extends VerticleBase {
 
   private Future<Void> tick() {
     Instant at = ctx.clock().instant();
-    Future<Account> known = account != null ? Future.succeededFuture(account) : load().map(x -> account);
+    Future<Account> known = loaded ? Future.succeededFuture(account) : load().map(x -> account);
     return known.compose(a -> {
       if ("halted".equals(a.status())) {
         return Future.succeededFuture();
@@ -193,7 +197,7 @@ public final class AccountEngine extends VerticleBase {
 
   /** Cash, positions and their prices as of {@code at}, from memory unless something changed. */
   private Future<View> view(Account a, Access access, Instant at) {
-    return positions().compose(held -> cash(a).compose(c -> {
+    return positions().compose(held -> cash(a, false).compose(c -> {
       List<String> symbols = new ArrayList<>(strategySymbols(a));
       held.keySet().forEach(symbol -> {
         if (!symbols.contains(symbol)) {
@@ -217,13 +221,17 @@ public final class AccountEngine extends VerticleBase {
     });
   }
 
-  /** The account's cash: its allocation's balance on the ledger, read again only when the tenant's ledger moved. */
-  private Future<BigDecimal> cash(Account a) {
+  /**
+   * The account's cash: its allocation's balance on the ledger. A tick reads it again only when the
+   * tenant's ledger moved; a command ({@code fresh}) always reads it, so a capital flow answered a
+   * moment ago is seen even if the news of the ledger's head has not reached this node's listener yet.
+   */
+  private Future<BigDecimal> cash(Account a, boolean fresh) {
     if (a.ownerUserId() == null) {
       return Future.succeededFuture(BigDecimal.ZERO);
     }
     long head = shared.heads().head(tenantId);
-    if (cash != null && head == cashAtHead) {
+    if (!fresh && cash != null && head == cashAtHead) {
       return Future.succeededFuture(cash);
     }
     return ctx.balances().userBalance(tenantId, a.ownerUserId(), EngineLedger.CURRENCY).map(b -> {
@@ -369,7 +377,7 @@ public final class AccountEngine extends VerticleBase {
           .compose(prices -> {
             OrderIntent intent = OrderCommands.intent(cmd, prices.get(symbol));
             BigDecimal price = intent.limitPrice() != null ? intent.limitPrice() : prices.get(symbol);
-            return cash(a).compose(c -> pipeline.place(a, new OrderPipeline.Placement(intent,
+            return cash(a, true).compose(c -> pipeline.place(a, new OrderPipeline.Placement(intent,
                 Optional.ofNullable(cmd.getString("clientOrderId")).orElseGet(AccountEngine::clientOrderId), key,
                 cmd.getBoolean("confirmLive", false), cmd.getString("source", "api"), by), price, c, access.credential(),
                 access.venue()));
@@ -389,7 +397,7 @@ public final class AccountEngine extends VerticleBase {
     return ctx.orders().positions(tenantId, accountId).compose(held -> {
       Future<Map<String, BigDecimal>> prices = access == null ? Future.succeededFuture(Map.of())
           : access.venue().prices(access.credential(), held.stream().map(p -> p.symbol()).toList());
-      return prices.compose(px -> cash(a).compose(c -> allocated.map(alloc -> {
+      return prices.compose(px -> cash(a, true).compose(c -> allocated.map(alloc -> {
         io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
         BigDecimal value = BigDecimal.ZERO;
         for (var p : held) {
