@@ -107,7 +107,8 @@ public final class AccountEngine extends VerticleBase {
         return; // a slow tick is not queued up behind: the next one starts when it is done
       }
       ticking = true;
-      queue.submit(this::tick)
+      Instant due = ctx.clock().instant(); // the tick's start, waiting behind a command included
+      queue.submit(() -> tick(due))
           .onFailure(e -> LOG.warn("Tick of account {} failed: {}", accountId, e.getMessage()))
           .onComplete(x -> {
             ticks++;
@@ -148,8 +149,8 @@ public final class AccountEngine extends VerticleBase {
     return a;
   }
 
-  private Future<Void> tick() {
-    Instant at = ctx.clock().instant();
+  /** One tick, begun at {@code at}: the instant its balance will say it is {@code asOf}. */
+  private Future<Void> tick(Instant at) {
     Future<Account> known = loaded ? Future.succeededFuture(account) : load().map(x -> account);
     return known.compose(a -> {
       if ("halted".equals(a.status())) {

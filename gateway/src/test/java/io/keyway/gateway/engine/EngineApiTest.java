@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.keyway.engine.StreamAddresses;
 import io.keyway.gateway.Api;
 import io.keyway.gateway.GatewayExtension;
 import io.keyway.gateway.TestGateway;
@@ -354,6 +355,51 @@ class EngineApiTest {
     assertThat(api.get("/api/users/" + carol.userId() + "/balance", stranger.accessToken()).status()).isEqualTo(404);
     assertThat(api.get("/api/users/" + bob.userId() + "/balance", bob.accessToken()).json().getJsonArray("accounts").stream()
         .map(o -> ((JsonObject) o).getString("accountId")).toList()).doesNotContain(traded, idle);
+  }
+
+  @Test
+  @DisplayName("an engine publishes its orders and balances on its tenant's stream, in the pushed shape, seq rising; no other tenant's stream hears them")
+  void streamEvents() throws Exception {
+    String id = fundedAccount("alice-stream", alice.userId(), "2000", new JsonObject());
+    var bus = GATEWAY.gateway().node().vertx().eventBus();
+    List<JsonObject> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<JsonObject> elsewhere = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var mine = bus.<JsonObject>consumer(StreamAddresses.tenant(UUID.fromString(alice.tenantId())), m -> {
+      if (id.equals(m.body().getString("accountId"))) {
+        heard.add(m.body());
+      }
+    });
+    var other = bus.<JsonObject>consumer(StreamAddresses.tenant(UUID.fromString(stranger.tenantId())), m -> {
+      if (id.equals(m.body().getString("accountId"))) {
+        elsewhere.add(m.body());
+      }
+    });
+    mine.completion().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    other.completion().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    try {
+      String orderId = postOrder(alice, id, order("AAPL", "buy", "1"), null).json().getString("id");
+      // once it holds AAPL, every tick moves its equity: balances follow one another
+      TestGateway.eventually(30_000, () -> heard.stream().anyMatch(e -> "order".equals(e.getString("type"))
+          && orderId.equals(e.getJsonObject("order").getString("id")) && "filled".equals(e.getJsonObject("order").getString("status")))
+          && heard.stream().filter(e -> "balance".equals(e.getString("type"))).count() >= 3);
+      for (JsonObject e : heard) {
+        if ("balance".equals(e.getString("type"))) {
+          assertThat(e.fieldNames()).containsExactlyInAnyOrder("type", "accountId", "seq", "cash", "equity", "asOf");
+          assertThat(new BigDecimal(e.getString("equity"))).isPositive();
+        } else {
+          assertThat(e.getString("type")).isEqualTo("order");
+          assertThat(e.fieldNames()).containsExactlyInAnyOrder("type", "accountId", "seq", "order");
+        }
+      }
+      List<Long> seqs = heard.stream().map(e -> e.getLong("seq")).toList();
+      for (int i = 1; i < seqs.size(); i++) {
+        assertThat(seqs.get(i)).as("seq after " + seqs.get(i - 1)).isGreaterThan(seqs.get(i - 1));
+      }
+      assertThat(elsewhere).isEmpty();
+    } finally {
+      mine.unregister();
+      other.unregister();
+    }
   }
 
   private static long ticksOf(String accountId) {
