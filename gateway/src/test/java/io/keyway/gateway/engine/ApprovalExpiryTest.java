@@ -8,10 +8,6 @@ import io.keyway.gateway.TestGateway;
 import io.keyway.gateway.identity.Role;
 import io.keyway.gateway.ledger.TradingAccountFixtures;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -90,17 +86,7 @@ class ApprovalExpiryTest {
   }
 
   private static Api.Response post(TestGateway.Session s, String path, JsonObject body, String key) {
-    try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY.gateway().node().httpPort() + path))
-          .header("Authorization", "Bearer " + s.accessToken()).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
-      if (key != null) {
-        b.header("Idempotency-Key", key);
-      }
-      HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Api.Response(r.statusCode(), r.headers().map(), r.body());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return EngineProbe.post(GATEWAY.gateway(), s, path, body, key);
   }
+
 }

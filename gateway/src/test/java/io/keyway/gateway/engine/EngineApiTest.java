@@ -14,10 +14,6 @@ import io.keyway.gateway.ledger.TradingAccountFixtures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -63,20 +59,12 @@ class EngineApiTest {
   }
 
   private static void flow(String type, String userId, String accountId, String amount) {
-    try {
-      var b = new JsonObject().put("type", type).put("userId", userId).put("amount", amount).put("currency", "USD");
-      if (accountId != null) {
-        b.put("accountId", accountId);
-      }
-      var r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-              + GATEWAY.gateway().node().httpPort() + "/api/capital-flows"))
-          .header("Authorization", "Bearer " + admin.accessToken()).header("Content-Type", "application/json")
-          .header("Idempotency-Key", UUID.randomUUID().toString()).POST(HttpRequest.BodyPublishers.ofString(b.encode())).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    var b = new JsonObject().put("type", type).put("userId", userId).put("amount", amount).put("currency", "USD");
+    if (accountId != null) {
+      b.put("accountId", accountId);
     }
+    Api.Response r = EngineProbe.post(GATEWAY.gateway(), admin, "/api/capital-flows", b, UUID.randomUUID().toString());
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
   }
 
   private static JsonObject order(String symbol, String side, String qty) {
@@ -407,18 +395,7 @@ class EngineApiTest {
   }
 
   private static Api.Response postOrder(TestGateway.Session s, String accountId, JsonObject body, String key) {
-    try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY.gateway().node().httpPort()
-              + "/api/accounts/" + accountId + "/orders"))
-          .header("Authorization", "Bearer " + s.accessToken()).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
-      if (key != null) {
-        b.header("Idempotency-Key", key);
-      }
-      HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Api.Response(r.statusCode(), r.headers().map(), r.body());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return EngineProbe.post(GATEWAY.gateway(), s, "/api/accounts/" + accountId + "/orders", body, key);
   }
+
 }
