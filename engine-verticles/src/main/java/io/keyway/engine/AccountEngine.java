@@ -20,8 +20,11 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,14 +33,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The engine of one trading account. It ticks on an interval: reload the account, resolve its
- * owner's credential from the node-local vault (never cached; no owner or no credential means no
- * trading, a warning and the status {@code degraded}), bring open orders up to date, let the
- * strategy decide, publish a balance. Commands (place, approve, reject, mode, kill) and ticks run
- * through one {@link SerialQueue}, so two orders of one account never race.
+ * The engine of one trading account. It ticks on an interval: resolve its owner's credential from
+ * the node-local vault (never cached; no owner or no credential means no trading, a warning and the
+ * status {@code degraded}), bring open orders up to date, let the strategy decide, publish a
+ * balance. Commands (place, approve, reject, mode, kill) and ticks run through one
+ * {@link SerialQueue}, so two orders of one account never race.
+ *
+ * <p>What the engine itself owns is kept in memory between ticks: the account (reloaded when it is
+ * announced changed, and at every command), its open orders (every change of an order passes
+ * through {@link #orderChanged}), its positions (read again after a fill) and its cash (read again
+ * when the tenant's ledger head moved). A tick in which nothing happened touches no database.
+ * Approvals expire on their own timer, ticks or not.
  */
 public final class AccountEngine extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(AccountEngine.class);
+
+  /** What every engine of a node shares besides the {@link EngineContext}. */
+  public record Shared(LedgerHeads heads, EquityRecorder equity) {}
 
   /** What a tick or a command may use: the venue and the credential for it (null for sim). */
   private record Access(Venue venue, VenueCredential credential) implements AutoCloseable {
@@ -50,25 +62,37 @@ public final class AccountEngine extends VerticleBase {
   }
 
   private final EngineContext ctx;
+  private final Shared shared;
   private final UUID tenantId;
   private final UUID accountId;
   private final SerialQueue queue = new SerialQueue();
   private final Map<String, Venue> venues = new HashMap<>();
+  private final Map<UUID, Order> open = new LinkedHashMap<>();
   private RateBudget budget;
   private OrderPipeline pipeline;
   private Strategy strategy;
   private String strategyKey;
+  private Account account;
+  private Map<String, BigDecimal> positions;
+  private BigDecimal cash;
+  private long cashAtHead = -1;
   private long seq;
+  private long ticks;
   private BigDecimal lastEquity;
   private BigDecimal lastCash;
+  private Instant lastEquityPoint;
   private long timer = -1;
+  private long approvalTimer = -1;
+  private Instant approvalDue;
   private boolean ticking;
+  private boolean loaded;
   private String lastUsedCredential;
-  private java.time.Instant lastUseRecorded;
+  private Instant lastUseRecorded;
   private MessageConsumer<JsonObject> commands;
 
-  public AccountEngine(EngineContext ctx, UUID tenantId, UUID accountId) {
+  public AccountEngine(EngineContext ctx, Shared shared, UUID tenantId, UUID accountId) {
     this.ctx = ctx;
+    this.shared = shared;
     this.tenantId = tenantId;
     this.accountId = accountId;
   }
@@ -76,56 +100,88 @@ public final class AccountEngine extends VerticleBase {
   @Override
   public Future<?> start() {
     budget = new RateBudget(ctx.clock(), ctx.venueRequestsPerMinute());
-    pipeline = new OrderPipeline(ctx, budget, this::publishOrder);
+    pipeline = new OrderPipeline(ctx, budget, this::orderChanged);
     commands = vertx.eventBus().consumer(EngineAddresses.command(accountId), this::command);
     timer = vertx.setPeriodic(ctx.tick().toMillis(), id -> {
       if (ticking) {
         return; // a slow tick is not queued up behind: the next one starts when it is done
       }
       ticking = true;
-      queue.submit(this::tick)
+      Instant due = ctx.clock().instant(); // the tick's start, waiting behind a command included
+      queue.submit(() -> tick(due))
           .onFailure(e -> LOG.warn("Tick of account {} failed: {}", accountId, e.getMessage()))
-          .onComplete(x -> ticking = false);
+          .onComplete(x -> {
+            ticks++;
+            ticking = false;
+          });
     });
+    // the first load is not a condition of starting: when it fails, the next tick loads again
+    queue.submit(this::load).onFailure(e -> LOG.warn("Account {} not loaded yet: {}", accountId, e.getMessage()));
     return commands.completion();
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(approvalTimer);
     return commands.unregister();
   }
 
-  private Future<Void> tick() {
-    return ctx.accounts().get(tenantId, accountId, Optional.empty()).compose(a -> {
+  /** Reads the account and its open orders, and expires what is due (which sets the approval timer). */
+  private Future<Void> load() {
+    return ctx.accounts().get(tenantId, accountId, Optional.empty()).map(this::remember)
+        .compose(a -> ctx.orders().open(tenantId, accountId))
+        .compose(orders -> {
+          open.clear();
+          orders.forEach(o -> open.put(o.id(), o));
+          positions = null;
+          return expireDue();
+        })
+        .onSuccess(x -> loaded = true);
+  }
+
+  /** Keeps the account as last read; a new owner means another allocation, so cash is read again. */
+  private Account remember(Account a) {
+    if (account == null || !java.util.Objects.equals(account.ownerUserId(), a.ownerUserId())) {
+      cash = null;
+    }
+    account = a;
+    return a;
+  }
+
+  /** One tick, begun at {@code at}: the instant its balance will say it is {@code asOf}. */
+  private Future<Void> tick(Instant at) {
+    Future<Account> known = loaded ? Future.succeededFuture(account) : load().map(x -> account);
+    return known.compose(a -> {
       if ("halted".equals(a.status())) {
         return Future.succeededFuture();
       }
       return access(a).compose(access -> {
         if (access.isEmpty()) {
           return "degraded".equals(a.status()) ? Future.succeededFuture()
-              : ctx.accounts().setStatus(tenantId, accountId, "degraded", null).mapEmpty();
+              : ctx.accounts().setStatus(tenantId, accountId, "degraded", null).map(this::remember).mapEmpty();
         }
         Future<Account> current = "degraded".equals(a.status())
-            ? ctx.accounts().setStatus(tenantId, accountId, "active", null) : Future.succeededFuture(a);
-        return current.compose(acc -> trade(acc, access.get()))
+            ? ctx.accounts().setStatus(tenantId, accountId, "active", null).map(this::remember) : Future.succeededFuture(a);
+        return current.compose(acc -> trade(acc, access.get(), at))
             .andThen(x -> access.get().close());
       });
     });
   }
 
-  private Future<Void> trade(Account a, Access access) {
+  private Future<Void> trade(Account a, Access access, Instant at) {
     if (access.venue() instanceof SimVenue sim) {
       sim.step();
     }
     Strategy s = strategy(a);
-    return pipeline.expire(a)
-        .compose(x -> ctx.orders().open(tenantId, accountId))
-        .compose(open -> sequentially(open, o -> "awaiting_approval".equals(o.status()) ? Future.succeededFuture(o)
-            : pipeline.sync(a, o, access.credential(), access.venue())))
-        .compose(x -> portfolio(a, access))
+    List<Order> toSync = open.values().stream().filter(o -> !"awaiting_approval".equals(o.status())).toList();
+    return sequentially(toSync, o -> pipeline.sync(a, o, access.credential(), access.venue()))
+        .compose(x -> view(a, access, at))
         .compose(view -> {
           List<OrderIntent> intents = s.decide(view.market(), view.portfolio());
+          if (intents.isEmpty()) {
+            return publishBalance(view);
+          }
           return sequentially(intents, intent -> pipeline.place(a, new OrderPipeline.Placement(intent, clientOrderId(),
                   null, true, "strategy", "strategy"), view.market().price(intent.symbol()).orElse(BigDecimal.ZERO),
                   view.portfolio().cash(), access.credential(), access.venue())
@@ -133,34 +189,57 @@ public final class AccountEngine extends VerticleBase {
                 LOG.info("Strategy order of account {} not placed: {}", accountId, e.getMessage());
                 return Future.succeededFuture();
               }))
-              .compose(x -> portfolio(a, access))
-              .compose(after -> publishBalance(after));
+              .compose(x -> view(a, access, at))
+              .compose(this::publishBalance);
         });
   }
 
   private record View(MarketSnapshot market, Portfolio portfolio) {}
 
-  private Future<View> portfolio(Account a, Access access) {
-    return ctx.orders().positions(tenantId, accountId).compose(positions -> {
+  /** Cash, positions and their prices as of {@code at}, from memory unless something changed. */
+  private Future<View> view(Account a, Access access, Instant at) {
+    return positions().compose(held -> cash(a, false).compose(c -> {
       List<String> symbols = new ArrayList<>(strategySymbols(a));
-      positions.forEach(p -> {
-        if (!symbols.contains(p.symbol())) {
-          symbols.add(p.symbol());
+      held.keySet().forEach(symbol -> {
+        if (!symbols.contains(symbol)) {
+          symbols.add(symbol);
         }
       });
-      Map<String, BigDecimal> held = new HashMap<>();
-      positions.forEach(p -> held.put(p.symbol(), p.qty()));
-      return access.venue().prices(access.credential(), symbols).compose(prices -> cash(a).map(cash ->
-          new View(new MarketSnapshot(ctx.clock().instant(), prices), new Portfolio(cash, held))));
+      return access.venue().prices(access.credential(), symbols)
+          .map(prices -> new View(new MarketSnapshot(at, prices), new Portfolio(c, held)));
+    }));
+  }
+
+  private Future<Map<String, BigDecimal>> positions() {
+    if (positions != null) {
+      return Future.succeededFuture(positions);
+    }
+    return ctx.orders().positions(tenantId, accountId).map(list -> {
+      Map<String, BigDecimal> held = new LinkedHashMap<>();
+      list.forEach(p -> held.put(p.symbol(), p.qty()));
+      positions = java.util.Collections.unmodifiableMap(held);
+      return positions;
     });
   }
 
-  private Future<BigDecimal> cash(Account a) {
+  /**
+   * The account's cash: its allocation's balance on the ledger. A tick reads it again only when the
+   * tenant's ledger moved; a command ({@code fresh}) always reads it, so a capital flow answered a
+   * moment ago is seen even if the news of the ledger's head has not reached this node's listener yet.
+   */
+  private Future<BigDecimal> cash(Account a, boolean fresh) {
     if (a.ownerUserId() == null) {
       return Future.succeededFuture(BigDecimal.ZERO);
     }
-    return ctx.balances().userBalance(tenantId, a.ownerUserId(), EngineLedger.CURRENCY)
-        .map(b -> b.allocations().getOrDefault(accountId, BigDecimal.ZERO));
+    long head = shared.heads().head(tenantId);
+    if (!fresh && cash != null && head == cashAtHead) {
+      return Future.succeededFuture(cash);
+    }
+    return ctx.balances().userBalance(tenantId, a.ownerUserId(), EngineLedger.CURRENCY).map(b -> {
+      cash = b.allocations().getOrDefault(accountId, BigDecimal.ZERO);
+      cashAtHead = head;
+      return cash;
+    });
   }
 
   /**
@@ -198,7 +277,7 @@ public final class AccountEngine extends VerticleBase {
    * (a rotation shows here), and then hourly, rather than every tick.
    */
   private Future<Void> recordUse(Account a, io.keyway.vault.ResolvedCredential c, String label) {
-    java.time.Instant now = ctx.clock().instant();
+    Instant now = ctx.clock().instant();
     // a rotation keeps the credential's id, so the key itself is compared, by a digest kept in memory only
     String fingerprint = c.credentialId() + ":" + c.keyId().use(b -> {
       try {
@@ -208,7 +287,7 @@ public final class AccountEngine extends VerticleBase {
       }
     });
     if (fingerprint.equals(lastUsedCredential) && lastUseRecorded != null
-        && now.isBefore(lastUseRecorded.plus(java.time.Duration.ofHours(1)))) {
+        && now.isBefore(lastUseRecorded.plus(Duration.ofHours(1)))) {
       return Future.succeededFuture();
     }
     return ctx.ledger().event(a, "credential.used", "engine", new JsonObject()
@@ -241,6 +320,12 @@ public final class AccountEngine extends VerticleBase {
   }
 
   private void command(Message<JsonObject> m) {
+    if ("status".equals(m.body().getString("op"))) {
+      // read-only and immediate: how many ticks this engine has completed, for tests and operators
+      m.reply(new JsonObject().put("accountId", accountId.toString()).put("ticks", ticks)
+          .put("status", account == null ? null : account.status()).put("openOrders", open.size()));
+      return;
+    }
     queue.submit(() -> handle(m.body()))
         .onSuccess(m::reply)
         .onFailure(e -> {
@@ -255,7 +340,8 @@ public final class AccountEngine extends VerticleBase {
 
   private Future<JsonObject> handle(JsonObject cmd) {
     String by = cmd.getString("by", "unknown");
-    return ctx.accounts().get(tenantId, accountId, Optional.empty()).compose(a -> switch (cmd.getString("op", "")) {
+    return ctx.accounts().get(tenantId, accountId, Optional.empty()).map(this::remember)
+        .compose(a -> switch (cmd.getString("op", "")) {
       case "place" -> place(a, cmd, by);
       case "approve" -> withAccess(a, access -> pipeline.decide(a, UUID.fromString(cmd.getString("approvalId")), true, by,
           cmd.getString("reason"), access.credential(), access.venue())).map(Order::toJson);
@@ -263,7 +349,8 @@ public final class AccountEngine extends VerticleBase {
           null, null).map(Order::toJson);
       case "mode" -> mode(a, cmd.getString("status"), by, cmd.getString("reason"));
       case "snapshot" -> withAccessOrNone(a, access -> snapshot(a, access));
-      case "kill" -> ctx.accounts().setStatus(tenantId, accountId, "halted", cmd.getString("reason"))
+      case "reload" -> Future.succeededFuture(a.toJson());
+      case "kill" -> ctx.accounts().setStatus(tenantId, accountId, "halted", cmd.getString("reason")).map(this::remember)
           .compose(halted -> withAccessOrNone(halted, access -> pipeline.cancelOpen(halted, by,
               access == null ? null : access.credential(), access == null ? null : access.venue()))
               .compose(x -> ctx.ledger().event(halted, "mode.killed", by, new JsonObject().put("reason", cmd.getString("reason"))))
@@ -272,50 +359,59 @@ public final class AccountEngine extends VerticleBase {
     });
   }
 
+  /**
+   * A manual order. A market order given by {@code notional} is sized here, from the venue's latest
+   * price at execution time (rounded down to a millionth of a unit).
+   */
   private Future<JsonObject> place(Account a, JsonObject cmd, String by) {
     String key = cmd.getString("idempotencyKey");
     Future<Optional<Order>> existing = key == null ? Future.succeededFuture(Optional.empty())
         : ctx.orders().byIdempotencyKey(tenantId, accountId, key);
+    String symbol = OrderCommands.request(cmd).symbol();
     return existing.compose(found -> {
-      OrderIntent intent = OrderCommands.intent(cmd);
       if (found.isPresent()) {
-        return OrderCommands.sameOrder(found.get().intent(), intent) ? Future.succeededFuture(found.get().toJson())
+        return OrderCommands.sameOrder(found.get(), cmd) ? Future.succeededFuture(found.get().toJson())
             : Future.failedFuture(KeywayException.of(ErrorCode.IDEMPOTENCY_CONFLICT,
                 "this Idempotency-Key was already used for a different order"));
       }
-      return withAccess(a, access -> access.venue().prices(access.credential(), List.of(intent.symbol()))
+      return withAccess(a, access -> access.venue().prices(access.credential(), List.of(symbol))
           .compose(prices -> {
-            BigDecimal price = intent.limitPrice() != null ? intent.limitPrice() : prices.get(intent.symbol());
-            if (price == null) {
-              return Future.failedFuture(KeywayException.of(ErrorCode.UNPROCESSABLE, "no price for " + intent.symbol()
-                  + " at this venue"));
-            }
-            return cash(a).compose(cash -> pipeline.place(a, new OrderPipeline.Placement(intent,
-                Optional.ofNullable(cmd.getString("clientOrderId")).orElseGet(AccountEngine::clientOrderId), key, cmd.getBoolean("confirmLive", false),
-                cmd.getString("source", "api"), by), price, cash, access.credential(), access.venue()));
+            OrderIntent intent = OrderCommands.intent(cmd, prices.get(symbol));
+            BigDecimal price = intent.limitPrice() != null ? intent.limitPrice() : prices.get(symbol);
+            return cash(a, true).compose(c -> pipeline.place(a, new OrderPipeline.Placement(intent,
+                Optional.ofNullable(cmd.getString("clientOrderId")).orElseGet(AccountEngine::clientOrderId), key,
+                cmd.getBoolean("confirmLive", false), cmd.getString("source", "api"), by), price, c, access.credential(),
+                access.venue()));
           })).map(Order::toJson);
     });
   }
 
-  /** Balance and positions at the venue's current prices (at entry prices when the venue cannot be asked). */
+  /**
+   * Balance and positions at the venue's current prices (at entry prices when the venue cannot be
+   * asked); {@code allocated} is the capital allocated to the account on the ledger, net of
+   * deallocations and untouched by trading.
+   */
   private Future<JsonObject> snapshot(Account a, Access access) {
-    return ctx.orders().positions(tenantId, accountId).compose(positions -> {
+    Future<BigDecimal> allocated = a.ownerUserId() == null ? Future.succeededFuture(BigDecimal.ZERO)
+        : ctx.balances().allocatedCapital(tenantId, a.ownerUserId(), List.of(accountId), EngineLedger.CURRENCY)
+            .map(m -> m.get(accountId));
+    return ctx.orders().positions(tenantId, accountId).compose(held -> {
       Future<Map<String, BigDecimal>> prices = access == null ? Future.succeededFuture(Map.of())
-          : access.venue().prices(access.credential(), positions.stream().map(p -> p.symbol()).toList());
-      return prices.compose(px -> cash(a).map(cash -> {
+          : access.venue().prices(access.credential(), held.stream().map(p -> p.symbol()).toList());
+      return prices.compose(px -> cash(a, true).compose(c -> allocated.map(alloc -> {
         io.vertx.core.json.JsonArray list = new io.vertx.core.json.JsonArray();
         BigDecimal value = BigDecimal.ZERO;
-        for (var p : positions) {
+        for (var p : held) {
           BigDecimal mv = p.qty().multiply(px.getOrDefault(p.symbol(), p.avgPrice()));
           value = value.add(mv);
           list.add(new JsonObject().put("symbol", p.symbol()).put("qty", p.qty().stripTrailingZeros().toPlainString())
               .put("avgPrice", Money.format(p.avgPrice())).put("marketValue", Money.format(mv)));
         }
         return new JsonObject().put("accountId", accountId.toString()).put("currency", EngineLedger.CURRENCY)
-            .put("cash", Money.format(cash)).put("positionsValue", Money.format(value))
-            .put("equity", Money.format(cash.add(value))).put("allocated", Money.format(cash))
+            .put("cash", Money.format(c)).put("positionsValue", Money.format(value))
+            .put("equity", Money.format(c.add(value))).put("allocated", Money.format(alloc))
             .put("seq", seq).put("asOf", ctx.clock().instant().toString()).put("positions", list);
-      }));
+      })));
     });
   }
 
@@ -324,7 +420,7 @@ public final class AccountEngine extends VerticleBase {
       return Future.failedFuture(KeywayException.badField("status", "must be active or halted"));
     }
     return ctx.accounts().setStatus(tenantId, accountId, status, "halted".equals(status) ? a.killReason() : null)
-        .compose(changed -> ctx.ledger().event(changed, "mode." + status, by, new JsonObject().put("reason", reason)
+        .map(this::remember).compose(changed -> ctx.ledger().event(changed, "mode." + status, by, new JsonObject().put("reason", reason)
             .put("from", a.status())).map(changed.toJson()));
   }
 
@@ -356,24 +452,74 @@ public final class AccountEngine extends VerticleBase {
     return seq;
   }
 
-  private void publishOrder(Order o) {
+  /**
+   * Every change of an order passes here (the pipeline reports each): the open book is kept up to
+   * date, a fill makes positions and cash be read again, a new approval sets the expiry timer, and
+   * the order is published.
+   */
+  private void orderChanged(Order o) {
+    Order before = open.get(o.id());
+    if (o.filledQty().signum() > 0 && (before == null || before.filledQty().compareTo(o.filledQty()) != 0)) {
+      positions = null;
+      cash = null;
+    }
+    if (o.done()) {
+      open.remove(o.id());
+    } else {
+      open.put(o.id(), o);
+    }
+    if ("awaiting_approval".equals(o.status()) && before == null) {
+      expireAt(ctx.clock().instant().plus(ctx.approvalTtl()));
+    }
     vertx.eventBus().publish(StreamAddresses.tenant(tenantId), new JsonObject().put("type", "order")
         .put("accountId", accountId.toString()).put("seq", nextSeq()).put("order", o.toJson()));
   }
 
+  /** Sets the approval timer to {@code due} unless it is set earlier already. */
+  private void expireAt(Instant due) {
+    if (approvalTimer >= 0 && approvalDue != null && !due.isBefore(approvalDue)) {
+      return;
+    }
+    if (approvalTimer >= 0) {
+      vertx.cancelTimer(approvalTimer);
+    }
+    approvalDue = due;
+    long delay = Math.max(0, Duration.between(ctx.clock().instant(), due).toMillis()) + 50;
+    approvalTimer = vertx.setTimer(delay, id -> {
+      approvalTimer = -1;
+      approvalDue = null;
+      queue.submit(this::expireDue)
+          .onFailure(e -> LOG.warn("Approvals of account {} could not be expired: {}", accountId, e.getMessage()));
+    });
+  }
+
+  /** Expires the approvals past their time, halted account or not, and sets the timer for the next one. */
+  private Future<Void> expireDue() {
+    return pipeline.expire(account)
+        .compose(x -> ctx.approvals().nextExpiry(tenantId, accountId))
+        .map(next -> {
+          next.ifPresent(this::expireAt);
+          return null;
+        });
+  }
+
+  /** Publishes the balance when it changed; an equity point at most once per {@link EquityRecorder#EVERY}. */
   private Future<Void> publishBalance(View view) {
     BigDecimal equity = view.portfolio().equity(view.market());
-    BigDecimal cash = view.portfolio().cash();
-    if (equity.compareTo(lastEquity == null ? BigDecimal.valueOf(-1) : lastEquity) == 0
-        && cash.compareTo(lastCash) == 0) {
+    BigDecimal c = view.portfolio().cash();
+    if (lastEquity != null && equity.compareTo(lastEquity) == 0 && c.compareTo(lastCash) == 0) {
       return Future.succeededFuture();
     }
     lastEquity = equity;
-    lastCash = cash;
+    lastCash = c;
+    Instant at = view.market().at();
     vertx.eventBus().publish(StreamAddresses.tenant(tenantId), new JsonObject().put("type", "balance")
-        .put("accountId", accountId.toString()).put("seq", nextSeq()).put("cash", Money.format(cash))
-        .put("equity", Money.format(equity)).put("asOf", view.market().at().toString()));
-    return ctx.orders().recordEquity(tenantId, accountId, view.market().at(), equity);
+        .put("accountId", accountId.toString()).put("seq", nextSeq()).put("cash", Money.format(c))
+        .put("equity", Money.format(equity)).put("asOf", at.toString()));
+    if (lastEquityPoint == null || !at.isBefore(lastEquityPoint.plus(EquityRecorder.EVERY))) {
+      shared.equity().add(tenantId, accountId, at, equity);
+      lastEquityPoint = at;
+    }
+    return Future.succeededFuture();
   }
-
 }

@@ -28,6 +28,9 @@ public final class ApprovalStore {
   private static final String DUE = "UPDATE engine.approvals SET status = 'expired', decided_at = now() "
       + "WHERE tenant_id = $1 AND account_id = $2 AND status = 'pending' AND expires_at <= now() RETURNING id, order_id";
 
+  private static final String NEXT_EXPIRY = "SELECT min(expires_at) AS due FROM engine.approvals "
+      + "WHERE tenant_id = $1 AND account_id = $2 AND status = 'pending'";
+
   private static final String WITHDRAW = "UPDATE engine.approvals SET status = 'rejected', decided_by = $3, "
       + "decided_at = now(), decision_reason = 'withdrawn: the account was killed' "
       + "WHERE tenant_id = $1 AND order_id = $2 AND status = 'pending'";
@@ -97,4 +100,11 @@ public final class ApprovalStore {
     });
   }
 
+  /** When the next pending approval of an account expires, if it has one. */
+  public Future<java.util.Optional<Instant>> nextExpiry(UUID tenantId, UUID accountId) {
+    return db.inTenant(tenantId, c -> c.preparedQuery(NEXT_EXPIRY).execute(Tuple.of(tenantId, accountId))).map(rows -> {
+      var due = rows.iterator().next().getOffsetDateTime("due");
+      return java.util.Optional.ofNullable(due).map(d -> d.toInstant());
+    });
+  }
 }

@@ -18,6 +18,9 @@ public final class EngineSupervisor extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EngineSupervisor.class);
   private final EngineContext ctx;
   private final Map<UUID, Future<String>> engines = new HashMap<>();
+  private final LedgerHeads heads = new LedgerHeads();
+  private EquityRecorder equity;
+  private long flushTimer = -1;
 
   public EngineSupervisor(EngineContext ctx) {
     this.ctx = ctx;
@@ -25,17 +28,37 @@ public final class EngineSupervisor extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    equity = new EquityRecorder(ctx.orders());
+    flushTimer = vertx.setPeriodic(1000, id -> equity.flush());
     var changes = vertx.eventBus().<JsonObject>localConsumer(EngineAddresses.ACCOUNT_CHANGED, m ->
-        ensure(UUID.fromString(m.body().getString("tenantId")), UUID.fromString(m.body().getString("accountId"))));
+        changed(UUID.fromString(m.body().getString("tenantId")), UUID.fromString(m.body().getString("accountId"))));
     return changes.completion()
+        .compose(x -> heads.follow(vertx))
         .compose(x -> ctx.accounts().everywhere())
         .compose(all -> Future.all(all.stream().map(a -> ensure(a.tenantId(), a.accountId())).toList()))
         .onSuccess(x -> LOG.info("{} account engine(s) running", engines.size()));
   }
 
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(flushTimer);
+    return heads.stop().compose(x -> equity.flush());
+  }
+
+  /** A new account gets its engine; a running engine reloads its changed account. */
+  private void changed(UUID tenantId, UUID accountId) {
+    if (engines.containsKey(accountId)) {
+      engines.get(accountId).onSuccess(x -> vertx.eventBus().send(EngineAddresses.command(accountId),
+          new JsonObject().put("op", "reload")));
+    } else {
+      ensure(tenantId, accountId);
+    }
+  }
+
   /** Deploys the engine of an account unless it runs already. */
   public Future<String> ensure(UUID tenantId, UUID accountId) {
-    return engines.computeIfAbsent(accountId, id -> vertx.deployVerticle(new AccountEngine(ctx, tenantId, accountId))
+    return engines.computeIfAbsent(accountId, id -> vertx.deployVerticle(
+            new AccountEngine(ctx, new AccountEngine.Shared(heads, equity), tenantId, accountId))
         .onFailure(e -> {
           LOG.error("The engine of account {} did not start: {}", accountId, e.getMessage());
           engines.remove(accountId);

@@ -1,5 +1,6 @@
 package io.keyway.engine;
 
+import io.keyway.engine.order.Order;
 import io.keyway.engine.strategy.OrderIntent;
 import io.keyway.errors.KeywayException;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +16,7 @@ public final class OrderCommands {
 
   /** Validates an API body and answers the engine command for it. */
   public static JsonObject place(JsonObject body, String idempotencyKey, String by, String source) {
-    OrderIntent intent = intent(body);
+    Request intent = request(body);
     Object cid = body.getValue("clientOrderId");
     if (cid != null && !(cid instanceof String s && s.matches("[A-Za-z0-9._:-]{1,48}"))) {
       throw KeywayException.badField("clientOrderId", "must be 1-48 of letters, digits and . _ : -");
@@ -25,15 +26,20 @@ public final class OrderCommands {
       throw KeywayException.badField("confirmLive", "must be true or false");
     }
     return new JsonObject().put("op", "place").put("symbol", intent.symbol())
-        .put("side", intent.side().name().toLowerCase(Locale.ROOT)).put("qty", intent.qty().toPlainString())
+        .put("side", intent.side().name().toLowerCase(Locale.ROOT)).put("qty", intent.qty() == null ? null : intent.qty().toPlainString())
+        .put("notional", intent.notional() == null ? null : intent.notional().toPlainString())
         .put("type", intent.type().name().toLowerCase(Locale.ROOT))
         .put("limitPrice", intent.limitPrice() == null ? null : intent.limitPrice().toPlainString())
         .put("clientOrderId", cid).put("confirmLive", Boolean.TRUE.equals(confirm))
         .put("idempotencyKey", idempotencyKey).put("by", by).put("source", source);
   }
 
-  /** Reads the intent of a body or a command; {@code notional} may stand in for {@code qty} only with a limit price. */
-  static OrderIntent intent(JsonObject b) {
+  /** An order as asked for: by {@code qty}, or by {@code notional} (USD) to be sized at a price. */
+  record Request(String symbol, OrderIntent.Side side, OrderIntent.OrderType type, BigDecimal limitPrice, BigDecimal qty,
+      BigDecimal notional) {}
+
+  /** Reads and validates a body or a command: exactly one of {@code qty} and {@code notional}. */
+  static Request request(JsonObject b) {
     Object symbol = b.getValue("symbol");
     if (!(symbol instanceof String s) || !s.matches("[A-Z][A-Z0-9./-]{0,19}")) {
       throw KeywayException.badField("symbol", "must be a symbol such as AAPL or BTC/USD");
@@ -55,28 +61,68 @@ public final class OrderCommands {
     if (type == OrderIntent.OrderType.MARKET && limit != null) {
       throw KeywayException.badField("limitPrice", "applies to limit orders only");
     }
-    BigDecimal qty;
-    if (b.getValue("qty") != null) {
-      qty = decimal(b, "qty");
-    } else if (b.getValue("notional") != null) {
-      if (limit == null) {
-        throw KeywayException.badField("notional", "needs a limit price here; send qty for a market order");
-      }
-      qty = decimal(b, "notional").divide(limit, 6, java.math.RoundingMode.DOWN);
-      if (qty.signum() <= 0) {
-        throw KeywayException.badField("notional", "is too small for one unit at that price");
-      }
-    } else {
-      throw KeywayException.badField("qty", "is required (or notional with a limit price)");
+    BigDecimal qty = b.getValue("qty") == null ? null : decimal(b, "qty");
+    BigDecimal notional = b.getValue("notional") == null ? null : decimal(b, "notional");
+    if (qty == null && notional == null) {
+      throw KeywayException.badField("qty", "is required (or notional, in USD)");
     }
-    return new OrderIntent(symbol.toString(), side, qty, type, limit, "requested");
+    if (qty != null && notional != null) {
+      throw KeywayException.badField("notional", "send either qty or notional, not both");
+    }
+    if (notional != null && limit != null) {
+      sized(notional, limit); // too small for one unit at the limit price: refused now
+    }
+    return new Request(symbol.toString(), side, type, limit, qty, notional);
   }
 
-  /** True when two intents ask for the same order (an idempotent repeat). */
-  static boolean sameOrder(OrderIntent a, OrderIntent b) {
-    return a.symbol().equals(b.symbol()) && a.side() == b.side() && a.type() == b.type()
-        && a.qty().compareTo(b.qty()) == 0
-        && (a.limitPrice() == null ? b.limitPrice() == null : b.limitPrice() != null && a.limitPrice().compareTo(b.limitPrice()) == 0);
+  /**
+   * The intent of a command: a {@code notional} is sized at the limit price, or for a market order at
+   * {@code latestPrice}, the venue's latest price at execution time (422 when the venue has none).
+   */
+  static OrderIntent intent(JsonObject b, BigDecimal latestPrice) {
+    Request r = request(b);
+    BigDecimal qty = r.qty();
+    if (qty == null) {
+      BigDecimal price = r.limitPrice() != null ? r.limitPrice() : latestPrice;
+      if (price == null) {
+        throw KeywayException.of(io.keyway.errors.ErrorCode.UNPROCESSABLE, "no price for " + r.symbol()
+            + " at this venue to size the notional by");
+      }
+      qty = sized(r.notional(), price);
+    } else if (r.type() == OrderIntent.OrderType.MARKET && latestPrice == null) {
+      throw KeywayException.of(io.keyway.errors.ErrorCode.UNPROCESSABLE, "no price for " + r.symbol() + " at this venue");
+    }
+    return new OrderIntent(r.symbol(), r.side(), qty, r.type(), r.limitPrice(), "requested");
+  }
+
+  private static BigDecimal sized(BigDecimal notional, BigDecimal price) {
+    BigDecimal qty = notional.divide(price, 6, java.math.RoundingMode.DOWN);
+    if (qty.signum() <= 0) {
+      throw KeywayException.badField("notional", "is too small for one unit at that price");
+    }
+    return qty;
+  }
+
+  /**
+   * True when a command asks for the order {@code o} already is (an idempotent repeat). An order by
+   * notional matches when its quantity is what that notional buys at the price it was sized at.
+   */
+  static boolean sameOrder(Order o, JsonObject cmd) {
+    Request r = request(cmd);
+    boolean same = o.symbol().equals(r.symbol()) && o.side() == r.side() && o.type() == r.type()
+        && (o.limitPrice() == null ? r.limitPrice() == null
+            : r.limitPrice() != null && o.limitPrice().compareTo(r.limitPrice()) == 0);
+    if (!same) {
+      return false;
+    }
+    if (r.qty() != null) {
+      return o.qty().compareTo(r.qty()) == 0;
+    }
+    // qty = notional / price rounded down to 1e-6: the recorded notional lies within one such step (and a cent) below
+    BigDecimal price = o.notionalUsd().divide(o.qty(), 8, java.math.RoundingMode.HALF_EVEN);
+    BigDecimal gap = r.notional().subtract(o.notionalUsd());
+    return gap.compareTo(new BigDecimal("-0.01")) >= 0
+        && gap.compareTo(price.multiply(new BigDecimal("0.000001")).add(new BigDecimal("0.01"))) <= 0;
   }
 
   private static BigDecimal decimal(JsonObject b, String field) {

@@ -85,4 +85,21 @@ public final class LedgerQueries {
         });
   }
 
+  /**
+   * The capital allocated to each of a person's trading accounts: allocations minus deallocations,
+   * without what the account's trading (fills) moved. Accounts with none answer zero.
+   */
+  public Future<Map<UUID, BigDecimal>> allocatedCapital(UUID tenantId, UUID userId, List<UUID> accountIds, String currency) {
+    List<String> names = accountIds.stream().map(a -> LedgerAccounts.allocation(userId, a)).toList();
+    return db.inTenant(tenantId, c -> c.preparedQuery(LedgerSql.ALLOCATED_CAPITAL)
+        .execute(Tuple.of(tenantId, names.toArray(String[]::new), currency))).map(rows -> {
+          Map<UUID, BigDecimal> out = new LinkedHashMap<>();
+          accountIds.forEach(a -> out.put(a, BigDecimal.ZERO));
+          String prefix = LedgerAccounts.allocationPrefix(userId);
+          for (Row r : rows) {
+            out.put(UUID.fromString(r.getString("account").substring(prefix.length())), r.getBigDecimal("amount"));
+          }
+          return out;
+        });
+  }
 }

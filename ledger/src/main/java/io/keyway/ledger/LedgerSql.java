@@ -46,6 +46,10 @@ final class LedgerSql {
       "SELECT seq, id, kind, actor, subject, user_id, account_id, idempotency_key, created_at, canonical, prev_hash, hash "
           + "FROM ledger.entries WHERE tenant_id = ? ORDER BY seq";
 
+  static final String ALLOCATED_CAPITAL =
+      "SELECT p.account, COALESCE(sum(p.amount), 0) AS amount FROM ledger.postings p JOIN ledger.entries e "
+          + "ON e.tenant_id = p.tenant_id AND e.seq = p.entry_seq WHERE p.tenant_id = $1 AND p.account = ANY($2::text[]) "
+          + "AND p.currency = $3 AND e.kind IN ('capital.allocate', 'capital.deallocate') GROUP BY p.account";
   static final String BALANCES_OF_USER =
       "SELECT account, currency, amount FROM ledger.balances WHERE tenant_id = $1 AND account LIKE $2";
 }

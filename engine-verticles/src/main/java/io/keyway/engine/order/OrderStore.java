@@ -49,7 +49,7 @@ public final class OrderStore {
   private static final String POSITION_DELETE = "DELETE FROM engine.positions WHERE tenant_id = $1 AND account_id = $2 AND symbol = $3";
 
   private static final String EQUITY_INSERT = "INSERT INTO engine.equity_points (tenant_id, account_id, t, equity) "
-      + "VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, t) DO NOTHING";
+      + "SELECT $1, * FROM unnest($2::uuid[], $3::timestamptz[], $4::numeric[]) ON CONFLICT (account_id, t) DO NOTHING";
   private static final String EQUITY_HISTORY = "SELECT t, equity FROM (SELECT t, equity FROM engine.equity_points "
       + "WHERE tenant_id = $1 AND account_id = $2 ORDER BY t DESC LIMIT $3) x ORDER BY t";
 
@@ -151,9 +151,15 @@ public final class OrderStore {
     });
   }
 
-  public Future<Void> recordEquity(UUID tenantId, UUID accountId, Instant t, BigDecimal equity) {
-    return db.inTenant(tenantId, c -> c.preparedQuery(EQUITY_INSERT)
-        .execute(Tuple.of(tenantId, accountId, t.atOffset(ZoneOffset.UTC), Numeric.create(equity)))).mapEmpty();
+  /** A point of an account's equity curve. */
+  public record EquityPoint(UUID accountId, Instant t, BigDecimal equity) {}
+
+  /** Records points of accounts of one tenant, in one statement. */
+  public Future<Void> recordEquity(UUID tenantId, List<EquityPoint> points) {
+    Tuple t = Tuple.of(tenantId, points.stream().map(EquityPoint::accountId).toArray(UUID[]::new),
+        points.stream().map(p -> p.t().atOffset(ZoneOffset.UTC)).toArray(java.time.OffsetDateTime[]::new),
+        points.stream().map(p -> Numeric.create(p.equity())).toArray(Numeric[]::new));
+    return db.inTenant(tenantId, c -> c.preparedQuery(EQUITY_INSERT).execute(t)).mapEmpty();
   }
 
   /** The newest {@code points} equity points, oldest first. */

@@ -1,5 +1,7 @@
 package io.keyway.gateway.http;
 
+import io.keyway.engine.EngineLedger;
+import io.keyway.engine.account.Account;
 import io.keyway.errors.KeywayException;
 import io.keyway.gateway.identity.AuditTrail;
 import io.keyway.gateway.identity.Principal;
@@ -7,15 +9,22 @@ import io.keyway.gateway.identity.Role;
 import io.keyway.ledger.CanonicalJson;
 import io.keyway.ledger.CapitalFlow;
 import io.keyway.ledger.EntryFilter;
+import io.keyway.ledger.LedgerQueries;
 import io.keyway.ledger.Money;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -79,21 +88,58 @@ final class LedgerRoutes {
         ? DEFAULT_CURRENCY : new QueryParams(ctx).string("currency"));
     s.authenticator().user(p.tenantId(), userId)
         .compose(u -> s.ledgerQueries().userBalance(p.tenantId(), userId, currency))
-        .onSuccess(b -> {
-          JsonArray accounts = new JsonArray();
-          b.allocations().forEach((accountId, allocated) -> accounts.add(new JsonObject()
-              .put("accountId", accountId.toString())
-              .put("name", null)
-              .put("allocated", Money.format(allocated))
-              .put("equity", Money.format(allocated))));
-          Replies.json(ctx, 200, new JsonObject()
-              .put("userId", userId.toString())
-              .put("currency", currency)
-              .put("cash", Money.format(b.cash()))
-              .put("accounts", accounts)
-              .put("total", Money.format(b.total())));
-        })
+        .compose(b -> accountsOf(p.tenantId(), b, currency))
+        .onSuccess(balance -> Replies.json(ctx, 200, balance))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The user's tree: cash, and per trading account (those they own, and any still holding an
+   * allocation of theirs) its name, the capital allocated to it, and its equity as its engine sees
+   * it (cash plus positions at the venue's prices); total = cash + the sum of the equities. An
+   * account owned by someone else now has no positions of this user's: its equity is what is left
+   * in the allocation.
+   */
+  private Future<JsonObject> accountsOf(UUID tenantId, LedgerQueries.UserBalance b, String currency) {
+    return s.accounts().list(tenantId, Optional.empty()).compose(all -> {
+      Map<UUID, Account> byId = new HashMap<>();
+      all.forEach(a -> byId.put(a.id(), a));
+      List<UUID> ids = new ArrayList<>(b.allocations().keySet());
+      all.stream().filter(a -> b.userId().equals(a.ownerUserId()) && !ids.contains(a.id())).forEach(a -> ids.add(a.id()));
+      return s.ledgerQueries().allocatedCapital(tenantId, b.userId(), ids, currency).compose(allocated ->
+          Future.all(ids.stream().map(id -> equity(byId.get(id), b, id, currency)).toList()).map(equities -> {
+            JsonArray accounts = new JsonArray();
+            BigDecimal total = b.cash();
+            for (int i = 0; i < ids.size(); i++) {
+              UUID id = ids.get(i);
+              BigDecimal equity = equities.resultAt(i);
+              total = total.add(equity);
+              var account = byId.get(id);
+              accounts.add(new JsonObject()
+                  .put("accountId", id.toString())
+                  .put("name", account == null ? null : account.name())
+                  .put("allocated", Money.format(allocated.get(id)))
+                  .put("equity", Money.format(equity)));
+            }
+            return new JsonObject()
+                .put("userId", b.userId().toString())
+                .put("currency", currency)
+                .put("cash", Money.format(b.cash()))
+                .put("accounts", accounts)
+                .put("total", Money.format(total));
+          }));
+    });
+  }
+
+  /** An owned account's equity from its engine (in USD, the engines' currency); otherwise its allocation's balance. */
+  private Future<BigDecimal> equity(Account a,
+      LedgerQueries.UserBalance b, UUID id, String currency) {
+    BigDecimal left = b.allocations().getOrDefault(id, BigDecimal.ZERO);
+    if (a == null || !b.userId().equals(a.ownerUserId()) || !EngineLedger.CURRENCY.equals(currency)) {
+      return Future.succeededFuture(left);
+    }
+    return s.engines().send(id, new JsonObject().put("op", "snapshot").put("by", "reader"))
+        .map(snap -> new BigDecimal(snap.getString("equity")));
   }
 
   private void entries(RoutingContext ctx) {

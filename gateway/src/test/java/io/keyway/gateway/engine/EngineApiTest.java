@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.keyway.engine.StreamAddresses;
 import io.keyway.gateway.Api;
 import io.keyway.gateway.GatewayExtension;
 import io.keyway.gateway.TestGateway;
@@ -12,10 +13,7 @@ import io.keyway.gateway.identity.Role;
 import io.keyway.gateway.ledger.TradingAccountFixtures;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -61,20 +59,12 @@ class EngineApiTest {
   }
 
   private static void flow(String type, String userId, String accountId, String amount) {
-    try {
-      var b = new JsonObject().put("type", type).put("userId", userId).put("amount", amount).put("currency", "USD");
-      if (accountId != null) {
-        b.put("accountId", accountId);
-      }
-      var r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-              + GATEWAY.gateway().node().httpPort() + "/api/capital-flows"))
-          .header("Authorization", "Bearer " + admin.accessToken()).header("Content-Type", "application/json")
-          .header("Idempotency-Key", UUID.randomUUID().toString()).POST(HttpRequest.BodyPublishers.ofString(b.encode())).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    var b = new JsonObject().put("type", type).put("userId", userId).put("amount", amount).put("currency", "USD");
+    if (accountId != null) {
+      b.put("accountId", accountId);
     }
+    Api.Response r = EngineProbe.post(GATEWAY.gateway(), admin, "/api/capital-flows", b, UUID.randomUUID().toString());
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
   }
 
   private static JsonObject order(String symbol, String side, String qty) {
@@ -216,7 +206,15 @@ class EngineApiTest {
         .status()).isEqualTo(200);
     assertThat(statusOf(alice, id, second)).isEqualTo("rejected");
     assertThat(api.post("/api/approvals/" + approvalId + "/approve", alice.accessToken(), null).status()).isEqualTo(409);
+    // several ticks of this very engine pass after the reject, and the order still never executes
+    long ticksAtReject = ticksOf(id);
+    TestGateway.eventually(30_000, () -> ticksOf(id) >= ticksAtReject + 5);
     assertThat(statusOf(alice, id, second)).isEqualTo("rejected");
+    assertThat(orders(alice, id).stream().filter(o -> o.getString("id").equals(second)).findFirst().orElseThrow()
+        .getString("filledQty")).isIn("0", "0.00", "0.000000");
+    List<String> filledOrders = api.get("/api/ledger/entries?kind=order.fill&accountId=" + id, admin.accessToken()).json()
+        .getJsonArray("items").stream().map(o -> ((JsonObject) o).getJsonObject("payload").getString("orderId")).toList();
+    assertThat(filledOrders).contains(orderId).doesNotContain(second);
     List<String> kinds = api.get("/api/ledger/entries?kind=approval.*&accountId=" + id, admin.accessToken()).json()
         .getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("kind")).toList();
     assertThat(kinds).contains("approval.requested", "approval.approved", "approval.rejected");
@@ -276,19 +274,128 @@ class EngineApiTest {
     assertThat(api.get("/api/accounts/" + id, alice.accessToken()).json().getString("status")).isEqualTo("active");
   }
 
-  private static Api.Response postOrder(TestGateway.Session s, String accountId, JsonObject body, String key) {
-    try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY.gateway().node().httpPort()
-              + "/api/accounts/" + accountId + "/orders"))
-          .header("Authorization", "Bearer " + s.accessToken()).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
-      if (key != null) {
-        b.header("Idempotency-Key", key);
+  @Test
+  @DisplayName("a market order by notional is sized at the venue's latest price when it executes, and a repeat is the same order")
+  void marketOrderByNotional() {
+    String id = fundedAccount("alice-notional", alice.userId(), "2000", new JsonObject());
+    JsonObject byNotional = new JsonObject().put("symbol", "MSFT").put("side", "buy").put("notional", "250").put("type", "market");
+    Api.Response placed = postOrder(alice, id, byNotional, "n-1");
+    assertThat(placed.status()).as(placed.toString()).isEqualTo(202);
+    String orderId = placed.json().getString("id");
+    BigDecimal qty = new BigDecimal(placed.json().getString("qty"));
+    assertThat(qty.signum()).isPositive();
+    assertThat(qty.scale()).isLessThanOrEqualTo(6);
+    awaitStatus(alice, id, orderId, "filled");
+    JsonObject filled = orders(alice, id).stream().filter(o -> o.getString("id").equals(orderId)).findFirst().orElseThrow();
+    // filled near 250 USD: the sim fills at the price it was sized at, plus its fee and its slippage
+    BigDecimal cost = qty.multiply(new BigDecimal(filled.getString("avgFillPrice")));
+    assertThat(cost).isBetween(new BigDecimal("240"), new BigDecimal("260"));
+    assertThat(postOrder(alice, id, byNotional, "n-1").json().getString("id")).isEqualTo(orderId);
+    Api.Response other = postOrder(alice, id, byNotional.copy().put("notional", "900"), "n-1");
+    assertThat(other.status()).isEqualTo(409);
+    Api.Response both = postOrder(alice, id, byNotional.copy().put("qty", "1"), null);
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(both.json().getJsonObject("error").getString("field")).isEqualTo("notional");
+    Api.Response tiny = postOrder(alice, id, byNotional.copy().put("notional", "0.0001"), null);
+    assertThat(tiny.status()).as(tiny.toString()).isEqualTo(400);
+    assertThat(orders(alice, id)).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("an account's balance shows the capital allocated to it apart from its cash; the user's balance names each account with its real equity")
+  void allocatedAndUserBalance() {
+    TestGateway.Session carol = GATEWAY.signedIn("eng", "carol@eng.test", Role.OPERATOR);
+    String traded = fundedAccount("carol-traded", carol.userId(), "1000", new JsonObject());
+    String idle = fundedAccount("carol-idle", carol.userId(), "300", new JsonObject());
+    flow("deposit", carol.userId(), null, "50");
+    flow("deallocate", carol.userId(), idle, "100");
+    String orderId = postOrder(carol, traded, order("AAPL", "buy", "2"), null).json().getString("id");
+    awaitStatus(carol, traded, orderId, "filled");
+
+    JsonObject balance = api.get("/api/accounts/" + traded + "/balance", carol.accessToken()).json();
+    assertThat(balance.getString("allocated")).isEqualTo("1000.00");
+    assertThat(new BigDecimal(balance.getString("cash"))).isLessThan(new BigDecimal("1000"));
+    assertThat(new BigDecimal(balance.getString("positionsValue")).signum()).isPositive();
+    assertThat(api.get("/api/accounts/" + idle + "/balance", carol.accessToken()).json().getString("allocated"))
+        .isEqualTo("200.00");
+
+    JsonObject tree = api.get("/api/users/" + carol.userId() + "/balance", carol.accessToken()).json();
+    assertThat(tree.getString("cash")).isEqualTo("150.00");
+    Map<String, JsonObject> byId = new java.util.HashMap<>();
+    tree.getJsonArray("accounts").forEach(o -> byId.put(((JsonObject) o).getString("accountId"), (JsonObject) o));
+    assertThat(byId).containsOnlyKeys(traded, idle);
+    assertThat(byId.get(traded).getString("name")).isEqualTo("carol-traded");
+    assertThat(byId.get(traded).getString("allocated")).isEqualTo("1000.00");
+    // the traded account's equity is its cash plus two AAPL at the venue's price: not its allocation, not its cash
+    BigDecimal equity = new BigDecimal(byId.get(traded).getString("equity"));
+    BigDecimal cash = new BigDecimal(balance.getString("cash"));
+    assertThat(equity).isGreaterThan(cash);
+    assertThat(equity.subtract(cash)).isBetween(new BigDecimal("100"), new BigDecimal("300"));
+    assertThat(byId.get(idle).getString("name")).isEqualTo("carol-idle");
+    assertThat(byId.get(idle).getString("equity")).isEqualTo("200.00");
+    BigDecimal sum = new BigDecimal(tree.getString("cash"));
+    for (JsonObject a : byId.values()) {
+      sum = sum.add(new BigDecimal(a.getString("equity")));
+    }
+    assertThat(new BigDecimal(tree.getString("total"))).isEqualByComparingTo(sum);
+    // nobody else's tree shows carol's accounts, in this tenant or another
+    assertThat(api.get("/api/users/" + carol.userId() + "/balance", bob.accessToken()).status()).isEqualTo(404);
+    assertThat(api.get("/api/users/" + carol.userId() + "/balance", stranger.accessToken()).status()).isEqualTo(404);
+    assertThat(api.get("/api/users/" + bob.userId() + "/balance", bob.accessToken()).json().getJsonArray("accounts").stream()
+        .map(o -> ((JsonObject) o).getString("accountId")).toList()).doesNotContain(traded, idle);
+  }
+
+  @Test
+  @DisplayName("an engine publishes its orders and balances on its tenant's stream, in the pushed shape, seq rising; no other tenant's stream hears them")
+  void streamEvents() throws Exception {
+    String id = fundedAccount("alice-stream", alice.userId(), "2000", new JsonObject());
+    var bus = GATEWAY.gateway().node().vertx().eventBus();
+    List<JsonObject> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<JsonObject> elsewhere = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var mine = bus.<JsonObject>consumer(StreamAddresses.tenant(UUID.fromString(alice.tenantId())), m -> {
+      if (id.equals(m.body().getString("accountId"))) {
+        heard.add(m.body());
       }
-      HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Api.Response(r.statusCode(), r.headers().map(), r.body());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    });
+    var other = bus.<JsonObject>consumer(StreamAddresses.tenant(UUID.fromString(stranger.tenantId())), m -> {
+      if (id.equals(m.body().getString("accountId"))) {
+        elsewhere.add(m.body());
+      }
+    });
+    mine.completion().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    other.completion().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    try {
+      String orderId = postOrder(alice, id, order("AAPL", "buy", "1"), null).json().getString("id");
+      // once it holds AAPL, every tick moves its equity: balances follow one another
+      TestGateway.eventually(30_000, () -> heard.stream().anyMatch(e -> "order".equals(e.getString("type"))
+          && orderId.equals(e.getJsonObject("order").getString("id")) && "filled".equals(e.getJsonObject("order").getString("status")))
+          && heard.stream().filter(e -> "balance".equals(e.getString("type"))).count() >= 3);
+      for (JsonObject e : heard) {
+        if ("balance".equals(e.getString("type"))) {
+          assertThat(e.fieldNames()).containsExactlyInAnyOrder("type", "accountId", "seq", "cash", "equity", "asOf");
+          assertThat(new BigDecimal(e.getString("equity"))).isPositive();
+        } else {
+          assertThat(e.getString("type")).isEqualTo("order");
+          assertThat(e.fieldNames()).containsExactlyInAnyOrder("type", "accountId", "seq", "order");
+        }
+      }
+      List<Long> seqs = heard.stream().map(e -> e.getLong("seq")).toList();
+      for (int i = 1; i < seqs.size(); i++) {
+        assertThat(seqs.get(i)).as("seq after " + seqs.get(i - 1)).isGreaterThan(seqs.get(i - 1));
+      }
+      assertThat(elsewhere).isEmpty();
+    } finally {
+      mine.unregister();
+      other.unregister();
     }
   }
+
+  private static long ticksOf(String accountId) {
+    return EngineProbe.ticks(GATEWAY.gateway(), accountId);
+  }
+
+  private static Api.Response postOrder(TestGateway.Session s, String accountId, JsonObject body, String key) {
+    return EngineProbe.post(GATEWAY.gateway(), s, "/api/accounts/" + accountId + "/orders", body, key);
+  }
+
 }
