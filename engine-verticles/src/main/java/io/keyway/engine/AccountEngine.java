@@ -7,6 +7,7 @@ import io.keyway.engine.strategy.OrderIntent;
 import io.keyway.engine.strategy.Portfolio;
 import io.keyway.engine.strategy.Strategies;
 import io.keyway.engine.strategy.Strategy;
+import io.keyway.engine.placement.Fence;
 import io.keyway.engine.venue.RateBudget;
 import io.keyway.engine.venue.SimVenue;
 import io.keyway.engine.venue.Venue;
@@ -51,6 +52,8 @@ public final class AccountEngine extends VerticleBase {
   /** What every engine of a node shares besides the {@link EngineContext}. */
   public record Shared(LedgerHeads heads, EquityRecorder equity) {}
 
+  private final Fence fence;
+
   /** What a tick or a command may use: the venue and the credential for it (null for sim). */
   private record Access(Venue venue, VenueCredential credential) implements AutoCloseable {
     @Override
@@ -90,8 +93,9 @@ public final class AccountEngine extends VerticleBase {
   private Instant lastUseRecorded;
   private MessageConsumer<JsonObject> commands;
 
-  public AccountEngine(EngineContext ctx, Shared shared, UUID tenantId, UUID accountId) {
+  public AccountEngine(EngineContext ctx, Shared shared, UUID tenantId, UUID accountId, Fence fence) {
     this.ctx = ctx;
+    this.fence = fence;
     this.shared = shared;
     this.tenantId = tenantId;
     this.accountId = accountId;
@@ -100,7 +104,7 @@ public final class AccountEngine extends VerticleBase {
   @Override
   public Future<?> start() {
     budget = new RateBudget(ctx.clock(), ctx.venueRequestsPerMinute());
-    pipeline = new OrderPipeline(ctx, budget, this::orderChanged);
+    pipeline = new OrderPipeline(ctx, budget, this::orderChanged, fence);
     commands = vertx.eventBus().consumer(EngineAddresses.command(accountId), this::command);
     timer = vertx.setPeriodic(ctx.tick().toMillis(), id -> {
       if (ticking) {

@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The newest ledger head of each tenant this node has seen committed. An engine keeps its cash (its
  * allocation's balance) in memory and reads it again only when its tenant's head moved since, so a
- * tick in which nothing was booked reads nothing. One listener per node, shared by every engine.
+ * tick in which nothing was booked reads nothing. One listener per node, shared by every engine; a
+ * cluster-wide one, since a capital flow may be booked by any node's ledger writer.
  */
 public final class LedgerHeads {
   private final Map<UUID, Long> heads = new ConcurrentHashMap<>();
@@ -20,7 +21,7 @@ public final class LedgerHeads {
 
   /** Starts following {@link LedgerAddresses#HEAD_ADVANCED}. */
   public Future<Void> follow(Vertx vertx) {
-    consumer = vertx.eventBus().localConsumer(LedgerAddresses.HEAD_ADVANCED, m ->
+    consumer = vertx.eventBus().consumer(LedgerAddresses.HEAD_ADVANCED, m ->
         heads.merge(UUID.fromString(m.body().getString("tenantId")), m.body().getLong("seq"), Math::max));
     return consumer.completion();
   }

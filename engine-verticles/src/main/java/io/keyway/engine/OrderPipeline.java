@@ -4,6 +4,7 @@ import io.keyway.engine.account.Account;
 import io.keyway.engine.order.Order;
 import io.keyway.engine.risk.RiskCheck;
 import io.keyway.engine.strategy.OrderIntent;
+import io.keyway.engine.placement.Fence;
 import io.keyway.engine.venue.RateBudget;
 import io.keyway.engine.venue.Venue;
 import io.keyway.engine.venue.VenueCredential;
@@ -32,11 +33,13 @@ final class OrderPipeline {
   private final EngineContext ctx;
   private final RateBudget budget;
   private final Consumer<Order> published;
+  private final Fence fence;
 
-  OrderPipeline(EngineContext ctx, RateBudget budget, Consumer<Order> published) {
+  OrderPipeline(EngineContext ctx, RateBudget budget, Consumer<Order> published, Fence fence) {
     this.ctx = ctx;
     this.budget = budget;
     this.published = published;
+    this.fence = fence;
   }
 
   /** A request to place an order, from a person, an agent or the account's strategy. */
@@ -82,9 +85,16 @@ final class OrderPipeline {
     if (budget.tryTake().isPresent()) {
       return Future.succeededFuture(o);
     }
-    return venue.submit(cred, o.clientOrderId(), o.intent())
-        .compose(state -> apply(a, o, state))
-        .recover(e -> venueFailed(a, o, e));
+    // the fence comes right before the venue: a node that lost the account sends nothing
+    return fence.check().transform(fenced -> {
+      if (fenced.failed()) {
+        LOG.warn("Order {} of account {} not sent: {}", o.clientOrderId(), a.id(), fenced.cause().getMessage());
+        return Future.succeededFuture(o); // stays pending; the account's new holder sends it, same client order id
+      }
+      return venue.submit(cred, o.clientOrderId(), o.intent())
+          .compose(state -> apply(a, o, state))
+          .recover(e -> venueFailed(a, o, e));
+    });
   }
 
   /** Brings an order the venue already has up to date (fills, cancellations). */

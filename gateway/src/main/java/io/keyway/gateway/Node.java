@@ -9,6 +9,7 @@ import io.keyway.engine.EngineContext;
 import io.keyway.engine.EngineLedger;
 import io.keyway.engine.EngineSupervisor;
 import io.keyway.engine.account.AccountStore;
+import io.keyway.engine.placement.LeaseStore;
 import io.keyway.engine.order.OrderStore;
 import io.keyway.engine.venue.AlpacaVenue;
 import io.keyway.engine.venue.Venues;
@@ -35,6 +36,7 @@ import io.keyway.vault.EnvelopeCipher;
 import io.keyway.vault.MasterKey;
 import io.keyway.vault.MasterKeyRotation;
 import io.keyway.vault.VaultVerticle;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -59,6 +61,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+  /** How often engine placement beats, renews its leases and rebalances. */
+  private static final java.time.Duration PLACEMENT_ROUND = java.time.Duration.ofSeconds(1);
 
   private final KeywayConfig config;
   private Vertx vertx;
@@ -173,7 +177,18 @@ public final class Node {
   }
 
   private Future<Void> deployEngines() {
-    return vertx.deployVerticle(new EngineSupervisor(engines)).mapEmpty();
+    var cluster = config.cluster();
+    // a node gives a lease up by itself a quarter of its time before the database would let it go
+    LeaseStore leases = new LeaseStore(pool, cluster.leaseTtl(), cluster.leaseTtl().dividedBy(4));
+    EngineSupervisor supervisor = new EngineSupervisor(engines, leases, cluster.nodeId(), PLACEMENT_ROUND);
+    Gauge.builder("keyway.engine.accounts.owned", supervisor.placement(), p -> p.owned())
+        .description("Accounts whose engine this node runs (it holds their lease)")
+        .tag("node", cluster.nodeId())
+        .register(registry);
+    Gauge.builder("keyway.cluster.placement.nodes", supervisor.placement(), p -> p.liveNodes().size())
+        .description("Nodes with a live placement heartbeat, as this node sees them")
+        .register(registry);
+    return vertx.deployVerticle(supervisor).mapEmpty();
   }
 
   /** Alpaca, paper or live by the account's kind. */

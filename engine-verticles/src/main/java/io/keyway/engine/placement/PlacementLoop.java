@@ -59,6 +59,29 @@ public final class PlacementLoop {
     return l != null && l.liveAt(System.nanoTime()) ? Optional.of(l) : Optional.empty();
   }
 
+  /**
+   * The fence of one account's engine: its lease must be live by this node's clock, and the database
+   * must still give this node the account at that lease's epoch.
+   */
+  public Fence fence(UUID accountId) {
+    return () -> {
+      Optional<Lease> l = lease(accountId);
+      if (l.isEmpty()) {
+        return Future.failedFuture(new FencedException(accountId, nodeId));
+      }
+      long epoch = l.get().epoch();
+      return leases.holds(nodeId, accountId, epoch).compose(ok -> ok ? Future.<Void>succeededFuture()
+          : Future.failedFuture(new FencedException(accountId, nodeId)));
+    };
+  }
+
+  /** This node may no longer trade an account. */
+  public static final class FencedException extends RuntimeException {
+    FencedException(UUID accountId, String nodeId) {
+      super("node " + nodeId + " no longer holds the lease of account " + accountId, null, false, false);
+    }
+  }
+
   public int owned() {
     return held.size();
   }

@@ -41,14 +41,19 @@ class ApprovalExpiryTest {
     // no engine ticked: the first tick is a minute after the engine started
     assertThat(ticksOf(active)).isZero();
     assertThat(ticksOf(halted)).isZero();
+    // the order's status is committed first, its ledger entry right after: wait for both entries
     for (String account : List.of(active, halted)) {
-      List<String> kinds = api.get("/api/ledger/entries?kind=approval.*&accountId=" + account, admin.accessToken()).json()
-          .getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("kind")).toList();
-      assertThat(kinds).as(account).containsExactly("approval.expired", "approval.requested");
+      TestGateway.eventually(10_000, () -> approvalKinds(api, admin, account).size() == 2);
+      assertThat(approvalKinds(api, admin, account)).as(account).containsExactly("approval.expired", "approval.requested");
     }
     assertThat(api.get("/api/approvals?status=expired", dora.accessToken()).array()).hasSize(2);
     assertThat(api.get("/api/approvals?status=expired", outsider.accessToken()).array()).isEmpty();
     assertThat(api.get("/api/accounts/" + active + "/orders", outsider.accessToken()).status()).isEqualTo(404);
+  }
+
+  private static List<String> approvalKinds(Api api, TestGateway.Session admin, String account) {
+    return api.get("/api/ledger/entries?kind=approval.*&accountId=" + account, admin.accessToken()).json()
+        .getJsonArray("items").stream().map(o -> ((JsonObject) o).getString("kind")).toList();
   }
 
   private static String liveAccount(Api api, TestGateway.Session admin, TestGateway.Session owner, String name) {
