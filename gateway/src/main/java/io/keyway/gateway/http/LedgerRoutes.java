@@ -22,12 +22,13 @@ import java.util.regex.Pattern;
 /** Capital flows, balances and the ledger itself: entries, verification, checkpoints. */
 final class LedgerRoutes {
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
-  private static final String DEFAULT_CURRENCY = "USD";
 
   private final GatewayServices s;
+  private final LedgerActions ledgerActions;
 
   LedgerRoutes(GatewayServices services) {
     this.s = services;
+    this.ledgerActions = new LedgerActions(services);
   }
 
   void mount(Router router, AuthGuard guard) {
@@ -70,29 +71,8 @@ final class LedgerRoutes {
   }
 
   private void userBalance(RoutingContext ctx) {
-    Principal p = AuthGuard.principal(ctx);
-    UUID userId = RequestBody.pathId(ctx, "id");
-    if (!p.isAdmin() && !userId.equals(p.userId())) {
-      throw KeywayException.notFound("user");
-    }
-    String currency = Money.currency("currency", new QueryParams(ctx).string("currency") == null
-        ? DEFAULT_CURRENCY : new QueryParams(ctx).string("currency"));
-    s.authenticator().user(p.tenantId(), userId)
-        .compose(u -> s.ledgerQueries().userBalance(p.tenantId(), userId, currency))
-        .onSuccess(b -> {
-          JsonArray accounts = new JsonArray();
-          b.allocations().forEach((accountId, allocated) -> accounts.add(new JsonObject()
-              .put("accountId", accountId.toString())
-              .put("name", null)
-              .put("allocated", Money.format(allocated))
-              .put("equity", Money.format(allocated))));
-          Replies.json(ctx, 200, new JsonObject()
-              .put("userId", userId.toString())
-              .put("currency", currency)
-              .put("cash", Money.format(b.cash()))
-              .put("accounts", accounts)
-              .put("total", Money.format(b.total())));
-        })
+    ledgerActions.userBalance(AuthGuard.principal(ctx), RequestBody.pathId(ctx, "id"), new QueryParams(ctx).string("currency"))
+        .onSuccess(tree -> Replies.json(ctx, 200, tree))
         .onFailure(ctx::fail);
   }
 
@@ -122,10 +102,8 @@ final class LedgerRoutes {
   }
 
   private void verify(RoutingContext ctx) {
-    UUID tenant = AuthGuard.principal(ctx).tenantId();
-    s.checkpoints().newest(tenant)
-        .compose(cp -> ctx.vertx().executeBlocking(() -> s.ledgerVerifier().verify(tenant, cp), false))
-        .onSuccess(report -> Replies.json(ctx, 200, report.toJson()))
+    ledgerActions.verify(ctx.vertx(), AuthGuard.principal(ctx))
+        .onSuccess(report -> Replies.json(ctx, 200, report))
         .onFailure(ctx::fail);
   }
 
