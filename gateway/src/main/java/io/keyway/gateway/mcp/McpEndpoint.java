@@ -44,8 +44,10 @@ public final class McpEndpoint {
   }
 
   public void mount(Router router, int maxBodyBytes) {
+    // the body is read first: the token check is asynchronous and the request must not end unread meanwhile
+    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
     router.route(PATH).handler(this::origin).handler(this::authenticate);
-    router.post(PATH).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(this::post);
+    router.post(PATH).handler(this::post);
     router.route(PATH).handler(ctx -> ctx.fail(KeywayException.of(ErrorCode.METHOD_NOT_ALLOWED,
         "POST JSON-RPC messages here; this server opens no stream and keeps no session")));
   }
