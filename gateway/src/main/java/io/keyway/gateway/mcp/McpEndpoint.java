@@ -121,12 +121,13 @@ public final class McpEndpoint {
       return;
     }
     Object id = msg.getValue("id");
-    if (id == null || !(msg.getValue("method") instanceof String)) {
-      reply(ctx, Answer.ACCEPTED); // a notification or a response: nothing to answer
+    Object method = msg.getValue("method");
+    if (method == null || (id == null && method instanceof String)) {
+      reply(ctx, Answer.ACCEPTED); // a response or a notification: nothing to answer
       return;
     }
-    if (!(id instanceof String || id instanceof Number)) {
-      reply(ctx, new Answer(400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "id must be a string or a number")));
+    if (!(method instanceof String) || !(id instanceof String || id instanceof Number)) {
+      reply(ctx, new Answer(400, JsonRpc.error(null, JsonRpc.INVALID_REQUEST, "method must be a string, id a string or a number")));
       return;
     }
     var request = ctx.request();

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -181,6 +182,38 @@ class McpHttpTest {
         "Bearer " + token, "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "prompts/list"));
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(new JsonObject(unknown.body()).getJsonObject("error").getInteger("code")).isEqualTo(-32601);
+  }
+
+  @Test
+  @DisplayName("a storm of malformed messages and arguments never answers 500 nor shows a stack trace")
+  void neverA500() {
+    String token = fixtures.apiToken(admin, "garbage");
+    String account = UUID.randomUUID().toString();
+    String[] bodies = {"", "{", "null", "[]", "\"x\"", "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"ping\"}",
+        "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":7}",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":[]}",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":5}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"whoami\",\"arguments\":\"x\"}}",
+        "[".repeat(5000) + "]".repeat(5000)};
+    JsonObject[] calls = {
+        new JsonObject().put("name", "get_balance").put("arguments", new JsonObject().put("accountId", "nope")),
+        new JsonObject().put("name", "list_orders").put("arguments", new JsonObject().put("accountId", account).put("limit", 1e99)),
+        new JsonObject().put("name", "list_orders").put("arguments", new JsonObject().put("accountId", account).put("from", "yesterday")),
+        new JsonObject().put("name", "list_orders").put("arguments", new JsonObject().put("accountId", account).put("cursor", "%%%")),
+        new JsonObject().put("name", "place_order").put("arguments", new JsonObject().put("accountId", account)
+            .put("symbol", "aapl").put("side", "buy").put("qty", "-1")),
+        new JsonObject().put("name", "decide_approval").put("arguments", new JsonObject().put("approvalId", account)
+            .put("decision", "reject")),
+        new JsonObject().put("name", "get_user_balance").put("arguments", new JsonObject().put("currency", "dollars"))};
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(bodies));
+    for (JsonObject c : calls) {
+      all.add(rpc(1, "tools/call", c).encode());
+    }
+    for (String body : all) {
+      var r = post(body, Map.of("Authorization", "Bearer " + token));
+      assertThat(r.statusCode()).as(body.length() > 80 ? body.substring(0, 80) : body).isLessThan(500);
+      assertThat(r.body()).doesNotContain("Exception").doesNotContain("at io.");
+    }
   }
 
   @Test

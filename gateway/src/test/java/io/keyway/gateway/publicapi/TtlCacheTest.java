@@ -2,13 +2,11 @@ package io.keyway.gateway.publicapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keyway.config.MovableClock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,25 +21,6 @@ class TtlCacheTest {
   @AfterAll
   static void close() {
     VERTX.close();
-  }
-
-  private static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 
   @Test
@@ -63,10 +42,10 @@ class TtlCacheTest {
     for (Future<String> f : waiting) {
       assertThat(f.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo("answer");
     }
-    clock.now = clock.now.plusSeconds(29);
+    clock.advance(Duration.ofSeconds(29));
     cache.get("k", () -> Future.succeededFuture("newer"), VERTX.getOrCreateContext());
     assertThat(cache.computations()).isEqualTo(1);
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     assertThat(cache.<String>get("k", () -> Future.succeededFuture("newer"), VERTX.getOrCreateContext())
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo("newer");
     assertThat(cache.computations()).isEqualTo(2);
