@@ -1,35 +1,8 @@
 #!/usr/bin/env bash
-# Starts gateway/target/keyway.jar on a temporary data dir and a free port, makes an operator with a
-# funded sim account and an API token over the REST API, and runs `npm run check` against it.
+# Runs the TypeScript SDK check (check.mjs) against a freshly started jar (see setup.sh).
 # Usage (from the repository root, after ./mvnw -q package -DskipTests):  bash bench/mcp-ts/run-against-jar.sh
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-jar="${KEYWAY_JAR:-$here/../../gateway/target/keyway.jar}"
-data="$(mktemp -d)"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-export KEYWAY_DATA_DIR="$data" KEYWAY_HTTP_PORT="$port"
-base="http://127.0.0.1:$port"
-java -jar "$jar" create-user admin@ts.test --password admin-password-123 --no-reset --role admin --tenant ts >/dev/null
-java -jar "$jar" create-user op@ts.test --password op-password-1234 --no-reset --role operator --tenant ts >/dev/null
-java -jar "$jar" serve >"$data/serve.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 120); do curl -fs "$base/health" >/dev/null && break; sleep 0.5; done
-json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-login() { curl -fs "$base/api/auth/login" -H 'Content-Type: application/json' -d "{\"email\":\"$1\",\"password\":\"$2\"}" | json "['accessToken']"; }
-admin="$(login admin@ts.test admin-password-123)"
-op="$(login op@ts.test op-password-1234)"
-op_id="$(curl -fs "$base/api/account/me" -H "Authorization: Bearer $op" | json "['id']")"
-account="$(curl -fs "$base/api/accounts" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d "{
-  \"name\":\"ts-agent\",\"venue\":\"sim\",\"kind\":\"paper\",\"ownerUserId\":\"$op_id\",
-  \"strategy\":{\"type\":\"threshold\",\"params\":{\"symbol\":\"AAPL\",\"buyBelow\":\"0.01\",\"sellAbove\":\"1000000\",\"qty\":\"1\"}},
-  \"risk\":{\"maxOrderUsd\":\"1000\",\"dailyCapUsd\":\"5000\",\"allowLive\":false,\"approvalOverUsd\":\"500\"}}" | json "['id']")"
-flow() { curl -fs "$base/api/capital-flows" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
-  -H "Idempotency-Key: $(python3 -c 'import uuid; print(uuid.uuid4())')" -d "$1" >/dev/null; }
-flow "{\"type\":\"deposit\",\"userId\":\"$op_id\",\"amount\":\"2000\",\"currency\":\"USD\"}"
-flow "{\"type\":\"allocate\",\"userId\":\"$op_id\",\"accountId\":\"$account\",\"amount\":\"2000\",\"currency\":\"USD\"}"
-token="$(curl -fs "$base/api/account/tokens" -H "Authorization: Bearer $op" -H 'Content-Type: application/json' \
-  -d '{"name":"ts-sdk"}' | json "['token']")"
+source "$(dirname "$0")/setup.sh"
 cd "$here"
 [ -d node_modules ] || npm ci --no-audit --no-fund
-KEYWAY_URL="$base" KEYWAY_TOKEN="$token" KEYWAY_ACCOUNT="$account" npm run --silent check
+npm run --silent check
