@@ -14,7 +14,7 @@ java -jar "$jar" create-user admin@ts.test --password admin-password-123 --no-re
 java -jar "$jar" create-user op@ts.test --password op-password-1234 --no-reset --role operator --tenant ts >/dev/null
 java -jar "$jar" serve >"$data/serve.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
+trap 'status=$?; kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"; exit $status' EXIT
 for _ in $(seq 1 120); do curl -fs "$base/health" >/dev/null && break; sleep 0.5; done
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 login() { curl -fs "$base/api/auth/login" -H 'Content-Type: application/json' -d "{\"email\":\"$1\",\"password\":\"$2\"}" | json "['accessToken']"; }
