@@ -23,6 +23,7 @@ final class McpDispatcher {
   static final List<String> INITIALIZE_VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26");
   static final List<String> ALL_VERSIONS = List.of(STATELESS, "2025-11-25", "2025-06-18", "2025-03-26");
   private static final String META_VERSION = "io.modelcontextprotocol/protocolVersion";
+  private static final int TOOLS_TTL_MS = 60_000;
 
   /** The request headers MCP cares about (null when absent). */
   record Headers(String protocolVersion, String method, String name) {}
@@ -79,7 +80,9 @@ final class McpDispatcher {
           .put("capabilities", new JsonObject().put("tools", new JsonObject()))
           .put("_meta", new JsonObject().put("io.modelcontextprotocol/serverInfo", serverInfo()))));
       case "ping" -> ok(id, complete.apply(new JsonObject()));
-      case "tools/list" -> ok(id, complete.apply(toolsList(caller).put("cacheScope", "private")));
+      // cacheable results (2026-07-28) need both: the list depends on the caller's role, and a role
+      // change shows within a minute (the server checks the role on every call regardless)
+      case "tools/list" -> ok(id, complete.apply(toolsList(caller).put("cacheScope", "private").put("ttlMs", TOOLS_TTL_MS)));
       case "tools/call" -> call(caller, id, params, requestId, complete);
       default -> Future.succeededFuture(new Answer(404, JsonRpc.error(id, JsonRpc.METHOD_NOT_FOUND, "no method " + method)));
     };

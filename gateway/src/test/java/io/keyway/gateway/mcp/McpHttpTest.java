@@ -163,6 +163,7 @@ class McpHttpTest {
         "Bearer " + token, "MCP-Protocol-Version", "2026-07-28", "Mcp-Method", "tools/list"));
     JsonObject tools = new JsonObject(list.body()).getJsonObject("result");
     assertThat(tools.getString("cacheScope")).isEqualTo("private");
+    assertThat(tools.getInteger("ttlMs")).as("the 2.x TypeScript client requires it").isNotNegative();
     assertThat(tools.getJsonArray("tools")).hasSize(13);
 
     var call = post(rpc(3, "tools/call", new JsonObject().put("_meta", meta).put("name", "whoami")
