@@ -126,6 +126,35 @@ class McpJavaSdkTest {
   }
 
   @Test
+  @DisplayName("an order that needs approval is an isError refusal naming it; list_approvals and decide_approval then execute it")
+  @SuppressWarnings("unchecked")
+  void approvalsThroughTools() {
+    String live = fixtures.fundedAccount("alice-live-agent", alice.userId(), "1000", new JsonObject().put("kind", "live")
+        .put("risk", new JsonObject().put("allowLive", true).put("approvalOverUsd", "50")));
+    try (McpSyncClient client = client(fixtures.apiToken(alice, "agent-live"))) {
+      client.initialize();
+      var unconfirmed = call(client, "place_order", Map.of("accountId", live, "symbol", "AAPL", "side", "buy", "qty", "1"));
+      assertThat(unconfirmed.isError()).as("a live order without confirmLive is refused").isTrue();
+      var waiting = call(client, "place_order", Map.of("accountId", live, "symbol", "AAPL", "side", "buy", "qty", "1",
+          "confirmLive", true));
+      assertThat(waiting.isError()).isTrue();
+      JsonObject refusal = new JsonObject(text(waiting)).getJsonObject("error");
+      assertThat(refusal.getString("code")).isEqualTo("needs_approval");
+      String orderId = refusal.getJsonObject("order").getString("id");
+
+      var pending = (List<Map<String, Object>>) structured(call(client, "list_approvals", Map.of("status", "pending")))
+          .get("approvals");
+      Map<String, Object> approval = pending.stream()
+          .filter(ap -> orderId.equals(((Map<String, Object>) ap.get("order")).get("id"))).findFirst().orElseThrow();
+      var approved = call(client, "decide_approval", Map.of("approvalId", approval.get("id"), "decision", "approve"));
+      assertThat(approved.isError()).as(text(approved)).isFalse();
+      TestGateway.eventually(30_000, () -> GATEWAY.api().get("/api/accounts/" + live + "/orders", alice.accessToken())
+          .json().getJsonArray("items").stream().map(o -> (JsonObject) o)
+          .anyMatch(o -> o.getString("id").equals(orderId) && o.getString("status").equals("filled")));
+    }
+  }
+
+  @Test
   @DisplayName("arguments that break the schema and unknown tools are JSON-RPC errors -32602")
   void invalidParams() {
     try (McpSyncClient client = client(fixtures.apiToken(alice, "agent-3"))) {
