@@ -72,6 +72,8 @@ public final class ConfigKeys {
   public static final String APPROVAL_TTL = "KEYWAY_APPROVAL_TTL";
   /** Requests per minute each venue credential may make (a token bucket), 1–100,000; default 200 (Alpaca's limit). */
   public static final String VENUE_REQUESTS_PER_MINUTE = "KEYWAY_VENUE_REQUESTS_PER_MINUTE";
+  /** Requests per minute each token may send to {@code /mcp} (a token bucket per token), 1–100,000; default 120. */
+  public static final String MCP_REQUESTS_PER_MINUTE = "KEYWAY_MCP_REQUESTS_PER_MINUTE";
 
   /** Base URL of Alpaca's paper trading API; default https://paper-api.alpaca.markets. */
   public static final String ALPACA_PAPER_URL = "KEYWAY_ALPACA_PAPER_URL";
@@ -87,6 +89,7 @@ public final class ConfigKeys {
       CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT, CLUSTER_BUS_PORT, CLUSTER_TLS_KEYSTORE, CLUSTER_TLS_PASSWORD,
       NODE_ID, LEASE_TTL, INSTANCES, LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_ADDRESS, LOGIN_WINDOW,
       PASSWORD_HASH_QUEUE, LEDGER_CHECKPOINT_INTERVAL, ENGINE_TICK_MILLIS, APPROVAL_TTL, VENUE_REQUESTS_PER_MINUTE,
+      MCP_REQUESTS_PER_MINUTE,
       ALPACA_PAPER_URL, ALPACA_LIVE_URL, ALPACA_DATA_URL);
 
   /** Keys whose values are secret and are masked wherever configuration is shown. */

@@ -51,6 +51,7 @@ public final class ConfigLoader {
       Map.entry(ConfigKeys.ENGINE_TICK_MILLIS, "1000"),
       Map.entry(ConfigKeys.APPROVAL_TTL, "900"),
       Map.entry(ConfigKeys.VENUE_REQUESTS_PER_MINUTE, "200"),
+      Map.entry(ConfigKeys.MCP_REQUESTS_PER_MINUTE, "120"),
       Map.entry(ConfigKeys.ALPACA_PAPER_URL, "https://paper-api.alpaca.markets"),
       Map.entry(ConfigKeys.ALPACA_LIVE_URL, "https://api.alpaca.markets"),
       Map.entry(ConfigKeys.ALPACA_DATA_URL, "https://data.alpaca.markets"));
@@ -137,6 +138,7 @@ public final class ConfigLoader {
         Duration.ofMillis(intIn(v, ConfigKeys.ENGINE_TICK_MILLIS, 50, 60_000)),
         Duration.ofSeconds(intIn(v, ConfigKeys.APPROVAL_TTL, 10, 604_800)),
         intIn(v, ConfigKeys.VENUE_REQUESTS_PER_MINUTE, 1, 100_000),
+        intIn(v, ConfigKeys.MCP_REQUESTS_PER_MINUTE, 1, 100_000),
         url(v, ConfigKeys.ALPACA_PAPER_URL), url(v, ConfigKeys.ALPACA_LIVE_URL), url(v, ConfigKeys.ALPACA_DATA_URL));
   }
 

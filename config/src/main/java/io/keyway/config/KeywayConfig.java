@@ -33,6 +33,7 @@ public record KeywayConfig(
     Duration engineTick,
     Duration approvalTtl,
     int venueRequestsPerMinute,
+    int mcpRequestsPerMinute,
     String alpacaPaperUrl,
     String alpacaLiveUrl,
     String alpacaDataUrl) {
@@ -47,7 +48,7 @@ public record KeywayConfig(
     return new KeywayConfig(profile, httpHost, httpPort, dataDir, dbUrl, dbPoolSize, masterKey,
         jwtSecret, jwtIssuer, jwtAudience, accessTokenTtl, refreshTokenTtl, allowedOrigins,
         cluster, n, loginMaxFailures, loginMaxFailuresPerAddress, loginWindow,
-        passwordHashQueue, ledgerCheckpointInterval, engineTick, approvalTtl, venueRequestsPerMinute,
+        passwordHashQueue, ledgerCheckpointInterval, engineTick, approvalTtl, venueRequestsPerMinute, mcpRequestsPerMinute,
         alpacaPaperUrl, alpacaLiveUrl, alpacaDataUrl);
   }
 
@@ -56,7 +57,7 @@ public record KeywayConfig(
     return new KeywayConfig(profile, httpHost, httpPort, dataDir, dbUrl, dbPoolSize, masterKey,
         jwtSecret, jwtIssuer, jwtAudience, accessTokenTtl, refreshTokenTtl, allowedOrigins,
         cluster.withEnabled(on), instances, loginMaxFailures, loginMaxFailuresPerAddress, loginWindow,
-        passwordHashQueue, ledgerCheckpointInterval, engineTick, approvalTtl, venueRequestsPerMinute,
+        passwordHashQueue, ledgerCheckpointInterval, engineTick, approvalTtl, venueRequestsPerMinute, mcpRequestsPerMinute,
         alpacaPaperUrl, alpacaLiveUrl, alpacaDataUrl);
   }
 }

@@ -20,7 +20,9 @@ public enum ErrorCode {
   RATE_LIMITED(429, "rate_limited"),
   UNAVAILABLE(503, "unavailable"),
   /** A bug: the body never says more than that something went wrong, with the request id. */
-  INTERNAL(500, "internal");
+  INTERNAL(500, "internal"),
+  /** An {@code Accept} header that admits none of the answer's media types (MCP); last, so earlier reply codes keep their value. */
+  NOT_ACCEPTABLE(406, "not_acceptable");
 
   private static final int REPLY_CODE_BASE = 4000;
   private final int status;

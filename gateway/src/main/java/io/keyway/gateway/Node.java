@@ -25,6 +25,8 @@ import io.keyway.gateway.identity.LoginThrottle;
 import io.keyway.gateway.identity.PasswordHasher;
 import io.keyway.gateway.identity.PasswordWorkers;
 import io.keyway.gateway.identity.UserAdmin;
+import io.keyway.gateway.mcp.TokenBuckets;
+import io.keyway.gateway.publicapi.PublicTrackRecord;
 import io.keyway.ledger.CheckpointSigner;
 import io.keyway.ledger.Checkpoints;
 import io.keyway.ledger.LedgerClient;
@@ -156,7 +158,9 @@ public final class Node {
           services = new GatewayServices(config, pool, registry, authenticator, auth,
               new UserAdmin(authenticator, audit, db, passwordWorkers, credentials), new ApiTokens(authenticator, audit, db),
               ledger, new LedgerQueries(db), checkpoints, new LedgerVerifier(database.appUrl(), signer), audit,
-              credentials, accounts, orders, approvals, new EngineClient(vertx), alpacaByKind());
+              credentials, accounts, orders, approvals, new EngineClient(vertx), alpacaByKind(),
+              new TokenBuckets(Clock.systemUTC(), config.mcpRequestsPerMinute()),
+              new PublicTrackRecord(db, Clock.systemUTC(), registry));
           engines = new EngineContext(accounts, orders, approvals, new EngineLedger(ledger), new LedgerQueries(db),
               new VaultClient(vertx), new Venues(Clock.systemUTC(), alpacaVenues()), Clock.systemUTC(),
               config.engineTick(), config.approvalTtl(), config.venueRequestsPerMinute());

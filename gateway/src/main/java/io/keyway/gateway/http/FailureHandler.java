@@ -36,7 +36,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
         .put("requestId", RequestIds.of(ctx));
     error.field().ifPresent(f -> body.put("field", f));
     error.retryAfter().ifPresent(d -> response.putHeader("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
-    if (error.code() == ErrorCode.UNAUTHORIZED) {
+    if (error.code() == ErrorCode.UNAUTHORIZED && response.headers().get("WWW-Authenticate") == null) {
       response.putHeader("WWW-Authenticate", "Bearer realm=\"keyway\"");
     }
     response.setStatusCode(error.code().status())

@@ -37,4 +37,6 @@ public record GatewayServices(
     OrderStore orders,
     ApprovalStore approvals,
     EngineClient engines,
-    java.util.function.Function<Boolean, io.keyway.engine.venue.AlpacaVenue> alpaca) {}
+    java.util.function.Function<Boolean, io.keyway.engine.venue.AlpacaVenue> alpaca,
+    io.keyway.gateway.mcp.TokenBuckets mcpBuckets,
+    io.keyway.gateway.publicapi.PublicTrackRecord publicTrackRecord) {}

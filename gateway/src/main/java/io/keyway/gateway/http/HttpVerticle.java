@@ -2,6 +2,8 @@ package io.keyway.gateway.http;
 
 import io.keyway.config.db.TenantScope;
 import io.keyway.gateway.identity.TenantTheme;
+import io.keyway.gateway.mcp.McpEndpoint;
+import io.keyway.gateway.publicapi.PublicRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -39,7 +41,10 @@ public final class HttpVerticle extends VerticleBase {
     new LedgerRoutes(services).mount(router, guard);
     new KeyRoutes(services.vault(), services.audit(), new KeyTester(services.alpaca())).mount(router, guard);
     new TradingAccountRoutes(services.accounts(), services.authenticator(), services.engines()).mount(router, guard);
-    new TradingRoutes(services.accounts(), services.orders(), services.approvals(), services.engines()).mount(router, guard);
+    var trading = new TradingActions(services.accounts(), services.orders(), services.approvals(), services.engines());
+    new TradingRoutes(trading).mount(router, guard);
+    new McpEndpoint(vertx, services, trading, new LedgerActions(services)).mount(router, MAX_BODY_BYTES);
+    new PublicRoutes(services.publicTrackRecord()).mount(router);
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, failures);

@@ -31,12 +31,13 @@ import java.util.regex.Pattern;
 /** Capital flows, balances and the ledger itself: entries, verification, checkpoints. */
 final class LedgerRoutes {
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
-  private static final String DEFAULT_CURRENCY = "USD";
 
   private final GatewayServices s;
+  private final LedgerActions ledgerActions;
 
   LedgerRoutes(GatewayServices services) {
     this.s = services;
+    this.ledgerActions = new LedgerActions(services);
   }
 
   void mount(Router router, AuthGuard guard) {
@@ -79,67 +80,9 @@ final class LedgerRoutes {
   }
 
   private void userBalance(RoutingContext ctx) {
-    Principal p = AuthGuard.principal(ctx);
-    UUID userId = RequestBody.pathId(ctx, "id");
-    if (!p.isAdmin() && !userId.equals(p.userId())) {
-      throw KeywayException.notFound("user");
-    }
-    String currency = Money.currency("currency", new QueryParams(ctx).string("currency") == null
-        ? DEFAULT_CURRENCY : new QueryParams(ctx).string("currency"));
-    s.authenticator().user(p.tenantId(), userId)
-        .compose(u -> s.ledgerQueries().userBalance(p.tenantId(), userId, currency))
-        .compose(b -> accountsOf(p.tenantId(), b, currency))
-        .onSuccess(balance -> Replies.json(ctx, 200, balance))
+    ledgerActions.userBalance(AuthGuard.principal(ctx), RequestBody.pathId(ctx, "id"), new QueryParams(ctx).string("currency"))
+        .onSuccess(tree -> Replies.json(ctx, 200, tree))
         .onFailure(ctx::fail);
-  }
-
-  /**
-   * The user's tree: cash, and per trading account (those they own, and any still holding an
-   * allocation of theirs) its name, the capital allocated to it, and its equity as its engine sees
-   * it (cash plus positions at the venue's prices); total = cash + the sum of the equities. An
-   * account owned by someone else now has no positions of this user's: its equity is what is left
-   * in the allocation.
-   */
-  private Future<JsonObject> accountsOf(UUID tenantId, LedgerQueries.UserBalance b, String currency) {
-    return s.accounts().list(tenantId, Optional.empty()).compose(all -> {
-      Map<UUID, Account> byId = new HashMap<>();
-      all.forEach(a -> byId.put(a.id(), a));
-      List<UUID> ids = new ArrayList<>(b.allocations().keySet());
-      all.stream().filter(a -> b.userId().equals(a.ownerUserId()) && !ids.contains(a.id())).forEach(a -> ids.add(a.id()));
-      return s.ledgerQueries().allocatedCapital(tenantId, b.userId(), ids, currency).compose(allocated ->
-          Future.all(ids.stream().map(id -> equity(byId.get(id), b, id, currency)).toList()).map(equities -> {
-            JsonArray accounts = new JsonArray();
-            BigDecimal total = b.cash();
-            for (int i = 0; i < ids.size(); i++) {
-              UUID id = ids.get(i);
-              BigDecimal equity = equities.resultAt(i);
-              total = total.add(equity);
-              var account = byId.get(id);
-              accounts.add(new JsonObject()
-                  .put("accountId", id.toString())
-                  .put("name", account == null ? null : account.name())
-                  .put("allocated", Money.format(allocated.get(id)))
-                  .put("equity", Money.format(equity)));
-            }
-            return new JsonObject()
-                .put("userId", b.userId().toString())
-                .put("currency", currency)
-                .put("cash", Money.format(b.cash()))
-                .put("accounts", accounts)
-                .put("total", Money.format(total));
-          }));
-    });
-  }
-
-  /** An owned account's equity from its engine (in USD, the engines' currency); otherwise its allocation's balance. */
-  private Future<BigDecimal> equity(Account a,
-      LedgerQueries.UserBalance b, UUID id, String currency) {
-    BigDecimal left = b.allocations().getOrDefault(id, BigDecimal.ZERO);
-    if (a == null || !b.userId().equals(a.ownerUserId()) || !EngineLedger.CURRENCY.equals(currency)) {
-      return Future.succeededFuture(left);
-    }
-    return s.engines().send(id, new JsonObject().put("op", "snapshot").put("by", "reader"))
-        .map(snap -> new BigDecimal(snap.getString("equity")));
   }
 
   private void entries(RoutingContext ctx) {
@@ -168,10 +111,8 @@ final class LedgerRoutes {
   }
 
   private void verify(RoutingContext ctx) {
-    UUID tenant = AuthGuard.principal(ctx).tenantId();
-    s.checkpoints().newest(tenant)
-        .compose(cp -> ctx.vertx().executeBlocking(() -> s.ledgerVerifier().verify(tenant, cp), false))
-        .onSuccess(report -> Replies.json(ctx, 200, report.toJson()))
+    ledgerActions.verify(ctx.vertx(), AuthGuard.principal(ctx))
+        .onSuccess(report -> Replies.json(ctx, 200, report))
         .onFailure(ctx::fail);
   }
 
