@@ -6,6 +6,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.keyway.gateway.ws.WsEndpoint;
+import io.keyway.gateway.ws.WsSettings;
 
 /**
  * The REST surface of one node, one instance per event loop ({@code --instances}). It only wires
@@ -37,16 +39,17 @@ public final class HttpVerticle extends VerticleBase {
     new KeyRoutes(services.vault(), services.audit(), new KeyTester(services.alpaca())).mount(router, guard);
     new TradingAccountRoutes(services.accounts(), services.authenticator(), services.engines()).mount(router, guard);
     new TradingRoutes(services.accounts(), services.orders(), services.approvals(), services.engines()).mount(router, guard);
+    Future<Void> ws = new WsEndpoint(vertx, services, WsSettings.DEFAULTS).mount(router);
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, failures);
     }
-    var options = new HttpServerOptions()
+    var options = WsEndpoint.limitFrames(new HttpServerOptions(), WsSettings.DEFAULTS)
         .setHost(services.config().httpHost())
         .setPort(services.config().httpPort())
         .setMaxHeaderSize(16 * 1024)
         .setCompressionSupported(true);
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+    return ws.compose(x -> vertx.createHttpServer(options).requestHandler(router).listen()).onSuccess(s -> server = s);
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */
