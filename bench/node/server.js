@@ -5,7 +5,7 @@
 //
 // usage: node server.js SETUP.json RATE_PER_SECOND
 // SETUP.json: {"tokens": {"<token>": {"userId", "tenantId"}}, "accounts": {"<accountId>": {"tenantId", "ownerId"}}}
-// prints "port <n>" once listening, then serves until stdin closes.
+// prints "port <n>" once listening, publishes after a line "go" on stdin, ends when stdin closes.
 'use strict';
 const fs = require('fs');
 const { EventEmitter } = require('events');
@@ -72,20 +72,23 @@ let next = 0;
 let seq = 0;
 let published = 0;
 const TICK_MS = 10;
-const started = process.hrtime.bigint();
-setInterval(() => {
-  // catch up with the clock, so timer drift does not lower the rate
-  const due = Math.floor(rate * Number(process.hrtime.bigint() - started) / 1e9);
-  const n = due - published;
-  published = due;
-  for (let i = 0; i < n && accounts.length; i++) {
-    const a = accounts[next];
-    next = (next + 1) % accounts.length;
-    tenant(a.tenantId).bus.emit('event', { type: 'balance', accountId: a.id, seq: ++seq, cash: '1000.00',
-      equity: '1000.00', asOf: new Date().toISOString(), t: process.hrtime.bigint().toString() });
-  }
-}, TICK_MS);
+function publish() {
+  const started = process.hrtime.bigint();
+  setInterval(() => {
+    // catch up with the clock, so timer drift does not lower the rate, but never in a burst above 50 ms worth
+    const due = Math.floor(rate * Number(process.hrtime.bigint() - started) / 1e9);
+    const n = due - Math.max(published, due - Math.floor(rate / 20));
+    published = due;
+    for (let i = 0; i < n && accounts.length; i++) {
+      const a = accounts[next];
+      next = (next + 1) % accounts.length;
+      tenant(a.tenantId).bus.emit('event', { type: 'balance', accountId: a.id, seq: ++seq, cash: '1000.00',
+        equity: '1000.00', asOf: new Date().toISOString(), t: process.hrtime.bigint().toString() });
+    }
+  }, TICK_MS);
+}
 
 wss.on('listening', () => console.log('port ' + wss.address().port));
+// the publisher starts on a line "go" (once every client is subscribed); the server ends with stdin
+process.stdin.on('data', (d) => { if (String(d).includes('go') && !publish.started) { publish.started = true; publish(); } });
 process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();

@@ -64,14 +64,21 @@ public final class WsBench {
       for (int n : sizes) {
         List<Acct> some = accounts.subList(0, n);
         Path clients = clientsFile(some);
-        long timer = startPublisher(node, some, rate);
+        long[] timer = {-1};
         rows.add(measure("keyway /ws (Vert.x)", gateway.httpPort(), ProcessHandle.current().pid(), clients, n,
-            warmup, seconds));
-        node.vertx().cancelTimer(timer);
+            warmup, seconds, () -> timer[0] = startPublisher(node, some, rate)));
+        node.vertx().cancelTimer(timer[0]);
         Process baseline = startNode(some, rate);
         try {
           int port = Integer.parseInt(readLine(baseline, "port ").substring(5).trim());
-          rows.add(measure("node ws 8.18.3", port, baseline.pid(), clients, n, warmup, seconds));
+          rows.add(measure("node ws 8.18.3", port, baseline.pid(), clients, n, warmup, seconds, () -> {
+            try {
+              baseline.getOutputStream().write("go\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              baseline.getOutputStream().flush();
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }));
         } finally {
           baseline.getOutputStream().close();
           baseline.destroy();
@@ -145,7 +152,8 @@ public final class WsBench {
     long[] next = {0};
     long started = System.nanoTime();
     return node.vertx().setPeriodic(10, t -> {
-      long due = rate * (System.nanoTime() - started) / 1_000_000_000L; // catch up with the clock
+      long due = rate * (System.nanoTime() - started) / 1_000_000_000L; // catch up with the clock...
+      next[0] = Math.max(next[0], due - rate / 20); // ...but never in a burst above 50 ms worth
       while (next[0] < due) {
         Acct a = accounts.get((int) (next[0]++ % accounts.size()));
         bus.publish(StreamAddresses.tenant(UUID.fromString(a.owner().tenantId())), new JsonObject()
@@ -169,8 +177,9 @@ public final class WsBench {
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
-  private static Row measure(String server, int port, long serverPid, Path clients, int n, int warmup, int seconds)
-      throws Exception {
+  /** Runs the client process; {@code publish} starts the publisher once every client is subscribed. */
+  private static Row measure(String server, int port, long serverPid, Path clients, int n, int warmup, int seconds,
+      Runnable publish) throws Exception {
     long rssBefore = rss(serverPid);
     Process client = new ProcessBuilder("java", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
         WsBenchClient.class.getName(), Integer.toString(port), clients.toString(), Integer.toString(warmup),
@@ -178,6 +187,7 @@ public final class WsBench {
     try {
       readLine(client, "connected");
       long perClient = (rss(serverPid) - rssBefore) / n;
+      publish.run();
       JsonObject result = new JsonObject(readLine(client, "result ").substring(7));
       System.out.printf("%s, N=%d: %s, %d B/connection%n", server, n, result.encode(), perClient);
       return new Row(server, n, result, perClient);

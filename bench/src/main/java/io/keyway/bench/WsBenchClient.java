@@ -35,9 +35,15 @@ public final class WsBenchClient {
   private final LongAdder errors = new LongAdder();
   private final LongAdder[] stage = {new LongAdder(), new LongAdder(), new LongAdder()};
 
-  public static void main(String[] args) throws Exception {
-    new WsBenchClient().run(Integer.parseInt(args[0]), new JsonArray(Files.readString(Path.of(args[1]))),
-        Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+  public static void main(String[] args) {
+    try {
+      new WsBenchClient().run(Integer.parseInt(args[0]), new JsonArray(Files.readString(Path.of(args[1]))),
+          Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      System.exit(0);
+    } catch (Exception e) {
+      System.err.println("the WebSocket clients failed: " + e);
+      System.exit(1); // the event loops would keep the process alive
+    }
   }
 
   private void run(int port, JsonArray clients, int warmup, int seconds) throws Exception {

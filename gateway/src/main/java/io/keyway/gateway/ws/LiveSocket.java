@@ -22,6 +22,7 @@ import java.util.UUID;
  * the HTTP verticle that accepted it.
  */
 final class LiveSocket {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveSocket.class);
   private enum State { AWAITING_AUTH, READY, CLOSED }
 
   private record Key(Stream stream, UUID accountId) {}
@@ -201,6 +202,7 @@ final class LiveSocket {
   private static String refusal(Throwable e, Key key) {
     ErrorCode code = e instanceof KeywayException k ? k.code() : ErrorCode.UNAVAILABLE;
     if (code == ErrorCode.INTERNAL || code.status() >= 500) {
+      LOG.warn("A {} subscription could not start: {}", key.stream().wire(), e.toString());
       code = ErrorCode.UNAVAILABLE;
     }
     return key.accountId() == null ? ServerFrames.error(code.code(), key.stream())

@@ -106,8 +106,14 @@ final class TenantHub {
       return;
     }
     long seq = event.getValue("seq") instanceof Number n ? n.longValue() : 0L;
-    String frame = event.encode();
-    t.fanout.deliver(stream.get(), accountId, s -> s.push(stream.get(), accountId, seq, frame));
+    // encoded once, and only if a socket of this instance gets it
+    String[] frame = {null};
+    t.fanout.deliver(stream.get(), accountId, s -> {
+      if (frame[0] == null) {
+        frame[0] = event.encode();
+      }
+      s.push(stream.get(), accountId, seq, frame[0]);
+    });
   }
 
   private void identityChanged(Predicate<Principal> concerned) {
