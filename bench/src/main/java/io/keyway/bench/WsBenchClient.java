@@ -114,6 +114,7 @@ public final class WsBenchClient {
               }
             }
           });
+          ws.closeHandler(v -> confirmed.tryFail("closed " + ws.closeStatusCode() + " before subscribing"));
           ws.writeTextMessage(new JsonObject().put("op", "auth").put("token", c.getString("token")).encode());
           return confirmed.future();
         });

@@ -3,7 +3,6 @@ package io.keyway.gateway.ws;
 import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
 import io.keyway.gateway.http.GatewayServices;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
@@ -32,7 +31,7 @@ public final class WsEndpoint {
     this.allowedOrigins = services.config().allowedOrigins();
     this.hub = new TenantHub(vertx, settings);
     this.snapshots = new Snapshots(services.accounts(), services.orders(), services.engines());
-    this.metrics = new WsMetrics((MeterRegistry) services.registry());
+    this.metrics = new WsMetrics(services.registry());
   }
 
   /** Applies the frame limits of {@code /ws} to the server's options. */

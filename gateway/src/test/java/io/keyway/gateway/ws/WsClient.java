@@ -50,7 +50,12 @@ final class WsClient implements AutoCloseable {
 
   /** Connects and authenticates; the {@code ready} frame is consumed. */
   static WsClient ready(Vertx vertx, int port, String token) throws Exception {
-    WsClient c = connect(vertx, port);
+    return ready(vertx, port, token, 0);
+  }
+
+  /** As {@link #ready(Vertx, int, String)}, with a small TCP receive buffer for a slow reader. */
+  static WsClient ready(Vertx vertx, int port, String token, int receiveBuffer) throws Exception {
+    WsClient c = connect(vertx, port, null, receiveBuffer);
     c.send(new JsonObject().put("op", "auth").put("token", token));
     JsonObject r = c.next(Duration.ofSeconds(10));
     if (!"ready".equals(r.getString("type"))) {
