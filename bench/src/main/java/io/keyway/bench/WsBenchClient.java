@@ -29,7 +29,7 @@ import org.HdrHistogram.Recorder;
  * <p>usage: WsBenchClient PORT CLIENTS.json WARMUP_SECONDS SECONDS; CLIENTS.json is [{token, accountId}].
  */
 public final class WsBenchClient {
-  private static final int CONNECTING_AT_ONCE = 200;
+  private static final int CONNECTING_AT_ONCE = 50;
   private final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
   private final LongAdder delivered = new LongAdder();
   private final LongAdder errors = new LongAdder();
