@@ -71,6 +71,11 @@ final class GatewayUnderTest implements AutoCloseable {
     return node.httpPort();
   }
 
+  /** The running node, for benchmarks that set up more than the one user. */
+  Node node() {
+    return node;
+  }
+
   private static Map<String, String> environment(DbUrl admin, Path dataDir, int instances) {
     SecureRandom random = new SecureRandom();
     byte[] masterKey = new byte[32];

@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.keyway.gateway.ws.WsEndpoint;
+import io.keyway.gateway.ws.WsSettings;
 
 /**
  * The REST surface of one node, one instance per event loop ({@code --instances}). It only wires
@@ -45,16 +47,17 @@ public final class HttpVerticle extends VerticleBase {
     new TradingRoutes(trading).mount(router, guard);
     new McpEndpoint(vertx, services, trading, new LedgerActions(services)).mount(router, MAX_BODY_BYTES);
     new PublicRoutes(services.publicTrackRecord()).mount(router);
+    Future<Void> ws = new WsEndpoint(vertx, services, WsSettings.DEFAULTS).mount(router);
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, failures);
     }
-    var options = new HttpServerOptions()
+    var options = WsEndpoint.limitFrames(new HttpServerOptions(), WsSettings.DEFAULTS)
         .setHost(services.config().httpHost())
         .setPort(services.config().httpPort())
         .setMaxHeaderSize(16 * 1024)
         .setCompressionSupported(true);
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+    return ws.compose(x -> vertx.createHttpServer(options).requestHandler(router).listen()).onSuccess(s -> server = s);
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */

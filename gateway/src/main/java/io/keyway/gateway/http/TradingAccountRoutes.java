@@ -72,6 +72,7 @@ final class TradingAccountRoutes {
     AccountSpec spec = AccountSpec.parse(bodyJson(ctx), false);
     ownerInTenant(p, spec)
         .compose(x -> accounts.update(p.tenantId(), id, spec))
+        .onSuccess(a -> engines.accountChanged(a.tenantId(), a.id()))
         .onSuccess(a -> Replies.json(ctx, 200, a.toJson()))
         .onFailure(ctx::fail);
   }

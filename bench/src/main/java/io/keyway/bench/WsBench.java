@@ -1,0 +1,233 @@
+package io.keyway.bench;
+
+import io.keyway.engine.EngineAddresses;
+import io.keyway.engine.StreamAddresses;
+import io.keyway.engine.account.AccountSpec;
+import io.keyway.gateway.Node;
+import io.keyway.gateway.identity.NewUser;
+import io.keyway.gateway.identity.Role;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * WebSocket fan-out: N authenticated clients (another process, {@link WsBenchClient}), each
+ * subscribed to its own account, while a publisher puts balance events for those N accounts on the
+ * tenant addresses at a set rate; then the same load against a minimal Node.js {@code ws} server
+ * (bench/node/server.js) doing the same tenant-filtered fan-out, in the same run. Two tenants, ten
+ * users each, the accounts spread over them. The node's engines are replaced by a snapshot
+ * responder per account, so the run measures the gateway's fan-out, not the engines.
+ *
+ * <p>Properties: {@code bench.ws.n} (default 1000,10000), {@code bench.ws.rate} (events/s, default
+ * 30000), {@code bench.ws.warmup} (s, 5), {@code bench.ws.seconds} (s, 15).
+ */
+public final class WsBench {
+  private static final String[] TENANTS = {"ws-bench-a", "ws-bench-b"};
+  private static final int USERS_PER_TENANT = 10;
+  private static final Duration LIMIT = Duration.ofMinutes(3);
+
+  private record User(String tenantId, String userId, String token) {}
+
+  private record Acct(String id, User owner) {}
+
+  private record Row(String server, int clients, JsonObject result, long rssPerClientBytes) {}
+
+  public static void main(String[] args) throws Exception {
+    BenchLogging.routeServerLogToFile(false);
+    List<Integer> sizes = new ArrayList<>();
+    for (String n : System.getProperty("bench.ws.n", "1000,10000").split(",")) {
+      sizes.add(Integer.parseInt(n.trim()));
+    }
+    int rate = Integer.getInteger("bench.ws.rate", 30_000);
+    int warmup = Integer.getInteger("bench.ws.warmup", 5);
+    int seconds = Integer.getInteger("bench.ws.seconds", 15);
+    int max = sizes.stream().max(Integer::compare).orElseThrow();
+    List<Row> rows = new ArrayList<>();
+    try (GatewayUnderTest gateway = GatewayUnderTest.start(2, BenchUser.random())) {
+      Node node = gateway.node();
+      List<User> users = users(node, gateway.httpPort());
+      List<Acct> accounts = accounts(node, users, max);
+      System.out.printf("set up: %d users in 2 tenants, %d accounts%n", users.size(), accounts.size());
+      for (int n : sizes) {
+        List<Acct> some = accounts.subList(0, n);
+        Path clients = clientsFile(some);
+        long[] timer = {-1};
+        rows.add(measure("keyway /ws (Vert.x)", gateway.httpPort(), ProcessHandle.current().pid(), clients, n,
+            warmup, seconds, () -> timer[0] = startPublisher(node, some, rate)));
+        node.vertx().cancelTimer(timer[0]);
+        Process baseline = startNode(some, rate);
+        try {
+          int port = Integer.parseInt(readLine(baseline, "port ").substring(5).trim());
+          rows.add(measure("node ws 8.18.3", port, baseline.pid(), clients, n, warmup, seconds, () -> {
+            try {
+              baseline.getOutputStream().write("go\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+              baseline.getOutputStream().flush();
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          }));
+        } finally {
+          baseline.getOutputStream().close();
+          baseline.destroy();
+          baseline.waitFor();
+        }
+      }
+    }
+    print(rows, rate);
+  }
+
+  private static List<User> users(Node node, int port) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    List<User> users = new ArrayList<>();
+    for (String tenant : TENANTS) {
+      for (int i = 0; i < USERS_PER_TENANT; i++) {
+        String email = "u" + i + "@" + tenant + ".invalid";
+        String password = UUID.randomUUID().toString();
+        var created = Await.result(node.services().users().createInTenantNamed(tenant,
+            new NewUser(email, "u" + i, Role.OPERATOR, Optional.of(password), false)), LIMIT);
+        var login = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/auth/login"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("email", email).put("password", password)
+                .encode())).build(), HttpResponse.BodyHandlers.ofString());
+        users.add(new User(created.user().tenantId().toString(), created.user().id().toString(),
+            new JsonObject(login.body()).getString("accessToken")));
+      }
+    }
+    return users;
+  }
+
+  /** Accounts spread over the users; each gets a snapshot responder in place of an engine. */
+  private static List<Acct> accounts(Node node, List<User> users, int n) throws Exception {
+    List<Acct> out = new ArrayList<>();
+    for (int from = 0; from < n; from += 100) {
+      List<Future<Acct>> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(n, from + 100); i++) {
+        User owner = users.get(i % users.size());
+        AccountSpec spec = AccountSpec.parse(new JsonObject().put("name", "bench-" + i).put("venue", "sim")
+            .put("kind", "paper").put("ownerUserId", owner.userId())
+            .put("strategy", new JsonObject().put("type", "threshold").put("params", new JsonObject()
+                .put("symbol", "AAPL").put("buyBelow", "95").put("sellAbove", "105").put("qty", "1")))
+            .put("risk", new JsonObject().put("maxOrderUsd", "1000").put("dailyCapUsd", "5000")
+                .put("allowLive", false).put("approvalOverUsd", "500")), true);
+        batch.add(node.services().accounts().create(UUID.fromString(owner.tenantId()), spec)
+            .map(a -> new Acct(a.id().toString(), owner)));
+      }
+      Await.result(Future.all(batch), LIMIT);
+      batch.forEach(f -> out.add(f.result()));
+    }
+    for (Acct a : out) {
+      JsonObject snapshot = new JsonObject().put("accountId", a.id()).put("cash", "1000.00").put("equity", "1000.00")
+          .put("seq", 0);
+      Await.result(node.vertx().eventBus().<JsonObject>localConsumer(EngineAddresses.command(UUID.fromString(a.id())),
+          m -> m.reply(snapshot.copy())).completion(), LIMIT);
+    }
+    return out;
+  }
+
+  private static Path clientsFile(List<Acct> accounts) throws Exception {
+    JsonArray list = new JsonArray();
+    accounts.forEach(a -> list.add(new JsonObject().put("token", a.owner().token()).put("accountId", a.id())));
+    Path f = Files.createTempFile("ws-bench-clients", ".json");
+    Files.writeString(f, list.encode());
+    f.toFile().deleteOnExit();
+    return f;
+  }
+
+  /** Every 10 ms, the balance events due at {@code rate}, round-robin over the accounts, stamped with System.nanoTime. */
+  private static long startPublisher(Node node, List<Acct> accounts, int rate) {
+    var bus = node.vertx().eventBus();
+    long[] next = {0};
+    long started = System.nanoTime();
+    return node.vertx().setPeriodic(10, t -> {
+      long due = rate * (System.nanoTime() - started) / 1_000_000_000L; // catch up with the clock...
+      next[0] = Math.max(next[0], due - rate / 20); // ...but never in a burst above 50 ms worth
+      while (next[0] < due) {
+        Acct a = accounts.get((int) (next[0]++ % accounts.size()));
+        bus.publish(StreamAddresses.tenant(UUID.fromString(a.owner().tenantId())), new JsonObject()
+            .put("type", "balance").put("accountId", a.id()).put("seq", next[0]).put("cash", "1000.00")
+            .put("equity", "1000.00").put("asOf", java.time.Instant.now().toString()).put("t", System.nanoTime()));
+      }
+    });
+  }
+
+  private static Process startNode(List<Acct> accounts, int rate) throws Exception {
+    JsonObject tokens = new JsonObject();
+    JsonObject owners = new JsonObject();
+    for (Acct a : accounts) {
+      tokens.put(a.owner().token(), new JsonObject().put("userId", a.owner().userId()).put("tenantId", a.owner().tenantId()));
+      owners.put(a.id(), new JsonObject().put("tenantId", a.owner().tenantId()).put("ownerId", a.owner().userId()));
+    }
+    Path setup = Files.createTempFile("ws-bench-node", ".json");
+    Files.writeString(setup, new JsonObject().put("tokens", tokens).put("accounts", owners).encode());
+    setup.toFile().deleteOnExit();
+    return new ProcessBuilder("node", "bench/node/server.js", setup.toString(), Integer.toString(rate))
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+  }
+
+  /** Runs the client process; {@code publish} starts the publisher once every client is subscribed. */
+  private static Row measure(String server, int port, long serverPid, Path clients, int n, int warmup, int seconds,
+      Runnable publish) throws Exception {
+    long rssBefore = rss(serverPid);
+    Process client = new ProcessBuilder("java", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        WsBenchClient.class.getName(), Integer.toString(port), clients.toString(), Integer.toString(warmup),
+        Integer.toString(seconds)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      readLine(client, "connected");
+      long perClient = (rss(serverPid) - rssBefore) / n;
+      publish.run();
+      JsonObject result = new JsonObject(readLine(client, "result ").substring(7));
+      System.out.printf("%s, N=%d: %s, %d B/connection%n", server, n, result.encode(), perClient);
+      return new Row(server, n, result, perClient);
+    } finally {
+      client.destroy();
+      client.waitFor();
+    }
+  }
+
+  private static String readLine(Process p, String prefix) throws Exception {
+    BufferedReader r = p.inputReader();
+    for (String line = r.readLine(); line != null; line = r.readLine()) {
+      if (line.startsWith(prefix)) {
+        return line;
+      }
+    }
+    throw new IllegalStateException("the process ended before printing '" + prefix + "'");
+  }
+
+  /** Resident memory of a process, from /proc. */
+  private static long rss(long pid) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    return 0;
+  }
+
+  private static void print(List<Row> rows, int rate) {
+    System.out.printf("%nWebSocket fan-out, publisher %,d balance events/s (shared 2-core machine)%n", rate);
+    System.out.printf("%-22s %7s %14s %9s %9s %10s %12s %8s%n", "server", "N", "deliveries/s", "p50 ms", "p99 ms",
+        "p99.9 ms", "RSS/conn B", "vs node");
+    for (Row r : rows) {
+      Row node = rows.stream().filter(o -> o.clients() == r.clients() && o.server().startsWith("node")).findFirst()
+          .orElse(r);
+      System.out.printf("%-22s %7d %,14.0f %9.2f %9.2f %10.2f %12d %7.2fx%n", r.server(), r.clients(),
+          r.result().getDouble("perSecond"), r.result().getDouble("p50ms"), r.result().getDouble("p99ms"),
+          r.result().getDouble("p999ms"), r.rssPerClientBytes(),
+          r.result().getDouble("perSecond") / node.result().getDouble("perSecond"));
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.keyway.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The client side of the WebSocket benchmark, in its own process: N WebSocket clients, each
+ * authenticating and subscribing to its own account, then recording publish-to-receive latency from
+ * the stamp {@code t} (the publisher's monotonic clock: CLOCK_MONOTONIC, shared by processes on one
+ * machine) for a warm-up and a measured window. Prints {@code connected} once every client is
+ * subscribed and {@code result {json}} at the end. Speaks only the /ws protocol, so the same client
+ * measures Keyway and the Node.js baseline.
+ *
+ * <p>usage: WsBenchClient PORT CLIENTS.json WARMUP_SECONDS SECONDS; CLIENTS.json is [{token, accountId}].
+ */
+public final class WsBenchClient {
+  private static final int CONNECTING_AT_ONCE = 50;
+  private final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+  private final LongAdder delivered = new LongAdder();
+  private final LongAdder errors = new LongAdder();
+  private final LongAdder[] stage = {new LongAdder(), new LongAdder(), new LongAdder()};
+
+  public static void main(String[] args) {
+    try {
+      new WsBenchClient().run(Integer.parseInt(args[0]), new JsonArray(Files.readString(Path.of(args[1]))),
+          Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      System.exit(0);
+    } catch (Exception e) {
+      System.err.println("the WebSocket clients failed: " + e);
+      System.exit(1); // the event loops would keep the process alive
+    }
+  }
+
+  private void run(int port, JsonArray clients, int warmup, int seconds) throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxConnections(clients.size() + 10).setConnectTimeout(60_000));
+    List<WebSocket> open = new ArrayList<>();
+    for (int from = 0; from < clients.size(); from += CONNECTING_AT_ONCE) {
+      List<Future<WebSocket>> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(clients.size(), from + CONNECTING_AT_ONCE); i++) {
+        batch.add(subscribed(ws, port, clients.getJsonObject(i)));
+      }
+      try {
+        Future.all(batch).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        System.err.printf("not subscribed after 120 s: %d connected, %d ready, %d subscribed of %d%n",
+            stage[0].sum(), stage[1].sum(), stage[2].sum(), batch.size());
+        throw e;
+      }
+      batch.forEach(f -> open.add(f.result()));
+    }
+    System.out.println("connected " + open.size());
+    System.out.flush();
+    Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+    latency.getIntervalHistogram();
+    delivered.reset();
+    long t0 = System.nanoTime();
+    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    long count = delivered.sum();
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    Histogram h = latency.getIntervalHistogram();
+    System.out.println("result " + new JsonObject().put("clients", open.size()).put("perSecond", count / elapsed)
+        .put("p50ms", h.getValueAtPercentile(50) / 1e6).put("p99ms", h.getValueAtPercentile(99) / 1e6)
+        .put("p999ms", h.getValueAtPercentile(99.9) / 1e6).put("errors", errors.sum()).encode());
+    System.out.flush();
+    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Connects, authenticates, subscribes; completes when the subscription is confirmed. */
+  private Future<WebSocket> subscribed(WebSocketClient client, int port, JsonObject c) {
+    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+        .compose(ws -> {
+          stage[0].increment();
+          var confirmed = io.vertx.core.Promise.<WebSocket>promise();
+          ws.textMessageHandler(text -> {
+            JsonObject f = new JsonObject(text);
+            switch (f.getString("type")) {
+              case "balance" -> {
+                Object t = f.getValue("t");
+                long sent = t instanceof Number n ? n.longValue() : Long.parseLong((String) t);
+                latency.recordValue(Math.max(0, System.nanoTime() - sent));
+                delivered.increment();
+              }
+              case "ready" -> stage[1].increment();
+              default -> { }
+            }
+            switch (f.getString("type")) {
+              case "ready" -> ws.writeTextMessage(new JsonObject().put("op", "subscribe").put("stream", "balance")
+                  .put("accountId", c.getString("accountId")).encode());
+              case "subscribed" -> {
+                stage[2].increment();
+                confirmed.tryComplete(ws);
+              }
+              case "balance" -> { }
+              default -> {
+                errors.increment();
+                confirmed.tryFail(text);
+              }
+            }
+          });
+          ws.closeHandler(v -> confirmed.tryFail("closed " + ws.closeStatusCode() + " before subscribing"));
+          ws.writeTextMessage(new JsonObject().put("op", "auth").put("token", c.getString("token")).encode());
+          return confirmed.future();
+        });
+  }
+}

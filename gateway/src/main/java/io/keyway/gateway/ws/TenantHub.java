@@ -1,0 +1,144 @@
+package io.keyway.gateway.ws;
+
+import io.keyway.engine.EngineAddresses;
+import io.keyway.engine.StreamAddresses;
+import io.keyway.gateway.identity.IdentityAddresses;
+import io.keyway.gateway.identity.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * The live sockets of one HTTP verticle instance and their tenants' streams: one event-bus consumer
+ * per tenant that has a subscribed socket here, registered with the first subscription and removed
+ * with the last, each event encoded once and handed to the sockets its {@link TenantFanout} allows.
+ * It also hears identity and account changes and makes the sockets concerned re-check themselves.
+ * Everything runs on the instance's event loop, like its sockets, so nothing here is locked.
+ */
+final class TenantHub {
+  /** A second look after this, in case another node's cache heard of a change after we did. */
+  private static final long RECHECK_AGAIN_MS = 250;
+
+  private static final class Tenant {
+    final TenantFanout<LiveSocket> fanout = new TenantFanout<>();
+    MessageConsumer<JsonObject> consumer;
+  }
+
+  private final Vertx vertx;
+  private final Map<UUID, Tenant> tenants = new HashMap<>();
+  private final Set<LiveSocket> sockets = new LinkedHashSet<>();
+  private final long tickMillis;
+
+  TenantHub(Vertx vertx, WsSettings settings) {
+    this.vertx = vertx;
+    this.tickMillis = Math.max(100, Math.min(settings.heartbeat().toMillis(), settings.idleTimeout().toMillis()) / 4);
+  }
+
+  /** Subscribes to identity and account changes and starts the heartbeat clock. */
+  Future<Void> start() {
+    var bus = vertx.eventBus();
+    List<MessageConsumer<?>> consumers = List.of(
+        bus.<String>consumer(IdentityAddresses.USER_CHANGED, m -> identityChanged(p -> p.userId().toString()
+            .equals(m.body()))),
+        bus.<String>consumer(IdentityAddresses.SESSION_REVOKED, m -> identityChanged(p ->
+            p.kind() == Principal.Kind.ACCESS_TOKEN && p.credentialId().toString().equals(m.body()))),
+        // the body is the token's hash, which a socket does not keep: every API-token socket re-checks
+        bus.<String>consumer(IdentityAddresses.API_TOKEN_REVOKED, m -> identityChanged(p ->
+            p.kind() == Principal.Kind.API_TOKEN)),
+        bus.<JsonObject>consumer(EngineAddresses.ACCOUNT_CHANGED, this::accountChanged));
+    vertx.setPeriodic(tickMillis, t -> {
+      long now = System.nanoTime();
+      new ArrayList<>(sockets).forEach(s -> s.tick(now));
+    });
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  void add(LiveSocket socket) {
+    sockets.add(socket);
+  }
+
+  void remove(LiveSocket socket) {
+    sockets.remove(socket);
+  }
+
+  void subscribe(LiveSocket socket, Stream stream, UUID accountId) {
+    UUID tenantId = socket.principal().tenantId();
+    Tenant t = tenants.computeIfAbsent(tenantId, id -> new Tenant());
+    t.fanout.add(socket, stream, accountId);
+    if (t.consumer == null) {
+      t.consumer = vertx.eventBus().consumer(StreamAddresses.tenant(tenantId), m -> onEvent(t, m));
+    }
+  }
+
+  void unsubscribe(LiveSocket socket, Stream stream, UUID accountId) {
+    UUID tenantId = socket.principal().tenantId();
+    Tenant t = tenants.get(tenantId);
+    if (t == null) {
+      return;
+    }
+    t.fanout.remove(socket, stream, accountId);
+    if (t.fanout.isEmpty()) {
+      tenants.remove(tenantId);
+      t.consumer.unregister();
+    }
+  }
+
+  /** How many tenant streams this instance consumes (for tests: one per tenant, none when idle). */
+  int consumedTenants() {
+    return tenants.size();
+  }
+
+  private void onEvent(Tenant t, Message<JsonObject> m) {
+    JsonObject event = m.body();
+    var stream = Stream.carrying(event.getString("type"));
+    UUID accountId = accountId(event);
+    if (stream.isEmpty() || accountId == null) {
+      return;
+    }
+    long seq = event.getValue("seq") instanceof Number n ? n.longValue() : 0L;
+    // encoded once, and only if a socket of this instance gets it
+    String[] frame = {null};
+    t.fanout.deliver(stream.get(), accountId, s -> {
+      if (frame[0] == null) {
+        frame[0] = event.encode();
+      }
+      s.push(stream.get(), accountId, seq, frame[0]);
+    });
+  }
+
+  private void identityChanged(Predicate<Principal> concerned) {
+    List<LiveSocket> affected = sockets.stream().filter(s -> s.ready() && concerned.test(s.principal())).toList();
+    if (affected.isEmpty()) {
+      return;
+    }
+    affected.forEach(LiveSocket::recheckIdentity);
+    vertx.setTimer(RECHECK_AGAIN_MS, x -> affected.forEach(LiveSocket::recheckIdentity));
+  }
+
+  private void accountChanged(Message<JsonObject> m) {
+    UUID accountId = accountId(m.body());
+    String tenant = m.body().getString("tenantId");
+    Tenant t = tenant == null ? null : tenants.get(UUID.fromString(tenant));
+    if (t != null && accountId != null) {
+      t.fanout.subscribersOf(accountId).forEach(s -> s.recheckAccount(accountId));
+    }
+  }
+
+  private static UUID accountId(JsonObject event) {
+    try {
+      return UUID.fromString(event.getString("accountId"));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}
