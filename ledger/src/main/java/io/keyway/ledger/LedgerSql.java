@@ -4,6 +4,9 @@ package io.keyway.ledger;
 final class LedgerSql {
   private LedgerSql() {}
 
+  /** Row level security reads this; set for the transaction only, as {@code TenantScope} does. */
+  static final String SET_TENANT = "SELECT set_config('" + io.keyway.config.db.Schemas.TENANT_SETTING + "', $1, true)";
+
   static final String HEAD_ENSURE =
       "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING";
   static final String HEAD_LOCK = "SELECT seq, hash FROM ledger.heads WHERE tenant_id = $1 FOR UPDATE";

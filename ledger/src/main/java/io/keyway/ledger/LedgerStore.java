@@ -24,30 +24,44 @@ import java.util.UUID;
 /**
  * Writes one batch of one chain in one transaction: lock the head, look up reused idempotency keys
  * and the balances involved, let {@link BatchPlanner} decide, then insert entries, postings and
- * balances with one statement each and move the head. Nothing is answered before the commit.
+ * balances with one statement each and move the head. Nothing is answered before the commit. The
+ * transaction is scoped to the tenant exactly as {@code TenantScope.inTenant} scopes its own.
  */
 final class LedgerStore {
   private final TenantScope db;
+  private final EntryIds ids = new EntryIds();
 
   LedgerStore(TenantScope db) {
     this.db = db;
   }
 
+  /**
+   * Two round trips: {@code BEGIN}, the tenant scope, the head lock and both lookups go out
+   * pipelined on one connection (PostgreSQL runs them in that order, so the lookups see everything
+   * committed before the lock was granted); then the writes and {@code COMMIT} go out pipelined. A
+   * write that fails aborts the transaction, so the {@code COMMIT} behind it rolls back, and the
+   * batch fails with that write's error. The returned future completes only after the commit.
+   */
   Future<BatchPlanner.Plan> appendBatch(UUID tenantId, List<AppendRequest> batch) {
-    return db.inTenant(tenantId, c -> lockHead(c, tenantId).compose(head ->
-        existing(c, tenantId, batch).compose(existing ->
-            balances(c, tenantId, batch).compose(balances -> {
-              Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-              BatchPlanner.Plan plan = BatchPlanner.plan(tenantId, head.getLong("seq"), head.getBuffer("hash").getBytes(),
-                  existing, balances, batch, now, UUID::randomUUID);
-              return write(c, tenantId, plan).map(plan);
-            }))));
+    return db.pool().getConnection().compose(c -> appendBatch(c, tenantId, batch).eventually(c::close));
   }
 
-  private static Future<Row> lockHead(SqlConnection c, UUID tenantId) {
-    return c.preparedQuery(LedgerSql.HEAD_ENSURE).execute(Tuple.of(tenantId, Buffer.buffer(HashChain.GENESIS)))
-        .compose(x -> c.preparedQuery(LedgerSql.HEAD_LOCK).execute(Tuple.of(tenantId)))
-        .map(rows -> rows.iterator().next());
+  private Future<BatchPlanner.Plan> appendBatch(SqlConnection c, UUID tenantId, List<AppendRequest> batch) {
+    Future<?> begin = c.query("BEGIN").execute();
+    Future<?> scope = c.preparedQuery(LedgerSql.SET_TENANT).execute(Tuple.of(tenantId.toString()));
+    Future<?> ensure = c.preparedQuery(LedgerSql.HEAD_ENSURE).execute(Tuple.of(tenantId, Buffer.buffer(HashChain.GENESIS)));
+    Future<Row> head = c.preparedQuery(LedgerSql.HEAD_LOCK).execute(Tuple.of(tenantId)).map(rows -> rows.iterator().next());
+    Future<Map<String, BatchPlanner.Existing>> existing = existing(c, tenantId, batch);
+    Future<Map<Posting.BalanceKey, BigDecimal>> balances = balances(c, tenantId, batch);
+    return Future.all(begin, scope, ensure, head, existing, balances)
+        .compose(read -> {
+          Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+          BatchPlanner.Plan plan = BatchPlanner.plan(tenantId, head.result().getLong("seq"),
+              head.result().getBuffer("hash").getBytes(), existing.result(), balances.result(), batch, now,
+              ids::next);
+          return writeAndCommit(c, tenantId, plan).map(plan);
+        })
+        .recover(e -> c.query("ROLLBACK").execute().transform(x -> Future.failedFuture(e)));
   }
 
   private static Future<Map<String, BatchPlanner.Existing>> existing(SqlConnection c, UUID tenantId,
@@ -89,11 +103,12 @@ final class LedgerStore {
     });
   }
 
-  private static Future<Void> write(SqlConnection c, UUID tenantId, BatchPlanner.Plan plan) {
-    if (plan.entries().isEmpty()) {
-      return Future.succeededFuture();
-    }
+  private static Future<Void> writeAndCommit(SqlConnection c, UUID tenantId, BatchPlanner.Plan plan) {
     List<Future<?>> writes = new ArrayList<>();
+    if (plan.entries().isEmpty()) {
+      writes.add(c.query("COMMIT").execute());
+      return Future.all(writes).mapEmpty();
+    }
     writes.add(c.preparedQuery(LedgerSql.ENTRIES_INSERT).execute(entriesTuple(tenantId, plan.entries())));
     if (!plan.postings().isEmpty()) {
       var ps = plan.postings();
@@ -113,6 +128,7 @@ final class LedgerStore {
     }
     writes.add(c.preparedQuery(LedgerSql.HEAD_UPDATE)
         .execute(Tuple.of(tenantId, plan.headSeq(), Buffer.buffer(plan.headHash()))));
+    writes.add(c.query("COMMIT").execute());
     return Future.all(writes).mapEmpty();
   }
 
