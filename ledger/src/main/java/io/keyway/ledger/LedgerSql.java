@@ -44,10 +44,16 @@ final class LedgerSql {
       "SELECT h.tenant_id, h.seq FROM ledger.heads h WHERE h.tenant_id = $1 AND h.seq > COALESCE("
           + "(SELECT max(c.seq) FROM ledger.checkpoints c WHERE c.tenant_id = h.tenant_id), 0)";
 
-  /** For verification: every entry of the chain, in order (JDBC, streamed). */
-  static final String CHAIN_IN_ORDER =
-      "SELECT seq, id, kind, actor, subject, user_id, account_id, idempotency_key, created_at, canonical, prev_hash, hash "
-          + "FROM ledger.entries WHERE tenant_id = ? ORDER BY seq";
+  /**
+   * For verification: every entry of the chain in seq order, as binary COPY (which takes no
+   * parameters: the tenant is a {@link UUID}, whose text is only hex digits and dashes).
+   */
+  static String chainCopy(java.util.UUID tenantId) {
+    return "COPY (SELECT seq, id, kind, actor, subject, user_id, account_id, idempotency_key, created_at, canonical, "
+        + "prev_hash, hash FROM ledger.entries WHERE tenant_id = '" + tenantId + "' ORDER BY seq) TO STDOUT (FORMAT binary)";
+  }
+
+  static final int CHAIN_COPY_COLUMNS = 12;
 
   static final String BALANCES_OF_USER =
       "SELECT account, currency, amount FROM ledger.balances WHERE tenant_id = $1 AND account LIKE $2";
