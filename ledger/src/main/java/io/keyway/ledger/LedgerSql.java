@@ -11,7 +11,8 @@ final class LedgerSql {
       "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING";
   static final String HEAD_LOCK = "SELECT seq, hash FROM ledger.heads WHERE tenant_id = $1 FOR UPDATE";
   static final String HEAD_READ = "SELECT seq, hash FROM ledger.heads WHERE tenant_id = $1";
-  static final String HEAD_UPDATE = "UPDATE ledger.heads SET seq = $2, hash = $3 WHERE tenant_id = $1";
+  /** Moves the head from ($2, $3) to ($4, $5), waiting for a writer still holding it; fails if it is elsewhere. */
+  static final String HEAD_ADVANCE = "SELECT ledger.advance_head($1, $2, $3, $4, $5)";
 
   static final String ENTRIES_BY_KEYS =
       "SELECT idempotency_key, request_hash, id, seq, hash, canonical FROM ledger.entries "

@@ -25,6 +25,8 @@ public final class LedgerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerVerticle.class);
   /** Most appends written in one transaction. */
   public static final int MAX_BATCH = 1000;
+  /** Batches of one chain in flight at once: one committing while the next is planned and sent. */
+  static final int PIPELINE_DEPTH = 2;
   private static final DeliveryOptions REPLY = LedgerCodecs.options(LedgerCodecs.APPEND_RESULT);
 
   private final TenantScope db;
@@ -44,7 +46,7 @@ public final class LedgerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     LedgerCodecs.register(vertx);
-    writers = new ChainWriters(new LedgerStore(db), MAX_BATCH, plan -> {
+    writers = new ChainWriters(new LedgerStore(db), MAX_BATCH, PIPELINE_DEPTH, plan -> {
       if (!plan.entries().isEmpty()) {
         UUID tenant = plan.entries().get(0).tenantId();
         movedSinceCheckpoint.add(tenant);
