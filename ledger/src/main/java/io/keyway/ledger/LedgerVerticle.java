@@ -26,7 +26,7 @@ public final class LedgerVerticle extends VerticleBase {
   /** Most appends written in one transaction. */
   public static final int MAX_BATCH = 1000;
   /** Batches of one chain in flight at once: one committing while the next is planned and sent. */
-  static final int PIPELINE_DEPTH = 2;
+  public static final int PIPELINE_DEPTH = 2;
   private static final DeliveryOptions REPLY = LedgerCodecs.options(LedgerCodecs.APPEND_RESULT);
 
   private final TenantScope db;
