@@ -19,8 +19,8 @@ import java.util.function.Consumer;
  * per transaction with no added wait; under heavy load the batches grow by themselves.
  *
  * <p>Batches of one chain are pipelined, up to {@code depth} in flight: once the previous batch's
- * writes are sent and as many appends are queued as the batches in flight hold, the next batch is
- * planned on the head, keys and balances the plans ahead of it leave
+ * writes are sent (or a batch settles), the appends queued by then are planned as the next batch on
+ * the head, keys and balances the plans ahead of it leave
  * (this writer is the chain's only writer, so it knows them), and its transaction waits in
  * PostgreSQL for the previous commit before moving the head ({@link LedgerStore}). A batch with
  * nothing ahead of it locks and reads the head instead. Callers are answered strictly in commit
@@ -49,7 +49,6 @@ final class ChainWriters {
     final UUID tenantId;
     final Deque<Pending> queue = new ArrayDeque<>();
     final Deque<Batch> inFlight = new ArrayDeque<>();
-    int appendsInFlight;
     /** A batch was sent and its plan is not made yet: the next one cannot be planned before it. */
     boolean planning;
     /** A batch failed: start nothing until every batch in flight has settled. */
@@ -79,18 +78,17 @@ final class ChainWriters {
     Promise<AppendResult> promise = Promise.promise();
     Chain chain = chains.computeIfAbsent(request.tenantId(), Chain::new);
     chain.queue.add(new Pending(request, promise));
-    writeNext(chain);
+    // An idle chain writes at once. Behind a batch in flight, appends wait for the next moment a
+    // batch may start (the one ahead planned, or one settled) and go together: starting one on the
+    // first append to arrive would send it alone in a transaction of its own.
+    if (chain.inFlight.isEmpty()) {
+      writeNext(chain);
+    }
     return promise.future();
   }
 
   private void writeNext(Chain chain) {
     if (chain.queue.isEmpty() || chain.planning || chain.draining || chain.inFlight.size() >= depth) {
-      return;
-    }
-    // Behind a batch in flight, wait until as many appends are queued as it holds (or a full batch):
-    // the next one is then as large as the one ahead, instead of the first caller to come back
-    // going alone in a transaction of its own. An idle chain writes at once.
-    if (!chain.inFlight.isEmpty() && chain.queue.size() < Math.min(chain.appendsInFlight, maxBatch)) {
       return;
     }
     List<Pending> pending = new ArrayList<>(Math.min(chain.queue.size(), maxBatch));
@@ -101,7 +99,6 @@ final class ChainWriters {
     LedgerStore.Start after = chain.inFlight.isEmpty() ? null : startAfter(chain.inFlight);
     Future<Void> ahead = chain.inFlight.isEmpty() ? Future.succeededFuture() : chain.inFlight.peekLast().settled;
     chain.inFlight.add(batch);
-    chain.appendsInFlight += pending.size();
     chain.planning = true;
     Future<BatchPlanner.Plan> written = store.appendBatch(chain.tenantId,
         pending.stream().map(Pending::request).toList(), after, plan -> {
@@ -118,7 +115,6 @@ final class ChainWriters {
 
   private void settle(Chain chain, Batch batch, BatchPlanner.Plan plan, Throwable failure) {
     chain.inFlight.remove(batch);
-    chain.appendsInFlight -= batch.pending.size();
     if (batch.plan == null) {
       chain.planning = false; // it failed before it was planned
     }
