@@ -33,7 +33,8 @@ import org.HdrHistogram.Histogram;
  * (the rows are computed before the phase), no idempotency lookups, no head, no balances, no tenant
  * scope. Entries and their postings go to tables shaped like the ledger's ({@link
  * BenchSql#BASELINE_SCHEMA}) in one transaction per batch, the two inserts pipelined as the ledger
- * pipelines its own. One writer per chain, each with one transaction in flight, as group commit has.
+ * pipelines its own. As many writers as group commit has transactions in flight: {@code
+ * LedgerVerticle.PIPELINE_DEPTH} per chain, each writer with one transaction in flight.
  */
 final class InsertBaseline {
   private static final long HIGHEST_TRACKED_NANOS = TimeUnit.SECONDS.toNanos(60);

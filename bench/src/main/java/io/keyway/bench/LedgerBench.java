@@ -2,6 +2,7 @@ package io.keyway.bench;
 
 import io.keyway.ledger.Checkpoint;
 import io.keyway.ledger.LedgerVerifier;
+import io.keyway.ledger.LedgerVerticle;
 import io.keyway.ledger.VerifyReport;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -130,20 +131,25 @@ public final class LedgerBench {
         during);
   }
 
-  /** One writer per chain, each inserting {@code batch} rows a transaction (warm-up, then measured). */
+  /**
+   * As many transactions in flight as the ledger's pipelined group commit allows ({@link
+   * LedgerVerticle#PIPELINE_DEPTH} per chain), each inserting {@code batch} rows (warm-up, then
+   * measured).
+   */
   private static LedgerPhase measureBaseline(LedgerUnderTest ledger, InsertBaseline baseline, int chains, int batch,
       LedgerBenchSettings settings, PrintStream out) throws Exception {
+    int writers = chains * LedgerVerticle.PIPELINE_DEPTH;
     if (!settings.warmUp().isZero()) {
-      baseline.run(chains, batch, settings.warmUp());
+      baseline.run(writers, batch, settings.warmUp());
     }
     PhaseCounters before = ledger.counters();
-    InsertBaseline.Outcome inserted = baseline.run(chains, batch, settings.measure());
+    InsertBaseline.Outcome inserted = baseline.run(writers, batch, settings.measure());
     PhaseCounters during = before.until(ledger.counters());
     if (inserted.failedTransactions() > 0) {
       out.println("  " + inserted.failedTransactions() + " baseline transaction(s) failed, the first with: "
           + inserted.firstFailure());
     }
-    return LedgerPhase.measured(ledger.durability().label(), LedgerPhase.BASELINE, chains, chains, inserted.rows(),
+    return LedgerPhase.measured(ledger.durability().label(), LedgerPhase.BASELINE, chains, writers, inserted.rows(),
         inserted.elapsed(), inserted.p50Millis(), inserted.p99Millis(), inserted.failedTransactions(), during);
   }
 

@@ -2,6 +2,7 @@ package io.keyway.ledger;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -13,17 +14,47 @@ import java.util.function.Consumer;
 
 /**
  * Group commit, one queue per chain, confined to the ledger verticle's event loop. An append to an
- * idle chain is written at once; appends arriving while a batch is being written wait and go
+ * idle chain is written at once; appends arriving while batches are being written wait and go
  * together in the next transaction (at most {@code maxBatch}). Under light load that is one entry
  * per transaction with no added wait; under heavy load the batches grow by themselves.
+ *
+ * <p>Batches of one chain are pipelined, up to {@code depth} in flight: once the previous batch's
+ * writes are sent (or a batch settles), the appends queued by then are planned as the next batch on
+ * the head, keys and balances the plans ahead of it leave
+ * (this writer is the chain's only writer, so it knows them), and its transaction waits in
+ * PostgreSQL for the previous commit before moving the head ({@link LedgerStore}). A batch with
+ * nothing ahead of it locks and reads the head instead. Callers are answered strictly in commit
+ * order. When a batch fails, the batches behind it fail too (the head they were planned on never
+ * came to be, so nothing of theirs is written): their appends go back to the front of the queue,
+ * in order, and are written again once the chain is idle, from the head locked and read afresh
+ * (which is also how a chain another node wrote to is picked up). Only the appends of the batch
+ * that failed by itself are answered with its error.
  */
 final class ChainWriters {
   private record Pending(AppendRequest request, Promise<AppendResult> promise) {}
 
+  /** A batch sent to the store and not yet answered. */
+  private static final class Batch {
+    final List<Pending> pending;
+    BatchPlanner.Plan plan;
+    /** Completes once this batch's callers are answered (or requeued), which is after the batch ahead of it. */
+    Future<Void> settled;
+
+    Batch(List<Pending> pending) {
+      this.pending = pending;
+    }
+  }
+
   private final class Chain {
     final UUID tenantId;
     final Deque<Pending> queue = new ArrayDeque<>();
-    boolean writing;
+    final Deque<Batch> inFlight = new ArrayDeque<>();
+    /** A batch was sent and its plan is not made yet: the next one cannot be planned before it. */
+    boolean planning;
+    /** A batch failed: start nothing until every batch in flight has settled. */
+    boolean draining;
+    /** Appends of batches that failed behind another one, to write again, in order. */
+    final List<Pending> retry = new ArrayList<>();
 
     Chain(UUID tenantId) {
       this.tenantId = tenantId;
@@ -32,12 +63,14 @@ final class ChainWriters {
 
   private final LedgerStore store;
   private final int maxBatch;
+  private final int depth;
   private final Consumer<BatchPlanner.Plan> onCommit;
   private final Map<UUID, Chain> chains = new HashMap<>();
 
-  ChainWriters(LedgerStore store, int maxBatch, Consumer<BatchPlanner.Plan> onCommit) {
+  ChainWriters(LedgerStore store, int maxBatch, int depth, Consumer<BatchPlanner.Plan> onCommit) {
     this.store = store;
     this.maxBatch = maxBatch;
+    this.depth = depth;
     this.onCommit = onCommit;
   }
 
@@ -45,35 +78,91 @@ final class ChainWriters {
     Promise<AppendResult> promise = Promise.promise();
     Chain chain = chains.computeIfAbsent(request.tenantId(), Chain::new);
     chain.queue.add(new Pending(request, promise));
-    if (!chain.writing) {
+    // An idle chain writes at once. Behind a batch in flight, appends wait for the next moment a
+    // batch may start (the one ahead planned, or one settled) and go together: starting one on the
+    // first append to arrive would send it alone in a transaction of its own.
+    if (chain.inFlight.isEmpty()) {
       writeNext(chain);
     }
     return promise.future();
   }
 
   private void writeNext(Chain chain) {
-    if (chain.queue.isEmpty()) {
-      chain.writing = false;
+    if (chain.queue.isEmpty() || chain.planning || chain.draining || chain.inFlight.size() >= depth) {
       return;
     }
-    chain.writing = true;
-    List<Pending> batch = new ArrayList<>(Math.min(chain.queue.size(), maxBatch));
-    while (!chain.queue.isEmpty() && batch.size() < maxBatch) {
-      batch.add(chain.queue.poll());
+    List<Pending> pending = new ArrayList<>(Math.min(chain.queue.size(), maxBatch));
+    while (!chain.queue.isEmpty() && pending.size() < maxBatch) {
+      pending.add(chain.queue.poll());
     }
-    store.appendBatch(chain.tenantId, batch.stream().map(Pending::request).toList())
-        .onSuccess(plan -> {
-          for (int i = 0; i < batch.size(); i++) {
-            BatchPlanner.Outcome o = plan.outcomes().get(i);
-            if (o.accepted()) {
-              batch.get(i).promise().complete(o.result());
-            } else {
-              batch.get(i).promise().fail(o.refusal());
-            }
-          }
-          onCommit.accept(plan);
-        })
-        .onFailure(e -> batch.forEach(p -> p.promise().tryFail(e)))
-        .onComplete(x -> writeNext(chain));
+    Batch batch = new Batch(pending);
+    LedgerStore.Start after = chain.inFlight.isEmpty() ? null : startAfter(chain.inFlight);
+    Future<Void> ahead = chain.inFlight.isEmpty() ? Future.succeededFuture() : chain.inFlight.peekLast().settled;
+    chain.inFlight.add(batch);
+    chain.planning = true;
+    Future<BatchPlanner.Plan> written = store.appendBatch(chain.tenantId,
+        pending.stream().map(Pending::request).toList(), after, plan -> {
+          batch.plan = plan;
+          chain.planning = false;
+          writeNext(chain);
+        });
+    // answer in commit order: a batch settles only after the one ahead of it has
+    batch.settled = ahead.transform(x -> written.transform(result -> {
+      settle(chain, batch, result.succeeded() ? result.result() : null, result.cause());
+      return Future.<Void>succeededFuture();
+    }));
+  }
+
+  private void settle(Chain chain, Batch batch, BatchPlanner.Plan plan, Throwable failure) {
+    chain.inFlight.remove(batch);
+    if (batch.plan == null) {
+      chain.planning = false; // it failed before it was planned
+    }
+    if (failure == null) {
+      for (int i = 0; i < batch.pending.size(); i++) {
+        BatchPlanner.Outcome o = plan.outcomes().get(i);
+        if (o.accepted()) {
+          batch.pending.get(i).promise().complete(o.result());
+        } else {
+          batch.pending.get(i).promise().fail(o.refusal());
+        }
+      }
+      onCommit.accept(plan);
+    } else if (LedgerStore.headMoved(failure)) {
+      // planned on a head that never came to be (the batch ahead failed, or another node wrote):
+      // nothing of it was written, so write it again from the head as it is
+      chain.draining = true;
+      chain.retry.addAll(batch.pending);
+    } else {
+      chain.draining = true;
+      batch.pending.forEach(p -> p.promise().tryFail(failure));
+    }
+    if (chain.draining && chain.inFlight.isEmpty()) {
+      chain.draining = false;
+      for (int i = chain.retry.size() - 1; i >= 0; i--) {
+        chain.queue.addFirst(chain.retry.get(i));
+      }
+      chain.retry.clear();
+    }
+    writeNext(chain);
+  }
+
+  /** The head, keys and balances the batches in flight leave behind them. */
+  private static LedgerStore.Start startAfter(Deque<Batch> inFlight) {
+    Map<String, BatchPlanner.Existing> keys = new HashMap<>();
+    Map<Posting.BalanceKey, BigDecimal> balances = new HashMap<>();
+    BatchPlanner.Plan last = null;
+    for (Batch b : inFlight) {
+      last = b.plan;
+      for (int i = 0; i < b.pending.size(); i++) {
+        AppendRequest r = b.pending.get(i).request();
+        BatchPlanner.Outcome o = last.outcomes().get(i);
+        if (r.idempotencyKey() != null && o.accepted() && !o.result().replayed()) {
+          keys.put(r.idempotencyKey(), new BatchPlanner.Existing(o.result(), r.requestHash()));
+        }
+      }
+      balances.putAll(last.balances());
+    }
+    return new LedgerStore.Start(last.headSeq(), last.headHash(), keys, balances);
   }
 }

@@ -5,8 +5,9 @@ public final class LedgerAddresses {
   private LedgerAddresses() {}
 
   /**
-   * Request/reply, node-local: body an {@link AppendRequest} as JSON, reply an {@link AppendResult}
-   * as JSON once the entry is durable, or a failure whose code is an {@code ErrorCode} reply code.
+   * Request/reply, node-local: body an {@link AppendRequest} (as {@link LedgerClient} sends it, by
+   * reference) or its JSON, reply the {@link AppendResult} in the same form once the entry is
+   * durable, or a failure whose code is an {@code ErrorCode} reply code.
    */
   public static final String APPEND = "ledger.append";
 

@@ -11,16 +11,18 @@ import io.vertx.core.json.JsonObject;
 
 /** How other modules append to the ledger: over the event bus, answered once the entry is durable. */
 public final class LedgerClient {
-  private static final DeliveryOptions SEND = new DeliveryOptions().setSendTimeout(15_000);
+  private static final DeliveryOptions SEND =
+      LedgerCodecs.options(LedgerCodecs.APPEND_REQUEST).setSendTimeout(15_000);
   private final Vertx vertx;
 
   public LedgerClient(Vertx vertx) {
     this.vertx = vertx;
+    LedgerCodecs.register(vertx);
   }
 
   public Future<AppendResult> append(AppendRequest request) {
-    return vertx.eventBus().<JsonObject>request(LedgerAddresses.APPEND, request.toJson(), SEND)
-        .map(m -> AppendResult.fromJson(m.body()))
+    return vertx.eventBus().<Object>request(LedgerAddresses.APPEND, request, SEND)
+        .map(m -> m.body() instanceof AppendResult r ? r : AppendResult.fromJson((JsonObject) m.body()))
         .recover(e -> Future.failedFuture(translate(e)));
   }
 

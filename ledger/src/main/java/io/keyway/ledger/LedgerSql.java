@@ -4,11 +4,15 @@ package io.keyway.ledger;
 final class LedgerSql {
   private LedgerSql() {}
 
+  /** Row level security reads this; set for the transaction only, as {@code TenantScope} does. */
+  static final String SET_TENANT = "SELECT set_config('" + io.keyway.config.db.Schemas.TENANT_SETTING + "', $1, true)";
+
   static final String HEAD_ENSURE =
       "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING";
   static final String HEAD_LOCK = "SELECT seq, hash FROM ledger.heads WHERE tenant_id = $1 FOR UPDATE";
   static final String HEAD_READ = "SELECT seq, hash FROM ledger.heads WHERE tenant_id = $1";
-  static final String HEAD_UPDATE = "UPDATE ledger.heads SET seq = $2, hash = $3 WHERE tenant_id = $1";
+  /** Moves the head from ($2, $3) to ($4, $5), waiting for a writer still holding it; fails if it is elsewhere. */
+  static final String HEAD_ADVANCE = "SELECT ledger.advance_head($1, $2, $3, $4, $5)";
 
   static final String ENTRIES_BY_KEYS =
       "SELECT idempotency_key, request_hash, id, seq, hash, canonical FROM ledger.entries "
@@ -41,10 +45,16 @@ final class LedgerSql {
       "SELECT h.tenant_id, h.seq FROM ledger.heads h WHERE h.tenant_id = $1 AND h.seq > COALESCE("
           + "(SELECT max(c.seq) FROM ledger.checkpoints c WHERE c.tenant_id = h.tenant_id), 0)";
 
-  /** For verification: every entry of the chain, in order (JDBC, streamed). */
-  static final String CHAIN_IN_ORDER =
-      "SELECT seq, id, kind, actor, subject, user_id, account_id, idempotency_key, created_at, canonical, prev_hash, hash "
-          + "FROM ledger.entries WHERE tenant_id = ? ORDER BY seq";
+  /**
+   * For verification: every entry of the chain in seq order, as binary COPY (which takes no
+   * parameters: the tenant is a {@link UUID}, whose text is only hex digits and dashes).
+   */
+  static String chainCopy(java.util.UUID tenantId) {
+    return "COPY (SELECT seq, id, kind, actor, subject, user_id, account_id, idempotency_key, created_at, canonical, "
+        + "prev_hash, hash FROM ledger.entries WHERE tenant_id = '" + tenantId + "' ORDER BY seq) TO STDOUT (FORMAT binary)";
+  }
+
+  static final int CHAIN_COPY_COLUMNS = 12;
 
   static final String ALLOCATED_CAPITAL =
       "SELECT p.account, COALESCE(sum(p.amount), 0) AS amount FROM ledger.postings p JOIN ledger.entries e "

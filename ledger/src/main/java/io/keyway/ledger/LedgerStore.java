@@ -4,6 +4,7 @@ import io.keyway.config.db.TenantScope;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -20,34 +21,86 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Writes one batch of one chain in one transaction: lock the head, look up reused idempotency keys
  * and the balances involved, let {@link BatchPlanner} decide, then insert entries, postings and
- * balances with one statement each and move the head. Nothing is answered before the commit.
+ * balances with one statement each and move the head. Nothing is answered before the commit. The
+ * transaction is scoped to the tenant exactly as {@code TenantScope.inTenant} scopes its own.
  */
 final class LedgerStore {
   private final TenantScope db;
+  private final EntryIds ids = new EntryIds();
 
   LedgerStore(TenantScope db) {
     this.db = db;
   }
 
-  Future<BatchPlanner.Plan> appendBatch(UUID tenantId, List<AppendRequest> batch) {
-    return db.inTenant(tenantId, c -> lockHead(c, tenantId).compose(head ->
-        existing(c, tenantId, batch).compose(existing ->
-            balances(c, tenantId, batch).compose(balances -> {
-              Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-              BatchPlanner.Plan plan = BatchPlanner.plan(tenantId, head.getLong("seq"), head.getBuffer("hash").getBytes(),
-                  existing, balances, batch, now, UUID::randomUUID);
-              return write(c, tenantId, plan).map(plan);
-            }))));
+  /**
+   * Where a batch starts when the writer plans it before the batches ahead of it have committed:
+   * the head they will leave, and the idempotency keys and balances they write, which this batch's
+   * lookups may not see yet.
+   */
+  record Start(long seq, byte[] hash, Map<String, BatchPlanner.Existing> keys,
+      Map<Posting.BalanceKey, BigDecimal> balances) {}
+
+  /** The failure of a batch planned on a head that its predecessor did not leave: nothing was written. */
+  static boolean headMoved(Throwable e) {
+    return e instanceof PgException pg && "40001".equals(pg.getSqlState());
   }
 
-  private static Future<Row> lockHead(SqlConnection c, UUID tenantId) {
-    return c.preparedQuery(LedgerSql.HEAD_ENSURE).execute(Tuple.of(tenantId, Buffer.buffer(HashChain.GENESIS)))
-        .compose(x -> c.preparedQuery(LedgerSql.HEAD_LOCK).execute(Tuple.of(tenantId)))
-        .map(rows -> rows.iterator().next());
+  /**
+   * Two round trips. First {@code BEGIN}, the tenant scope and both lookups go out pipelined on one
+   * connection, behind the head lock when {@code after} is null (PostgreSQL runs them in order, so
+   * the lookups see everything committed before the lock was granted). Then the writes and {@code
+   * COMMIT} go out pipelined, led by {@code ledger.advance_head}, which waits for a predecessor
+   * still committing and fails the transaction unless the head is where the plan started. A write
+   * that fails aborts the transaction, so the {@code COMMIT} behind it rolls back, and the batch
+   * fails with that write's error. {@code planned} is told the plan as soon as its writes are sent;
+   * the returned future completes only after the commit.
+   */
+  Future<BatchPlanner.Plan> appendBatch(UUID tenantId, List<AppendRequest> batch, Start after,
+      Consumer<BatchPlanner.Plan> planned) {
+    return db.pool().getConnection()
+        .compose(c -> appendBatch(c, tenantId, batch, after, planned).eventually(c::close));
+  }
+
+  private Future<BatchPlanner.Plan> appendBatch(SqlConnection c, UUID tenantId, List<AppendRequest> batch, Start after,
+      Consumer<BatchPlanner.Plan> planned) {
+    List<Future<?>> reads = new ArrayList<>();
+    reads.add(c.query("BEGIN").execute());
+    reads.add(c.preparedQuery(LedgerSql.SET_TENANT).execute(Tuple.of(tenantId.toString())));
+    Future<Row> head = null;
+    if (after == null) {
+      reads.add(c.preparedQuery(LedgerSql.HEAD_ENSURE).execute(Tuple.of(tenantId, Buffer.buffer(HashChain.GENESIS))));
+      head = c.preparedQuery(LedgerSql.HEAD_LOCK).execute(Tuple.of(tenantId)).map(rows -> rows.iterator().next());
+      reads.add(head);
+    }
+    Future<Map<String, BatchPlanner.Existing>> existing = existing(c, tenantId, batch);
+    Future<Map<Posting.BalanceKey, BigDecimal>> balances = balances(c, tenantId, batch);
+    reads.add(existing);
+    reads.add(balances);
+    Future<Row> locked = head;
+    return Future.all(reads)
+        .compose(read -> {
+          long fromSeq = after == null ? locked.result().getLong("seq") : after.seq();
+          byte[] fromHash = after == null ? locked.result().getBuffer("hash").getBytes() : after.hash();
+          Map<String, BatchPlanner.Existing> keys = existing.result();
+          Map<Posting.BalanceKey, BigDecimal> amounts = balances.result();
+          if (after != null) {
+            keys = new HashMap<>(keys);
+            keys.putAll(after.keys());
+            amounts = new HashMap<>(amounts);
+            amounts.putAll(after.balances());
+          }
+          Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+          BatchPlanner.Plan plan = BatchPlanner.plan(tenantId, fromSeq, fromHash, keys, amounts, batch, now, ids::next);
+          Future<Void> committed = writeAndCommit(c, tenantId, fromSeq, fromHash, plan);
+          planned.accept(plan);
+          return committed.map(plan);
+        })
+        .recover(e -> c.query("ROLLBACK").execute().transform(x -> Future.failedFuture(e)));
   }
 
   private static Future<Map<String, BatchPlanner.Existing>> existing(SqlConnection c, UUID tenantId,
@@ -89,11 +142,16 @@ final class LedgerStore {
     });
   }
 
-  private static Future<Void> write(SqlConnection c, UUID tenantId, BatchPlanner.Plan plan) {
-    if (plan.entries().isEmpty()) {
-      return Future.succeededFuture();
-    }
+  private static Future<Void> writeAndCommit(SqlConnection c, UUID tenantId, long fromSeq, byte[] fromHash,
+      BatchPlanner.Plan plan) {
     List<Future<?>> writes = new ArrayList<>();
+    // first, even for a batch that writes nothing: its answers (replays) may rest on a predecessor
+    writes.add(c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenantId, fromSeq, Buffer.buffer(fromHash),
+        plan.headSeq(), Buffer.buffer(plan.headHash()))));
+    if (plan.entries().isEmpty()) {
+      writes.add(c.query("COMMIT").execute());
+      return Future.all(writes).mapEmpty();
+    }
     writes.add(c.preparedQuery(LedgerSql.ENTRIES_INSERT).execute(entriesTuple(tenantId, plan.entries())));
     if (!plan.postings().isEmpty()) {
       var ps = plan.postings();
@@ -111,8 +169,7 @@ final class LedgerStore {
           bs.stream().map(e -> e.getKey().currency()).toArray(String[]::new),
           bs.stream().map(e -> Numeric.create(e.getValue())).toArray(Numeric[]::new))));
     }
-    writes.add(c.preparedQuery(LedgerSql.HEAD_UPDATE)
-        .execute(Tuple.of(tenantId, plan.headSeq(), Buffer.buffer(plan.headHash()))));
+    writes.add(c.query("COMMIT").execute());
     return Future.all(writes).mapEmpty();
   }
 

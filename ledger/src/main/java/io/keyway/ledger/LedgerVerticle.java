@@ -5,6 +5,7 @@ import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -24,13 +25,16 @@ public final class LedgerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerVerticle.class);
   /** Most appends written in one transaction. */
   public static final int MAX_BATCH = 1000;
+  /** Batches of one chain in flight at once: one committing while the next is planned and sent. */
+  public static final int PIPELINE_DEPTH = 2;
+  private static final DeliveryOptions REPLY = LedgerCodecs.options(LedgerCodecs.APPEND_RESULT);
 
   private final TenantScope db;
   private final Checkpoints checkpoints;
   private final Duration checkpointEvery;
   private final Set<UUID> movedSinceCheckpoint = new HashSet<>();
   private ChainWriters writers;
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<Object> consumer;
   private long timer = -1;
 
   public LedgerVerticle(TenantScope db, Checkpoints checkpoints, Duration checkpointEvery) {
@@ -41,7 +45,8 @@ public final class LedgerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    writers = new ChainWriters(new LedgerStore(db), MAX_BATCH, plan -> {
+    LedgerCodecs.register(vertx);
+    writers = new ChainWriters(new LedgerStore(db), MAX_BATCH, PIPELINE_DEPTH, plan -> {
       if (!plan.entries().isEmpty()) {
         UUID tenant = plan.entries().get(0).tenantId();
         movedSinceCheckpoint.add(tenant);
@@ -60,16 +65,23 @@ public final class LedgerVerticle extends VerticleBase {
     return signMovedChains();
   }
 
-  private void append(Message<JsonObject> message) {
+  private void append(Message<Object> message) {
     AppendRequest request;
+    boolean asRecord = message.body() instanceof AppendRequest;
     try {
-      request = AppendRequest.fromJson(message.body());
+      request = asRecord ? (AppendRequest) message.body() : AppendRequest.fromJson((JsonObject) message.body());
     } catch (RuntimeException e) {
       message.fail(ErrorCode.BAD_REQUEST.replyCode(), "malformed ledger append");
       return;
     }
     writers.submit(request)
-        .onSuccess(result -> message.reply(result.toJson()))
+        .onSuccess(result -> {
+          if (asRecord) {
+            message.reply(result, REPLY);
+          } else {
+            message.reply(result.toJson());
+          }
+        })
         .onFailure(e -> {
           if (e instanceof KeywayException k) {
             message.fail(k.code().replyCode(), k.getMessage());

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -12,6 +15,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -42,6 +47,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LedgerAppendTest {
+  private static final int PIPELINED_APPENDS = 120;
+  private static final int REFUSED_INDEX = 45;
   private static LedgerFixture ledger;
 
   @BeforeAll
@@ -343,5 +350,65 @@ class LedgerAppendTest {
   private static AppendRequest deposit(UUID tenant, UUID user, String amount, String key, String requestHash) {
     return new CapitalFlow(CapitalFlow.Type.DEPOSIT, user, null, new BigDecimal(amount), "USD", null)
         .toAppend(tenant, "admin", key, requestHash);
+  }
+
+  @Test
+  @DisplayName("a batch the database refuses fails only its own appends; the batches pipelined behind it are written again, in order, and the chain verifies")
+  void failedBatchInThePipeline() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    try (Connection c = ledger.owner(); Statement s = c.createStatement()) {
+      s.execute("CREATE FUNCTION ledger.test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
+          + "$$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$");
+      s.execute("CREATE TRIGGER test_refuse BEFORE INSERT ON ledger.entries FOR EACH ROW "
+          + "WHEN (NEW.kind = 'test.refused') EXECUTE FUNCTION ledger.test_refuse()");
+    }
+    try {
+      List<AppendRequest> requests = new ArrayList<>();
+      for (int i = 0; i < PIPELINED_APPENDS; i++) {
+        requests.add(AppendRequest.record(tenant, i == REFUSED_INDEX ? "test.refused" : "auth.login", "user:" + user,
+            "user:" + user, user, new JsonObject().put("i", i)));
+      }
+      List<Future<AppendResult>> answers = submitAll(requests);
+      Future.join(answers).otherwiseEmpty().await();
+
+      assertThat(answers.get(REFUSED_INDEX).failed()).as("the refused append").isTrue();
+      List<Integer> failed = new ArrayList<>();
+      long lastSeq = 0;
+      for (int i = 0; i < PIPELINED_APPENDS; i++) {
+        if (answers.get(i).failed()) {
+          failed.add(i);
+          continue;
+        }
+        long seq = answers.get(i).result().seq();
+        assertThat(seq).as("seq of append %d, answered in submission order", i).isEqualTo(lastSeq + 1);
+        lastSeq = seq;
+      }
+      // batches hold at most 10: only the refused append's own batch failed, every other was written
+      assertThat(failed).hasSizeLessThanOrEqualTo(10).contains(REFUSED_INDEX);
+      assertThat(failed.get(failed.size() - 1) - failed.get(0)).isEqualTo(failed.size() - 1);
+      assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant))
+          .isEqualTo(PIPELINED_APPENDS - failed.size());
+      ledger.signNow(tenant);
+      VerifyReport report = ledger.verify(tenant);
+      assertThat(report.ok()).isTrue();
+      assertThat(report.headSeq()).isEqualTo(PIPELINED_APPENDS - failed.size());
+    } finally {
+      try (Connection c = ledger.owner(); Statement s = c.createStatement()) {
+        s.execute("DROP TRIGGER test_refuse ON ledger.entries");
+        s.execute("DROP FUNCTION ledger.test_refuse()");
+      }
+    }
+  }
+
+  /** Submits every request on one event loop, as the verticle does, at once. */
+  private static List<Future<AppendResult>> submitAll(List<AppendRequest> requests) {
+    Context context = ledger.vertx.getOrCreateContext();
+    Promise<List<Future<AppendResult>>> submitted = Promise.promise();
+    context.runOnContext(x -> {
+      ChainWriters writers = new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {});
+      submitted.complete(requests.stream().map(writers::submit).toList());
+    });
+    return submitted.future().await();
   }
 }
