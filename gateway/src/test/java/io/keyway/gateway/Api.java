@@ -60,6 +60,12 @@ public final class Api {
     return raw("PATCH", path, token, body.encode());
   }
 
+  /** A POST with an {@code Idempotency-Key} header. */
+  public Response postKeyed(String path, String token, JsonObject body, String idempotencyKey) {
+    return send(request(path, token).header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build());
+  }
+
   /** Any method, any body text (for malformed input). */
   public Response raw(String method, String path, String token, String body) {
     return send(request(path, token).header("Content-Type", "application/json")

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A real Vert.x WebSocket client of {@code /ws} for tests: every frame it receives, and how it closed. */
-final class WsClient implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
   private final WebSocket ws;
   private final LinkedBlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
   final List<JsonObject> received = new CopyOnWriteArrayList<>();
@@ -31,7 +31,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Connects (with an {@code Origin} header unless null); fails as the handshake does. */
-  static WsClient connect(Vertx vertx, int port, String origin, int receiveBuffer) throws Exception {
+  public static WsClient connect(Vertx vertx, int port, String origin, int receiveBuffer) throws Exception {
     var options = new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22);
     if (receiveBuffer > 0) {
       options.setReceiveBufferSize(receiveBuffer);
@@ -44,17 +44,17 @@ final class WsClient implements AutoCloseable {
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  static WsClient connect(Vertx vertx, int port) throws Exception {
+  public static WsClient connect(Vertx vertx, int port) throws Exception {
     return connect(vertx, port, null, 0);
   }
 
   /** Connects and authenticates; the {@code ready} frame is consumed. */
-  static WsClient ready(Vertx vertx, int port, String token) throws Exception {
+  public static WsClient ready(Vertx vertx, int port, String token) throws Exception {
     return ready(vertx, port, token, 0);
   }
 
   /** As {@link #ready(Vertx, int, String)}, with a small TCP receive buffer for a slow reader. */
-  static WsClient ready(Vertx vertx, int port, String token, int receiveBuffer) throws Exception {
+  public static WsClient ready(Vertx vertx, int port, String token, int receiveBuffer) throws Exception {
     WsClient c = connect(vertx, port, null, receiveBuffer);
     c.send(new JsonObject().put("op", "auth").put("token", token));
     JsonObject r = c.next(Duration.ofSeconds(10));
@@ -64,28 +64,28 @@ final class WsClient implements AutoCloseable {
     return c;
   }
 
-  void send(JsonObject frame) {
+  public void send(JsonObject frame) {
     ws.writeTextMessage(frame.encode());
   }
 
-  void sendText(String text) {
+  public void sendText(String text) {
     ws.writeTextMessage(text);
   }
 
-  void sendBinary(byte[] bytes) {
+  public void sendBinary(byte[] bytes) {
     ws.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(bytes));
   }
 
-  void pause() {
+  public void pause() {
     ws.pause();
   }
 
-  void resume() {
+  public void resume() {
     ws.resume();
   }
 
   /** The next frame, or an AssertionError after {@code timeout}. */
-  JsonObject next(Duration timeout) throws InterruptedException {
+  public JsonObject next(Duration timeout) throws InterruptedException {
     JsonObject f = inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (f == null) {
       throw new AssertionError("no frame within " + timeout);
@@ -94,7 +94,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** Skips frames until one matches (pushes may arrive between answers). */
-  JsonObject await(Predicate<JsonObject> match, Duration timeout) throws InterruptedException {
+  public JsonObject await(Predicate<JsonObject> match, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
@@ -108,7 +108,7 @@ final class WsClient implements AutoCloseable {
     }
   }
 
-  JsonObject subscribe(String stream, String accountId) throws InterruptedException {
+  public JsonObject subscribe(String stream, String accountId) throws InterruptedException {
     JsonObject op = new JsonObject().put("op", "subscribe").put("stream", stream);
     if (accountId != null) {
       op.put("accountId", accountId);
@@ -118,7 +118,7 @@ final class WsClient implements AutoCloseable {
         Duration.ofSeconds(10));
   }
 
-  short closeCode(Duration timeout) throws Exception {
+  public short closeCode(Duration timeout) throws Exception {
     return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
