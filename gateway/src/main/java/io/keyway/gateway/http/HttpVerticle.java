@@ -40,6 +40,8 @@ public final class HttpVerticle extends VerticleBase {
     new KeyRoutes(services.vault(), services.audit(), new KeyTester(services.alpaca())).mount(router, guard);
     new TradingAccountRoutes(services.accounts(), services.authenticator(), services.engines()).mount(router, guard);
     new TradingRoutes(services.accounts(), services.orders(), services.approvals(), services.engines()).mount(router, guard);
+    new ThemeStylesheetRoutes(new TenantTheme(new TenantScope(services.pool()), services.audit())).mount(router);
+    new DashboardRoutes().mount(router);
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, failures);
