@@ -33,6 +33,7 @@ public final class HttpVerticle extends VerticleBase {
     AuthGuard guard = new AuthGuard(services.authenticator());
     new OpsRoutes(vertx, services.pool(), services.registry()).mount(router);
     new AuthRoutes(services.auth()).mount(router, guard);
+    new SessionRoutes(services.auth(), services.config().refreshTokenTtl()).mount(router, guard);
     new AccountRoutes(services.authenticator(), services.apiTokens()).mount(router, guard);
     new TenantRoutes(new TenantTheme(new TenantScope(services.pool()), services.audit())).mount(router, guard);
     new UserRoutes(services.users()).mount(router, guard);
