@@ -98,10 +98,11 @@ export function adminViews({ view, state, fail, reloadAccounts }) {
       const body = { type: type.value, userId: user.value, amount: amount.value.trim(), currency: currency.value.trim() };
       if (acct.value) body.accountId = acct.value;
       if (note.value) body.note = note.value;
+      submit.disabled = true;
       try {
         const r = await api.post('/api/capital-flows', body, { 'Idempotency-Key': key });
         result.textContent = 'Recorded entry ' + r.entryId;
-      } catch (e) { fail(e); }
+      } catch (e) { fail(e); } finally { submit.disabled = false; }
     });
     view('Capital flows', form);
   }

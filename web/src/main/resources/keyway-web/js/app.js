@@ -133,6 +133,7 @@ async function renderOverview() {
       h('div', {}, h('dt', { text: 'Cash' }), h('dd', { id: 'balance-cash', text: '…' })),
       h('div', {}, h('dt', { text: 'Stream' }), h('dd', { id: 'live-state', text: live.current || 'offline' }))),
     h('div', { class: 'chart' }, h('canvas', { id: 'equity-chart', role: 'img', 'aria-label': 'Equity over time' })));
+  if (state.chart) { state.chart.destroy(); state.chart = null; }
   const positions = h('section', { class: 'card', id: 'positions' });
   const orders = h('section', { class: 'card', id: 'orders' });
   view('Overview', selF, balance, orderTicket(), positions, orders);
@@ -313,7 +314,12 @@ async function route() {
   if (!api.signedIn()) { setBanner(null); return renderLogin(); }
   if (hash === '#/password') return renderPassword();
   if (hash !== '#/overview') setBanner(null);
-  try { await (views[hash] || renderOverview)(); } catch (e) { fail(e); }
+  try {
+    await (views[hash] || renderOverview)();
+  } catch (e) {
+    if (e.code === 'password_reset_required') { location.hash = '#/password'; return renderPassword(); }
+    fail(e);
+  }
   document.querySelectorAll('#nav a').forEach(a => a.toggleAttribute('aria-current', a.getAttribute('href') === hash));
 }
 

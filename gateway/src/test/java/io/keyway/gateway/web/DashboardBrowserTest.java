@@ -155,6 +155,12 @@ class DashboardBrowserTest {
         {"#/flows", "Capital flows"}, {"#/ledger", "Ledger"}, {"#/theme", "Theme"}, {"#/approvals", "Approvals"}}) {
       acme.driver.findElement(By.cssSelector("#nav a[href='" + page[0] + "']")).click();
       acme.heading(page[1]);
+      if ("Capital flows".equals(page[1])) {
+        depositTwiceFromOneForm();
+      }
+      if ("Theme".equals(page[1])) {
+        themePreviewThenSaved();
+      }
       if ("Ledger".equals(page[1])) {
         acme.driver.findElement(By.id("verify")).click();
         acme.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("verify-result"), "Chain intact"));
@@ -217,6 +223,42 @@ class DashboardBrowserTest {
     acme.wait.until(ExpectedConditions.textMatches(By.id("balance-cash"), java.util.regex.Pattern.compile("^1250(\\.0+)?$")));
     assertThat(before).doesNotStartWith("1250");
     acme.screenshot("overview");
+  }
+
+  /**
+   * The custom CSS previews as it is typed (a blob: stylesheet, allowed by the policy), and once
+   * saved it is the tenant's own stylesheet, applied again after a reload.
+   */
+  private void themePreviewThenSaved() {
+    By title = By.cssSelector("main h1");
+    acme.type("theme-form", "Custom CSS", "main h1 { letter-spacing: 7px; }");
+    acme.wait.until(d -> "7px".equals(d.findElement(title).getCssValue("letter-spacing")));
+    acme.submit("theme-form");
+    acme.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("notice"), "Theme saved"));
+    acme.driver.navigate().refresh();
+    acme.heading("Theme");
+    acme.wait.until(d -> "7px".equals(d.findElement(title).getCssValue("letter-spacing")));
+    assertThat(acme.driver.findElement(By.id("tenant-css")).getAttribute("href")).contains("/theme/" + alice.user().tenantId());
+  }
+
+  /** The same flow form submitted twice before any answer (a double click) credits once. */
+  private void depositTwiceFromOneForm() {
+    String aliceId = alice.user().id().toString();
+    java.math.BigDecimal before = cash(aliceId);
+    new Select(acme.fieldOf("flow-form", "User")).selectByValue(aliceId);
+    acme.type("flow-form", "Amount", "7");
+    acme.driver.executeScript("const f = document.getElementById('flow-form'); f.requestSubmit(); f.requestSubmit();");
+    acme.wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("flow-result"), "Recorded entry"));
+    // both requests have been answered (a resource-timing entry is added when a response completes)
+    acme.wait.until(d -> ((Long) acme.driver.executeScript("return performance.getEntriesByType('resource')"
+        + ".filter(e => e.name.endsWith('/api/capital-flows')).length;")) >= 2);
+    assertThat(cash(aliceId)).isEqualByComparingTo(before.add(java.math.BigDecimal.valueOf(7)));
+  }
+
+  private static java.math.BigDecimal cash(String userId) {
+    Api.Response r = gateway.api().get("/api/users/" + userId + "/balance", ops.accessToken());
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return new java.math.BigDecimal(r.json().getString("cash"));
   }
 
   /** POST /api/capital-flows as the other acme admin, with its own Idempotency-Key; expects 201. */
