@@ -18,6 +18,7 @@ final class DashboardRoutes {
   /** A Host header fit to be echoed into the policy (name or address, optional port). */
   private static final Pattern HOST = Pattern.compile("^[A-Za-z0-9.\\-]{1,253}(?::[0-9]{1,5})?$|^\\[[0-9A-Fa-f:.]{2,45}\\](?::[0-9]{1,5})?$");
   private static final long A_YEAR = 365L * 24 * 3600;
+  private static final String FILES = "^/(?!api/|ws$).*";
 
   void mount(Router router) {
     // Versioned paths (the WebJar's version is part of the URL) may be cached for good.
@@ -28,12 +29,9 @@ final class DashboardRoutes {
         })
         .handler(StaticHandler.create(WEBJARS_ROOT).setCachingEnabled(false).setDirectoryListing(false));
     // The dashboard's own files are not fingerprinted: the browser revalidates each time (ETag/304).
-    router.get("/*").handler(DashboardRoutes::securityHeaders)
+    // /api/ and /ws never reach the file lookup, wherever their routes are mounted.
+    router.getWithRegex(FILES).handler(DashboardRoutes::securityHeaders)
         .handler(ctx -> {
-          if (ctx.request().path().startsWith("/api/")) {
-            ctx.next();
-            return;
-          }
           ctx.response().putHeader("Cache-Control", "no-cache");
           ctx.next();
         })

@@ -185,7 +185,7 @@ class DashboardBrowserTest {
 
   @Test
   @Order(6)
-  @DisplayName("a user of another tenant, in a second browser, sees none of acme's accounts or keys")
+  @DisplayName("a user of another tenant, in a second browser, sees none of acme's accounts or keys; signing out ends the session")
   void otherTenantSeesNothing() {
     TestGateway.Session bob = gateway.signedIn("globex", "bob@globex.test", Role.ADMIN);
     try (Browser globex = new Browser(base)) {
@@ -204,6 +204,12 @@ class DashboardBrowserTest {
       globex.visible(By.cssSelector("td.empty"));
       String everything = globex.driver.getPageSource();
       assertThat(everything).doesNotContain("Acme").doesNotContain("alice@acme.test").doesNotContain(paperId);
+      // signing out ends the session: a reload does not bring it back
+      globex.driver.findElement(By.id("logout")).click();
+      globex.heading("Sign in");
+      globex.driver.navigate().refresh();
+      globex.heading("Sign in");
+      assertThat(globex.driver.findElement(By.id("logout")).isDisplayed()).isFalse();
     }
   }
 
