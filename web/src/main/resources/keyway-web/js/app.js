@@ -9,7 +9,7 @@ const state = { me: null, accounts: [], accountId: null, balances: new Map(), ch
 
 const live = new LiveStream({
   onBalance: b => { state.balances.set(b.accountId, b); if (b.accountId === state.accountId) showBalance(b); },
-  onOrder: o => { if (o.accountId === state.accountId && location.hash.startsWith('#/overview')) refreshOrders(); },
+  onOrder: o => { if (o.accountId === state.accountId && location.hash.startsWith('#/overview')) refreshAccount().catch(fail); },
   onState: s => { const el = document.getElementById('live-state'); if (el) el.textContent = s; },
   onResync: () => { if (state.accountId) loadBalance(state.accountId); },
 });
@@ -145,6 +145,12 @@ async function renderOverview() {
   await Promise.all([loadBalance(account.id), loadChart(account.id), loadPositions(account.id), refreshOrders()]).catch(fail);
 }
 
+// After an order (ours or a pushed one): its history, the positions it changed, the cash it used.
+function refreshAccount() {
+  const id = state.accountId;
+  return Promise.all([refreshOrders(), loadPositions(id), loadBalance(id)]);
+}
+
 async function loadBalance(id) {
   const b = await api.get('/api/accounts/' + id + '/balance');
   const known = state.balances.get(id);
@@ -199,7 +205,7 @@ async function refreshOrders() {
     'filled', 'canceled', 'rejected', 'expired'], orderFilter.status);
   const [fromF, from] = field('From', { type: 'datetime-local', value: orderFilter.from });
   const [toF, to] = field('To', { type: 'datetime-local', value: orderFilter.to });
-  const filters = h('form', { class: 'row filters' }, stF, fromF, toF, h('button', { type: 'submit', text: 'Filter' }));
+  const filters = h('form', { class: 'row filters', id: 'order-filter', 'aria-label': 'Filter orders' }, stF, fromF, toF, h('button', { type: 'submit', text: 'Filter' }));
   filters.addEventListener('submit', ev => {
     ev.preventDefault();
     Object.assign(orderFilter, { status: st.value, from: from.value, to: to.value });
@@ -236,7 +242,7 @@ function orderTicket() {
       const o = await api.post('/api/accounts/' + account.id + '/orders', body, { 'Idempotency-Key': key });
       key = api.idempotencyKey();
       notice('Order ' + o.status + ': ' + o.side + ' ' + o.qty + ' ' + o.symbol, 'ok');
-      refreshOrders().catch(fail);
+      refreshAccount().catch(fail);
     } catch (e) { fail(e); }
   });
   return form;
