@@ -49,7 +49,7 @@ final class AuthRoutes {
         .onFailure(ctx::fail);
   }
 
-  private static String bounded(String value, String field) {
+  static String bounded(String value, String field) {
     if (value.isEmpty() || value.length() > MAX_CREDENTIAL_LENGTH) {
       throw KeywayException.badField(field, "must be 1-" + MAX_CREDENTIAL_LENGTH + " characters");
     }

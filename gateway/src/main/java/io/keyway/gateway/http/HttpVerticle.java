@@ -37,6 +37,7 @@ public final class HttpVerticle extends VerticleBase {
     AuthGuard guard = new AuthGuard(services.authenticator());
     new OpsRoutes(vertx, services.pool(), services.registry()).mount(router);
     new AuthRoutes(services.auth()).mount(router, guard);
+    new SessionRoutes(services.auth(), services.config().refreshTokenTtl()).mount(router, guard);
     new AccountRoutes(services.authenticator(), services.apiTokens()).mount(router, guard);
     new TenantRoutes(new TenantTheme(new TenantScope(services.pool()), services.audit())).mount(router, guard);
     new UserRoutes(services.users()).mount(router, guard);
@@ -48,6 +49,8 @@ public final class HttpVerticle extends VerticleBase {
     new McpEndpoint(vertx, services, trading, new LedgerActions(services)).mount(router, MAX_BODY_BYTES);
     new PublicRoutes(services.publicTrackRecord()).mount(router);
     Future<Void> ws = new WsEndpoint(vertx, services, WsSettings.DEFAULTS).mount(router);
+    new ThemeStylesheetRoutes(new TenantTheme(new TenantScope(services.pool()), services.audit())).mount(router);
+    new DashboardRoutes().mount(router);
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, failures);
