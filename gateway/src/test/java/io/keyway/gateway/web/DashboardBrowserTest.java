@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +53,9 @@ class DashboardBrowserTest {
 
   @BeforeAll
   static void setUp() {
-    assumeTrue(Browser.installed(), "Debian chromium and chromium-driver are not installed");
+    // on a developer machine without a browser this class is skipped; under CI (which installs one) it must run
+    assumeTrue(Browser.installed() || System.getenv("CI") != null,
+        "Debian chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
     base = "http://127.0.0.1:" + gateway.gateway().node().httpPort();
     Api api = gateway.api();
     alice = gateway.gateway().createUser("acme", "alice@acme.test", Role.ADMIN, FIRST_PASSWORD, true);
@@ -239,7 +240,6 @@ class DashboardBrowserTest {
   @Order(8)
   @DisplayName("the balance changes live, over the WebSocket, after an allocation made through the API")
   void liveBalance() throws Exception {
-    assumeTrue(webSocketMounted(), "/ws is not mounted in this build (branch s2-ws not merged yet)");
     acme.driver.findElement(By.cssSelector("#nav a[href='#/overview']")).click();
     acme.heading("Overview");
     new Select(acme.visible(By.id("account-select"))).selectByValue(paperId);
@@ -301,17 +301,6 @@ class DashboardBrowserTest {
       assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     } catch (java.io.IOException | InterruptedException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static boolean webSocketMounted() {
-    try {
-      HttpClient.newHttpClient().newWebSocketBuilder()
-          .buildAsync(URI.create(base.replace("http", "ws") + "/ws"), new WebSocket.Listener() {})
-          .get(5, TimeUnit.SECONDS).abort();
-      return true;
-    } catch (Exception e) {
-      return false;
     }
   }
 }
