@@ -1,5 +1,6 @@
 package io.keyway.bench;
 
+import static io.keyway.bench.SystemProperties.booleanProperty;
 import static io.keyway.bench.SystemProperties.intProperty;
 
 import java.time.Duration;
@@ -23,6 +24,9 @@ import java.time.Duration;
  *     default 100); credentials must be a multiple of users, and users a multiple of tenants
  * @param poolSize connections of the runtime pool ({@code bench.poolSize}, 1-64, default 8, a node's
  *     default {@code KEYWAY_DB_POOL_SIZE})
+ * @param pooledReads the vault reads credentials through the runtime pool, as before its pipelined
+ *     client existed, instead of its own pipelined client ({@code bench.pooledReads}, default false;
+ *     for comparing the two in one session)
  */
 record VaultBenchSettings(
     Duration measure,
@@ -34,7 +38,8 @@ record VaultBenchSettings(
     int credentials,
     int tenants,
     int users,
-    int poolSize) {
+    int poolSize,
+    boolean pooledReads) {
 
   /** The thread counts of the bare decrypt phases, in the order measured. */
   static final int[] DECRYPT_THREADS = {1, 2};
@@ -61,7 +66,8 @@ record VaultBenchSettings(
         intProperty("bench.credentials", 1_000, 1, 100_000),
         intProperty("bench.tenants", 10, 1, 1_000),
         intProperty("bench.users", 100, 1, 10_000),
-        intProperty("bench.poolSize", 8, 1, 64));
+        intProperty("bench.poolSize", 8, 1, 64),
+        booleanProperty("bench.pooledReads", false));
   }
 
   /** The whole run's load time, for the line printed at start. */

@@ -80,7 +80,7 @@ final class VaultUnderTest implements AutoCloseable {
   }
 
   /** Starts PostgreSQL, migrates, deploys the vault; undoes what started on failure. */
-  static VaultUnderTest start(int poolSize) throws Exception {
+  static VaultUnderTest start(int poolSize, boolean pooledReads) throws Exception {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     SecretBytes masterKey = new SecretBytes(key);
@@ -94,10 +94,11 @@ final class VaultUnderTest implements AutoCloseable {
       DatabaseBootstrap.migrate(admin, masterKey);
       owner = DatabaseBootstrap.connect(admin);
       vertx = Vertx.vertx();
-      Pool pool = AppPool.create(vertx, DatabaseBootstrap.appUrl(admin, masterKey), poolSize);
+      DbUrl app = DatabaseBootstrap.appUrl(admin, masterKey);
+      Pool pool = AppPool.create(vertx, app, poolSize);
       EnvelopeCipher cipher = new EnvelopeCipher(new MasterKey(masterKey));
       CredentialStore store = new CredentialStore(new TenantScope(pool), cipher);
-      Await.result(vertx.deployVerticle(new VaultVerticle(store)), START_LIMIT);
+      Await.result(vertx.deployVerticle(pooledReads ? new VaultVerticle(store) : new VaultVerticle(store, app)), START_LIMIT);
       return new VaultUnderTest(postgres, owner, vertx, cipher, store);
     } catch (Exception e) {
       if (vertx != null) {

@@ -11,7 +11,7 @@ class VaultBenchSettingsTest {
 
   private static VaultBenchSettings settings(int credentials, int tenants, int users) {
     return new VaultBenchSettings(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(3),
-        Duration.ofSeconds(10), 3, 128, credentials, tenants, users, 8);
+        Duration.ofSeconds(10), 3, 128, credentials, tenants, users, 8, false);
   }
 
   @Test

@@ -5,13 +5,12 @@ import io.keyway.errors.KeywayException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class CredentialStore {
   private static final Logger LOG = LoggerFactory.getLogger(CredentialStore.class);
   private static final long TOUCH_EVERY_NANOS = Duration.ofSeconds(60).toNanos();
+  /** Credentials whose last use is remembered at once (those resolved within the last minute). */
+  private static final int TOUCHES_REMEMBERED = 100_000;
   private static final String COLUMNS = "id, provider, label, masked, linked_at, last_used_at, status";
   private static final String UPSERT =
       "INSERT INTO vault.credentials (id, tenant_id, user_id, provider, label, masked, master_key_id, wrapped_key, "
@@ -47,7 +48,7 @@ public final class CredentialStore {
 
   private final TenantScope db;
   private final EnvelopeCipher cipher;
-  private final Map<UUID, Long> lastTouched = new ConcurrentHashMap<>();
+  private final LastUseThrottle lastTouched = new LastUseThrottle(TOUCH_EVERY_NANOS, TOUCHES_REMEMBERED);
 
   public CredentialStore(TenantScope db, EnvelopeCipher cipher) {
     this.db = db;
@@ -83,9 +84,13 @@ public final class CredentialStore {
   /** Deletes the credential at once; 404 when it is not this user's. */
   public Future<CredentialView> unlink(UUID tenantId, UUID userId, UUID id) {
     return db.inTenant(tenantId, c -> c.preparedQuery(DELETE).execute(Tuple.of(tenantId, userId, id)))
-        .compose(rows -> rows.size() == 0
-            ? Future.failedFuture(KeywayException.notFound("key"))
-            : Future.succeededFuture(CredentialView.from(rows.iterator().next())));
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(KeywayException.notFound("key"));
+          }
+          lastTouched.forget(id);
+          return Future.succeededFuture(CredentialView.from(rows.iterator().next()));
+        });
   }
 
   /** Purges every credential of a user (when the user is deleted). */
@@ -94,10 +99,18 @@ public final class CredentialStore {
         .map(rows -> rows.rowCount());
   }
 
-  /** Opens the user's credential for (provider, label); 404 when there is none. */
+  /** Opens the user's credential for (provider, label); 404 when there is none. Reads through the pool. */
   public Future<ResolvedCredential> resolve(UUID tenantId, UUID userId, String provider, String label) {
+    return resolve(db.pool(), tenantId, userId, provider, label);
+  }
+
+  /**
+   * The same, reading through {@code reads}, which may be a pipelined client: the read is one
+   * statement that scopes itself to the tenant (V2/V3 migrations), so it needs no transaction.
+   */
+  public Future<ResolvedCredential> resolve(SqlClient reads, UUID tenantId, UUID userId, String provider, String label) {
     CredentialIdentity who = new CredentialIdentity(tenantId, userId, provider, label);
-    return db.pool().preparedQuery(SEALED_BY_NAME).execute(Tuple.of(tenantId, userId, provider, label))
+    return reads.preparedQuery(SEALED_BY_NAME).execute(Tuple.of(tenantId, userId, provider, label))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(KeywayException.notFound("credential"))
             : Future.succeededFuture(open(tenantId, who, rows.iterator().next())));
@@ -127,12 +140,9 @@ public final class CredentialStore {
 
   /** Records last use at most once a minute per credential, off the caller's path. */
   private void touch(UUID tenantId, UUID id) {
-    long now = System.nanoTime();
-    Long before = lastTouched.get(id);
-    if (before != null && now - before < TOUCH_EVERY_NANOS) {
+    if (!lastTouched.due(id, System.nanoTime())) {
       return;
     }
-    lastTouched.put(id, now);
     db.inTenant(tenantId, c -> c.preparedQuery(TOUCH).execute(Tuple.of(id)))
         .onFailure(e -> LOG.warn("Could not record the last use of credential {}: {}", id, e.getMessage()));
   }

@@ -1,5 +1,7 @@
 package io.keyway.vault;
 
+import io.keyway.config.DbUrl;
+import io.keyway.config.db.AppPool;
 import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
 import io.vertx.core.Future;
@@ -7,6 +9,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,16 +17,33 @@ import org.slf4j.LoggerFactory;
 /**
  * The vault on this node: answers credential resolves with plaintext, to callers on this node only
  * ({@code localConsumer}), in a type whose codec refuses the wire. Deploy one on every node.
+ *
+ * <p>Given the runtime database URL, it reads credentials through a pipelined client of its own
+ * ({@link #READ_CONNECTIONS} connections, on this verticle's event loop), so concurrent resolves
+ * share round trips instead of queueing for pooled connections; without one it reads through the
+ * store's pool. Either way every resolve reads the database and decrypts: nothing is cached.
  */
 public final class VaultVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(VaultVerticle.class);
   /** The codec name plaintext replies are sent with. */
   public static final String CODEC = "keyway-no-wire-ResolvedCredential";
 
-  private final CredentialStore store;
+  /** Connections of the pipelined read client: enough to keep PostgreSQL busy on a small node. */
+  static final int READ_CONNECTIONS = 2;
 
-  public VaultVerticle(CredentialStore store) {
+  private final CredentialStore store;
+  private final DbUrl readsUrl;
+  private SqlClient reads;
+
+  /** Reads through a pipelined client of its own, logged in with {@code appUrl} (the runtime role). */
+  public VaultVerticle(CredentialStore store, DbUrl appUrl) {
     this.store = store;
+    this.readsUrl = appUrl;
+  }
+
+  /** Reads through the store's pool: one statement at a time per pooled connection (slower). */
+  public VaultVerticle(CredentialStore store) {
+    this(store, null);
   }
 
   /** Registers the no-wire codec once per Vert.x instance (idempotent). */
@@ -38,7 +58,15 @@ public final class VaultVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     registerCodec(vertx);
+    if (readsUrl != null) {
+      reads = AppPool.pipelinedClient(vertx, readsUrl, READ_CONNECTIONS);
+    }
     return vertx.eventBus().<JsonObject>localConsumer(VaultAddresses.RESOLVE, this::resolve).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return reads == null ? Future.succeededFuture() : reads.close();
   }
 
   private void resolve(Message<JsonObject> m) {
@@ -55,7 +83,7 @@ public final class VaultVerticle extends VerticleBase {
       m.fail(ErrorCode.BAD_REQUEST.replyCode(), "malformed resolve");
       return;
     }
-    store.resolve(tenant, user, provider, label)
+    (reads == null ? store.resolve(tenant, user, provider, label) : store.resolve(reads, tenant, user, provider, label))
         .onSuccess(c -> m.reply(c, new DeliveryOptions().setCodecName(CODEC)))
         .onFailure(e -> {
           if (e instanceof KeywayException k) {

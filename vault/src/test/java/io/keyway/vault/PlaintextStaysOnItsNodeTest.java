@@ -62,7 +62,7 @@ class PlaintextStaysOnItsNodeTest {
     var db = TestPostgres.freshDatabase();
     CredentialStore store = new CredentialStore(new TenantScope(db.appPool(a)),
         new EnvelopeCipher(new MasterKey(TestPostgres.MASTER_KEY)));
-    await(a.deployVerticle(new VaultVerticle(store)));
+    await(a.deployVerticle(new VaultVerticle(store, db.app())));
     await(store.link(tenant, user, "alpaca", "main", "PKCLUSTERKEY00001", "cluster-secret-1"));
   }
 
