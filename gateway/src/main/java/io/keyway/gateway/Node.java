@@ -177,7 +177,7 @@ public final class Node {
   }
 
   private Future<Void> deployVault() {
-    return vertx.deployVerticle(new VaultVerticle(credentials)).mapEmpty();
+    return vertx.deployVerticle(new VaultVerticle(credentials, database.appUrl())).mapEmpty();
   }
 
   private Future<Void> deployEngines() {
