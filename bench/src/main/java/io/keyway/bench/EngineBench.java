@@ -134,20 +134,11 @@ public final class EngineBench {
   }
 
   private static Map<String, String> environment(DbUrl admin, Path dataDir) {
-    SecureRandom random = new SecureRandom();
-    byte[] masterKey = new byte[32];
-    byte[] jwtSecret = new byte[48];
-    random.nextBytes(masterKey);
-    random.nextBytes(jwtSecret);
-    return Map.of(
-        ConfigKeys.DB_URL, admin.unmasked(),
-        ConfigKeys.DATA_DIR, dataDir.toString(),
-        ConfigKeys.HTTP_HOST, "127.0.0.1",
-        ConfigKeys.HTTP_PORT, "0",
-        ConfigKeys.MASTER_KEY, HexFormat.of().formatHex(masterKey),
-        ConfigKeys.JWT_SECRET, HexFormat.of().formatHex(jwtSecret),
-        ConfigKeys.ENGINE_TICK_MILLIS, "1000");
+    Map<String, String> env = new java.util.HashMap<>(GatewayUnderTest.nodeEnvironment(admin, dataDir));
+    env.put(ConfigKeys.ENGINE_TICK_MILLIS, "1000");
+    return env;
   }
+
 
   /** The accounts, their owners and tenants, and the stream consumer that measures. */
   private static final class Fleet {

@@ -77,6 +77,14 @@ final class GatewayUnderTest implements AutoCloseable {
   }
 
   private static Map<String, String> environment(DbUrl admin, Path dataDir, int instances) {
+    Map<String, String> env = new java.util.HashMap<>(nodeEnvironment(admin, dataDir));
+    env.put(ConfigKeys.INSTANCES, Integer.toString(instances));
+    env.put(ConfigKeys.ACCESS_TOKEN_TTL, Long.toString(BenchSettings.ACCESS_TOKEN_TTL.toSeconds()));
+    return env;
+  }
+
+  /** A benchmark node's settings: this database and data dir, loopback, any port, fresh secrets. */
+  static Map<String, String> nodeEnvironment(DbUrl admin, Path dataDir) {
     SecureRandom random = new SecureRandom();
     byte[] masterKey = new byte[32];
     byte[] jwtSecret = new byte[48];
@@ -88,10 +96,9 @@ final class GatewayUnderTest implements AutoCloseable {
         ConfigKeys.HTTP_HOST, HOST,
         ConfigKeys.HTTP_PORT, "0",
         ConfigKeys.MASTER_KEY, HexFormat.of().formatHex(masterKey),
-        ConfigKeys.JWT_SECRET, HexFormat.of().formatHex(jwtSecret),
-        ConfigKeys.INSTANCES, Integer.toString(instances),
-        ConfigKeys.ACCESS_TOKEN_TTL, Long.toString(BenchSettings.ACCESS_TOKEN_TTL.toSeconds()));
+        ConfigKeys.JWT_SECRET, HexFormat.of().formatHex(jwtSecret));
   }
+
 
   /**
    * As {@code keyway create-user EMAIL --password P --no-reset --role viewer --tenant T}, through
