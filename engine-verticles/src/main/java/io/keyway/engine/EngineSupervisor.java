@@ -50,7 +50,7 @@ public final class EngineSupervisor extends VerticleBase implements PlacementLoo
   public Future<?> start() {
     equity = new EquityRecorder(ctx.orders());
     flushTimer = vertx.setPeriodic(1000, id -> equity.flush());
-    var changes = vertx.eventBus().<JsonObject>localConsumer(EngineAddresses.ACCOUNT_CHANGED, m ->
+    var changes = vertx.eventBus().<JsonObject>consumer(EngineAddresses.ACCOUNT_CHANGED, m ->
         changed(UUID.fromString(m.body().getString("tenantId")), UUID.fromString(m.body().getString("accountId"))));
     return changes.completion()
         .compose(x -> heads.follow(vertx))
@@ -79,7 +79,7 @@ public final class EngineSupervisor extends VerticleBase implements PlacementLoo
   public Future<Void> start(UUID tenantId, Lease lease) {
     UUID accountId = lease.accountId();
     return engines.computeIfAbsent(accountId, id -> vertx.deployVerticle(new AccountEngine(ctx,
-                new AccountEngine.Shared(heads, equity), tenantId, accountId, placement.fence(accountId)))
+                new AccountEngine.Shared(heads, equity), tenantId, accountId, placement.fence(accountId, lease.epoch())))
             .onFailure(e -> engines.remove(accountId)))
         .mapEmpty();
   }

@@ -27,7 +27,8 @@ public final class PlacementVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    changes = vertx.eventBus().localConsumer(EngineAddresses.ACCOUNT_CHANGED, m -> kick());
+    // cluster-wide: an account created or changed through any node is placed (or reloaded) here
+    changes = vertx.eventBus().consumer(EngineAddresses.ACCOUNT_CHANGED, m -> kick());
     return changes.completion().compose(x -> loop.round()).onSuccess(x ->
         timer = vertx.setPeriodic(interval.toMillis(), id -> kick()));
   }

@@ -44,6 +44,12 @@ final class Serve {
       if (config.embeddedDatabase()) {
         throw new ConfigException(ConfigKeys.DB_URL, "is required with --cluster: every node shares one PostgreSQL");
       }
+      if (config.profile() == io.keyway.config.Profile.PRODUCTION && config.cluster().tlsKeystore().isEmpty()) {
+        // Hazelcast's open-source edition authenticates no member: in production the event bus must at
+        // least be mutual TLS, and the Hazelcast port firewalled to the members (README)
+        throw new ConfigException(ConfigKeys.CLUSTER_TLS_KEYSTORE,
+            "is required with --cluster when KEYWAY_PROFILE=production (the event bus runs over mutual TLS)");
+      }
       config = config.withCluster(true);
     }
     if (instances != null) {

@@ -51,7 +51,7 @@ final class OpsRoutes {
         .onFailure(e -> ctx.fail(KeywayException.of(ErrorCode.UNAVAILABLE, "database unreachable")));
   }
 
-  /** {@code {enabled, active, members, nodeId}}: this node's view of the Hazelcast membership. */
+  /** {@code {enabled, active, members}}: this node's view of the Hazelcast membership (no names: /ready is public). */
   private JsonObject clusterStatus() {
     if (!vertx.isClustered()) {
       return new JsonObject().put("enabled", false).put("active", false).put("members", 1);
@@ -59,7 +59,7 @@ final class OpsRoutes {
     ClusterManager cm = ((VertxInternal) vertx).clusterManager();
     boolean active = cm.isActive();
     return new JsonObject().put("enabled", true).put("active", active)
-        .put("members", active ? cm.getNodes().size() : 0).put("nodeId", cm.getNodeId());
+        .put("members", active ? cm.getNodes().size() : 0);
   }
 
   private static Buffer loadOpenApi() {

@@ -125,8 +125,16 @@ public final class TradingActions {
             .map(all -> new JsonArray(all.<JsonObject>list())));
   }
 
-  /** Approves or rejects a pending order; a reason is required to reject. */
+  /**
+   * Approves or rejects a pending order; a reason is required to reject. Approving is a person's
+   * decision (the human in the loop): an API token, which is what agents hold, may reject an order but
+   * never approve one, its own or another's.
+   */
   public Future<JsonObject> decide(Principal p, UUID approvalId, boolean approve, String rawReason) {
+    if (approve && p.kind() == Principal.Kind.API_TOKEN) {
+      return Future.failedFuture(KeywayException.forbidden(
+          "approving an order needs a person signed in, not an API token; an API token may reject it"));
+    }
     return checked(() -> approve ? (rawReason == null ? null : reason(rawReason)) : reason(rawReason))
         .compose(reason -> approvals.get(p.tenantId(), approvalId)
             .compose(ap -> visible(p, ap.accountId()).map(a -> ap)

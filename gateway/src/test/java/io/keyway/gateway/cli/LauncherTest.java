@@ -121,6 +121,15 @@ class LauncherTest {
     Run db = cli("migrate", "--config", configFile("KEYWAY_DB_URL=mysql://u:secretpw@h/db").toString());
     assertThat(db.code()).isEqualTo(2);
     assertThat(db.err()).contains("KEYWAY_DB_URL").doesNotContain("secretpw");
+    // a cluster shares one database; in production its event bus must run over mutual TLS
+    Run embedded = cli("serve", "--cluster", "--config", configFile().toString());
+    assertThat(embedded.code()).isEqualTo(2);
+    assertThat(embedded.err()).contains("KEYWAY_DB_URL").contains("--cluster").hasLineCount(1);
+    Run plain = cli("serve", "--cluster", "--config", configFile("KEYWAY_PROFILE=production",
+        "KEYWAY_DB_URL=postgresql://u:secretpw@127.0.0.1:1/db", "KEYWAY_MASTER_KEY=" + "ab".repeat(32),
+        "KEYWAY_JWT_SECRET=" + "j".repeat(40)).toString());
+    assertThat(plain.code()).isEqualTo(2);
+    assertThat(plain.err()).contains("KEYWAY_CLUSTER_TLS_KEYSTORE").doesNotContain("secretpw").hasLineCount(1);
   }
 
   @Test

@@ -94,18 +94,16 @@ class ClusterFailoverTest {
         assertThat(push.getString("cash")).isNotBlank();
       }
 
-      // a mode change made through node A reaches the engine on node B at once: halted, it trades no more
-      Api.Response halted = api.post("/api/accounts/" + onB + "/mode", olive.accessToken(),
+      // a mode change made through node A reaches the engine on node C at once: halted, it trades no more
+      UUID onC = accounts.stream().filter(id -> "node-c".equals(before.get(id))).findFirst().orElseThrow();
+      Api.Response halted = api.post("/api/accounts/" + onC + "/mode", olive.accessToken(),
           new JsonObject().put("status", "halted").put("reason", "cluster test"));
       assertThat(halted.status()).as(halted.toString()).isEqualTo(200);
-      long haltedAt = System.nanoTime();
       Thread.sleep(1_000);
-      int afterOneSecond = ordersPerAccount(db, Set.of(onB)).getOrDefault(onB, 0);
+      int haltedOrders = ordersPerAccount(db, Set.of(onC)).getOrDefault(onC, 0);
       Thread.sleep(2_000); // four more ticks of 500 ms
-      assertThat(ordersPerAccount(db, Set.of(onB)).getOrDefault(onB, 0)).as("orders of the halted account")
-          .isEqualTo(afterOneSecond);
-      assertThat(b.api().get("/api/accounts/" + onB + "/balance", olive.accessToken()).status()).isEqualTo(200);
-      assertThat((System.nanoTime() - haltedAt) / 1_000_000).isGreaterThanOrEqualTo(3_000);
+      assertThat(ordersPerAccount(db, Set.of(onC)).getOrDefault(onC, 0)).as("orders of the halted account")
+          .isEqualTo(haltedOrders);
 
       // node B crashes: its accounts resume elsewhere within 15 s
       Set<UUID> bAccounts = before.entrySet().stream().filter(e -> e.getValue().equals("node-b"))
@@ -122,8 +120,6 @@ class ClusterFailoverTest {
       Map<UUID, Integer> sentBefore = ordersPerAccount(db, bAccounts);
       TestGateway.eventually(20_000, () -> ordersPerAccount(db, bAccounts).entrySet().stream()
           .anyMatch(e -> e.getValue() > sentBefore.getOrDefault(e.getKey(), 0)));
-      assertThat(ordersPerAccount(db, Set.of(onB)).getOrDefault(onB, 0)).as("still halted after moving")
-          .isEqualTo(sentBefore.getOrDefault(onB, 0));
 
       // node C freezes (a long pause): its leases run out, A takes over; thawed, C sends nothing
       Set<UUID> cAccounts = holders(db).entrySet().stream().filter(e -> e.getValue().equals("node-c"))
@@ -134,6 +130,8 @@ class ClusterFailoverTest {
         Map<UUID, String> now = holders(db);
         return cAccounts.stream().allMatch(id -> "node-a".equals(now.get(id)));
       });
+      assertThat(ordersPerAccount(db, Set.of(onC)).getOrDefault(onC, 0)).as("still halted on its new node")
+          .isEqualTo(haltedOrders);
       c.thaw();
       TestGateway.eventually(10_000, () -> owned(c.api()) == 0 || c.output().stream().anyMatch(l -> l.contains("Lost the lease")));
       Thread.sleep(3_000); // let the thawed node run a few ticks of its own: it must send nothing

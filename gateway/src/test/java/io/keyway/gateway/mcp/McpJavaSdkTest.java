@@ -126,7 +126,7 @@ class McpJavaSdkTest {
   }
 
   @Test
-  @DisplayName("an order that needs approval is an isError refusal naming it; list_approvals and decide_approval then execute it")
+  @DisplayName("an order that needs approval is an isError refusal naming it; the agent cannot approve it, the person can through the same tool")
   @SuppressWarnings("unchecked")
   void approvalsThroughTools() {
     String live = fixtures.fundedAccount("alice-live-agent", alice.userId(), "1000", new JsonObject().put("kind", "live")
@@ -146,7 +146,17 @@ class McpJavaSdkTest {
           .get("approvals");
       Map<String, Object> approval = pending.stream()
           .filter(ap -> orderId.equals(((Map<String, Object>) ap.get("order")).get("id"))).findFirst().orElseThrow();
-      var approved = call(client, "decide_approval", Map.of("approvalId", approval.get("id"), "decision", "approve"));
+      // the agent's own token may not approve: that is a person's decision
+      var byAgent = call(client, "decide_approval", Map.of("approvalId", approval.get("id"), "decision", "approve"));
+      assertThat(byAgent.isError()).as(text(byAgent)).isTrue();
+      assertThat(new JsonObject(text(byAgent)).getJsonObject("error").getString("code")).isEqualTo("forbidden");
+      assertThat(GATEWAY.api().get("/api/approvals?status=pending", alice.accessToken()).array().encode())
+          .contains(String.valueOf(approval.get("id")));
+      // the same tool, called by Alice herself (her access token), approves it
+      McpSyncClient person = client(alice.accessToken());
+      person.initialize();
+      var approved = call(person, "decide_approval", Map.of("approvalId", approval.get("id"), "decision", "approve"));
+      person.closeGracefully();
       assertThat(approved.isError()).as(text(approved)).isFalse();
       TestGateway.eventually(30_000, () -> GATEWAY.api().get("/api/accounts/" + live + "/orders", alice.accessToken())
           .json().getJsonArray("items").stream().map(o -> (JsonObject) o)
