@@ -49,7 +49,11 @@ final class LiveSocket {
   private State state = State.AWAITING_AUTH;
   private Principal principal;
   private String token;
+  /** Frames a socket may have waiting for an answer; one more closes it 1008. */
+  static final int MAX_PENDING_FRAMES = 64;
   private Future<Void> inbound = Future.succeededFuture();
+  /** Frames read but not yet answered (each waits its turn behind the one before). */
+  private int pendingFrames;
   private long authTimer;
   private long lastInboundNanos = System.nanoTime();
   private long lastPingNanos = lastInboundNanos;
@@ -120,8 +124,15 @@ final class LiveSocket {
       unauthorized();
       return;
     }
-    // one at a time, in arrival order: an answer never overtakes the one to an earlier frame
-    inbound = inbound.compose(x -> handle(frame)).recover(e -> Future.succeededFuture());
+    // one at a time, in arrival order: an answer never overtakes the one to an earlier frame; a client
+    // that sends faster than its frames can be answered is closed, not queued for without bound
+    if (pendingFrames >= MAX_PENDING_FRAMES) {
+      close(ServerFrames.CLOSE_POLICY, "more than " + MAX_PENDING_FRAMES + " frames awaiting an answer");
+      return;
+    }
+    pendingFrames++;
+    inbound = inbound.compose(x -> handle(frame)).recover(e -> Future.succeededFuture())
+        .andThen(x -> pendingFrames--);
   }
 
   private void onMalformed() {

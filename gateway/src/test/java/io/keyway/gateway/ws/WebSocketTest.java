@@ -349,6 +349,22 @@ class WebSocketTest {
   }
 
   @Test
+  @DisplayName("a flood of valid frames faster than they can be answered closes the socket 1008 instead of queueing without bound")
+  void validFrameFlood() throws Exception {
+    try (WsClient flood = WsClient.ready(clients, port, operatorA.accessToken())) {
+      // each subscribe needs the database and the engine; five thousand at once cannot all be waiting
+      String frame = new JsonObject().put("op", "subscribe").put("stream", "balance").put("accountId", a1).encode();
+      for (int i = 0; i < 5_000; i++) {
+        flood.sendText(frame);
+      }
+      assertThat(flood.closeCode(WAIT)).isEqualTo((short) 1008);
+    }
+    try (WsClient calm = WsClient.ready(clients, port, operatorA.accessToken())) {
+      assertThat(calm.subscribe("balance", a1).getString("type")).isEqualTo("subscribed");
+    }
+  }
+
+  @Test
   @DisplayName("a malformed frame answers bad_request and the socket stays; more than 100 in a minute close 1008; an oversize frame is refused")
   void malformedFrames() throws Exception {
     try (WsClient c = WsClient.ready(clients, port, operatorA.accessToken())) {
