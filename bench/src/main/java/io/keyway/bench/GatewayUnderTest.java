@@ -15,8 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -35,15 +38,26 @@ final class GatewayUnderTest implements AutoCloseable {
   private final EmbeddedPostgresServer postgres;
   private final Path dataDir;
   private final Node node;
+  private final Map<String, String> environment;
+  private final List<Node> peers = new ArrayList<>();
 
-  private GatewayUnderTest(EmbeddedPostgresServer postgres, Path dataDir, Node node) {
+  private GatewayUnderTest(EmbeddedPostgresServer postgres, Path dataDir, Node node, Map<String, String> environment) {
     this.postgres = postgres;
     this.dataDir = dataDir;
     this.node = node;
+    this.environment = environment;
   }
 
   /** Starts PostgreSQL, then the node, then creates {@code user}; undoes what started on failure. */
   static GatewayUnderTest start(int instances, BenchUser user) throws Exception {
+    return start(instances, user, Map.of());
+  }
+
+  /**
+   * As {@link #start(int, BenchUser)}, with extra settings; cluster settings ({@link ConfigKeys#CLUSTER_PORT}...)
+   * make it the first node of a cluster that {@link #startPeer} joins.
+   */
+  static GatewayUnderTest start(int instances, BenchUser user, Map<String, String> extra) throws Exception {
     Path dataDir = Files.createTempDirectory("keyway-bench-data-");
     EmbeddedPostgresServer postgres = null;
     Node node = null;
@@ -51,10 +65,11 @@ final class GatewayUnderTest implements AutoCloseable {
       postgres = EmbeddedPostgresServer.startEphemeral();
       DbUrl admin = postgres.superuserUrl(DATABASE);
       DatabaseBootstrap.ensureDatabase(admin);
-      KeywayConfig config = ConfigLoader.load(environment(admin, dataDir, instances), Optional.empty());
-      node = Await.result(Node.start(config), START_LIMIT);
+      Map<String, String> env = new HashMap<>(environment(admin, dataDir, instances));
+      env.putAll(extra);
+      node = Await.result(Node.start(config(env)), START_LIMIT);
       Await.result(createUser(node, user), START_LIMIT);
-      return new GatewayUnderTest(postgres, dataDir, node);
+      return new GatewayUnderTest(postgres, dataDir, node, env);
     } catch (Exception e) {
       if (node != null) {
         Await.result(node.stop(), STOP_LIMIT);
@@ -74,6 +89,24 @@ final class GatewayUnderTest implements AutoCloseable {
   /** The running node, for benchmarks that set up more than the one user. */
   Node node() {
     return node;
+  }
+
+  /**
+   * Starts another node of the same cluster on the same database and secrets, with its own data dir
+   * (under this one's) and cluster settings; it stops with this one.
+   */
+  Node startPeer(Map<String, String> cluster) throws Exception {
+    Map<String, String> env = new HashMap<>(environment);
+    env.putAll(cluster);
+    env.put(ConfigKeys.DATA_DIR, Files.createDirectories(dataDir.resolve("peer-" + peers.size())).toString());
+    Node peer = Await.result(Node.start(config(env)), START_LIMIT);
+    peers.add(peer);
+    return peer;
+  }
+
+  private static KeywayConfig config(Map<String, String> env) {
+    KeywayConfig config = ConfigLoader.load(env, Optional.empty());
+    return env.containsKey(ConfigKeys.CLUSTER_PORT) ? config.withCluster(true) : config;
   }
 
   private static Map<String, String> environment(DbUrl admin, Path dataDir, int instances) {
@@ -113,6 +146,9 @@ final class GatewayUnderTest implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
+      for (Node peer : peers) {
+        Await.stopped(peer.stop(), STOP_LIMIT, "a peer node");
+      }
       Await.stopped(node.stop(), STOP_LIMIT, "the node");
     } finally {
       try {

@@ -1,5 +1,6 @@
 package io.keyway.bench;
 
+import io.keyway.config.ConfigKeys;
 import io.keyway.engine.EngineAddresses;
 import io.keyway.engine.StreamAddresses;
 import io.keyway.engine.account.AccountSpec;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -31,8 +33,12 @@ import java.util.UUID;
  * users each, the accounts spread over them. The node's engines are replaced by a snapshot
  * responder per account, so the run measures the gateway's fan-out, not the engines.
  *
+ * <p>With {@code -Dbench.ws.cluster=true} (issue #7) it compares Keyway with itself instead: two clustered
+ * nodes in this process on one database, all sockets on node A, then the sockets spread over A and B,
+ * the publisher on A in both runs.
+ *
  * <p>Properties: {@code bench.ws.n} (default 1000,10000), {@code bench.ws.rate} (events/s, default
- * 30000), {@code bench.ws.warmup} (s, 5), {@code bench.ws.seconds} (s, 15).
+ * 30000), {@code bench.ws.warmup} (s, 5), {@code bench.ws.seconds} (s, 15), {@code bench.ws.cluster}.
  */
 public final class WsBench {
   private static final String[] TENANTS = {"ws-bench-a", "ws-bench-b"};
@@ -45,33 +51,44 @@ public final class WsBench {
 
   private record Row(String server, int clients, JsonObject result, long rssPerClientBytes) {}
 
+  private record Load(int rate, int warmup, int seconds) {}
+
+  private static final String NODE_JS = "node ws 8.18.3";
+  private static final String ONE_NODE = "keyway, 1 node";
+  /**
+   * The N accounts' engines tick once a minute, not once a second: the run measures the fan-out, and
+   * the Node.js baseline runs no engines either.
+   */
+  private static final Map<String, String> QUIET_ENGINES = Map.of(ConfigKeys.ENGINE_TICK_MILLIS, "60000");
+
   public static void main(String[] args) throws Exception {
     BenchLogging.routeServerLogToFile(false);
     List<Integer> sizes = new ArrayList<>();
     for (String n : System.getProperty("bench.ws.n", "1000,10000").split(",")) {
       sizes.add(Integer.parseInt(n.trim()));
     }
-    int rate = Integer.getInteger("bench.ws.rate", 30_000);
-    int warmup = Integer.getInteger("bench.ws.warmup", 5);
-    int seconds = Integer.getInteger("bench.ws.seconds", 15);
+    Load load = new Load(Integer.getInteger("bench.ws.rate", 30_000), Integer.getInteger("bench.ws.warmup", 5),
+        Integer.getInteger("bench.ws.seconds", 15));
+    boolean cluster = Boolean.getBoolean("bench.ws.cluster");
+    List<Row> rows = cluster ? clusterRuns(sizes, load) : nodeJsRuns(sizes, load);
+    print(rows, load.rate(), cluster ? ONE_NODE : NODE_JS);
+  }
+
+  /** Keyway, then the Node.js baseline, at each N. */
+  private static List<Row> nodeJsRuns(List<Integer> sizes, Load load) throws Exception {
     int max = sizes.stream().max(Integer::compare).orElseThrow();
     List<Row> rows = new ArrayList<>();
-    try (GatewayUnderTest gateway = GatewayUnderTest.start(2, BenchUser.random())) {
+    try (GatewayUnderTest gateway = GatewayUnderTest.start(2, BenchUser.random(), QUIET_ENGINES)) {
       Node node = gateway.node();
-      List<User> users = users(node, gateway.httpPort());
-      List<Acct> accounts = accounts(node, users, max);
-      System.out.printf("set up: %d users in 2 tenants, %d accounts%n", users.size(), accounts.size());
+      List<Acct> accounts = setUp(gateway, List.of(node), max);
       for (int n : sizes) {
         List<Acct> some = accounts.subList(0, n);
         Path clients = clientsFile(some);
-        long[] timer = {-1};
-        rows.add(measure("keyway /ws (Vert.x)", gateway.httpPort(), ProcessHandle.current().pid(), clients, n,
-            warmup, seconds, () -> timer[0] = startPublisher(node, some, rate)));
-        node.vertx().cancelTimer(timer[0]);
-        Process baseline = startNode(some, rate);
+        rows.add(measureKeyway("keyway /ws (Vert.x)", node, String.valueOf(gateway.httpPort()), clients, some, load));
+        Process baseline = startNode(some, load.rate());
         try {
           int port = Integer.parseInt(readLine(baseline, "port ").substring(5).trim());
-          rows.add(measure("node ws 8.18.3", port, baseline.pid(), clients, n, warmup, seconds, () -> {
+          rows.add(measure(NODE_JS, String.valueOf(port), baseline.pid(), clients, n, load, () -> {
             try {
               baseline.getOutputStream().write("go\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
               baseline.getOutputStream().flush();
@@ -86,7 +103,73 @@ public final class WsBench {
         }
       }
     }
-    print(rows, rate);
+    return rows;
+  }
+
+  /**
+   * Issue #7: two clustered nodes in this process on one database; at each N, every socket on node A,
+   * then the sockets spread over A and B. The publisher is on A either way, so B's share crosses the
+   * clustered event bus.
+   */
+  private static List<Row> clusterRuns(List<Integer> sizes, Load load) throws Exception {
+    int max = sizes.stream().max(Integer::compare).orElseThrow();
+    int pa = freePort();
+    int pb = freePort();
+    List<Row> rows = new ArrayList<>();
+    try (GatewayUnderTest gateway = GatewayUnderTest.start(1, BenchUser.random(), clusterEnv("ws-bench-a", pa, pa, pb))) {
+      Node a = gateway.node();
+      Node b = gateway.startPeer(clusterEnv("ws-bench-b", pb, pa, pb));
+      List<Acct> accounts = setUp(gateway, List.of(a, b), max);
+      String both = a.httpPort() + "," + b.httpPort();
+      for (int n : sizes) {
+        List<Acct> some = accounts.subList(0, n);
+        Path clients = clientsFile(some);
+        rows.add(measureKeyway(ONE_NODE, a, String.valueOf(a.httpPort()), clients, some, load));
+        rows.add(measureKeyway("keyway, 2 nodes", a, both, clients, some, load));
+      }
+    }
+    return rows;
+  }
+
+  private static Map<String, String> clusterEnv(String nodeId, int port, int... members) {
+    StringBuilder list = new StringBuilder();
+    for (int m : members) {
+      list.append(list.length() == 0 ? "" : ",").append(GatewayUnderTest.HOST).append(':').append(m);
+    }
+    Map<String, String> env = new java.util.HashMap<>(QUIET_ENGINES);
+    env.putAll(Map.of(ConfigKeys.CLUSTER_PORT, String.valueOf(port), ConfigKeys.CLUSTER_MEMBERS, list.toString(),
+        ConfigKeys.CLUSTER_HOST, GatewayUnderTest.HOST, ConfigKeys.NODE_ID, nodeId));
+    return env;
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Users and accounts, with a snapshot responder per account on each of {@code nodes}. */
+  private static List<Acct> setUp(GatewayUnderTest gateway, List<Node> nodes, int n) throws Exception {
+    List<User> users = users(gateway.node(), gateway.httpPort());
+    List<Acct> accounts = accounts(gateway.node(), users, n);
+    for (Node node : nodes) {
+      answerSnapshots(node, accounts);
+    }
+    System.out.printf("set up: %d users in 2 tenants, %d accounts, %d node(s)%n", users.size(), accounts.size(),
+        nodes.size());
+    return accounts;
+  }
+
+  /** One measured run against Keyway, the publisher on {@code publisherNode}. */
+  private static Row measureKeyway(String server, Node publisherNode, String ports, Path clients, List<Acct> accounts,
+      Load load) throws Exception {
+    long[] timer = {-1};
+    try {
+      return measure(server, ports, ProcessHandle.current().pid(), clients, accounts.size(), load,
+          () -> timer[0] = startPublisher(publisherNode, accounts, load.rate()));
+    } finally {
+      publisherNode.vertx().cancelTimer(timer[0]);
+    }
   }
 
   private static List<User> users(Node node, int port) throws Exception {
@@ -109,7 +192,7 @@ public final class WsBench {
     return users;
   }
 
-  /** Accounts spread over the users; each gets a snapshot responder in place of an engine. */
+  /** Accounts spread over the users. */
   private static List<Acct> accounts(Node node, List<User> users, int n) throws Exception {
     List<Acct> out = new ArrayList<>();
     for (int from = 0; from < n; from += 100) {
@@ -128,13 +211,17 @@ public final class WsBench {
       Await.result(Future.all(batch), LIMIT);
       batch.forEach(f -> out.add(f.result()));
     }
-    for (Acct a : out) {
+    return out;
+  }
+
+  /** A snapshot responder per account on {@code node}, in place of an engine. */
+  private static void answerSnapshots(Node node, List<Acct> accounts) throws Exception {
+    for (Acct a : accounts) {
       JsonObject snapshot = new JsonObject().put("accountId", a.id()).put("cash", "1000.00").put("equity", "1000.00")
           .put("seq", 0);
       Await.result(node.vertx().eventBus().<JsonObject>localConsumer(EngineAddresses.command(UUID.fromString(a.id())),
           m -> m.reply(snapshot.copy())).completion(), LIMIT);
     }
-    return out;
   }
 
   private static Path clientsFile(List<Acct> accounts) throws Exception {
@@ -178,12 +265,12 @@ public final class WsBench {
   }
 
   /** Runs the client process; {@code publish} starts the publisher once every client is subscribed. */
-  private static Row measure(String server, int port, long serverPid, Path clients, int n, int warmup, int seconds,
+  private static Row measure(String server, String ports, long serverPid, Path clients, int n, Load load,
       Runnable publish) throws Exception {
     long rssBefore = rss(serverPid);
     Process client = new ProcessBuilder("java", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-        WsBenchClient.class.getName(), Integer.toString(port), clients.toString(), Integer.toString(warmup),
-        Integer.toString(seconds)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        WsBenchClient.class.getName(), ports, clients.toString(), Integer.toString(load.warmup()),
+        Integer.toString(load.seconds())).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     try {
       readLine(client, "connected");
       long perClient = (rss(serverPid) - rssBefore) / n;
@@ -217,12 +304,12 @@ public final class WsBench {
     return 0;
   }
 
-  private static void print(List<Row> rows, int rate) {
+  private static void print(List<Row> rows, int rate, String baseline) {
     System.out.printf("%nWebSocket fan-out, publisher %,d balance events/s (shared 2-core machine)%n", rate);
     System.out.printf("%-22s %7s %14s %9s %9s %10s %12s %8s%n", "server", "N", "deliveries/s", "p50 ms", "p99 ms",
-        "p99.9 ms", "RSS/conn B", "vs node");
+        "p99.9 ms", "RSS/conn B", "vs " + baseline);
     for (Row r : rows) {
-      Row node = rows.stream().filter(o -> o.clients() == r.clients() && o.server().startsWith("node")).findFirst()
+      Row node = rows.stream().filter(o -> o.clients() == r.clients() && o.server().equals(baseline)).findFirst()
           .orElse(r);
       System.out.printf("%-22s %7d %,14.0f %9.2f %9.2f %10.2f %12d %7.2fx%n", r.server(), r.clients(),
           r.result().getDouble("perSecond"), r.result().getDouble("p50ms"), r.result().getDouble("p99ms"),

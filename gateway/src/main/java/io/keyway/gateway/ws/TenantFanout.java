@@ -2,6 +2,7 @@ package io.keyway.gateway.ws;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -41,17 +42,32 @@ public final class TenantFanout<S> {
     }
   }
 
-  /** Hands an event of {@code stream} about {@code accountId} to each allowed subscriber, once. */
+  /**
+   * Hands an event of {@code stream} about {@code accountId} to each allowed subscriber, once. A
+   * subscriber may leave from within {@code to} (a socket closed as too slow): the others still get it.
+   */
   public void deliver(Stream stream, UUID accountId, Consumer<S> to) {
-    tenantWide.forEach(to);
+    if (!tenantWide.isEmpty()) {
+      stable(tenantWide).forEach(to);
+    }
     Set<S> direct = byAccount(stream).get(accountId);
     if (direct != null) {
-      for (S s : direct) {
+      for (S s : stable(direct)) {
         if (!tenantWide.contains(s)) {
           to.accept(s);
         }
       }
     }
+  }
+
+  /** The set itself when a removal from it cannot disturb the iteration (one element), else a copy. */
+  private static <S> Iterable<S> stable(Set<S> set) {
+    return set.size() <= 1 ? set : List.copyOf(set);
+  }
+
+  /** Whether an event of {@code stream} about {@code accountId} has anyone to go to. */
+  public boolean hasRecipients(Stream stream, UUID accountId) {
+    return !tenantWide.isEmpty() || byAccount(stream).containsKey(accountId);
   }
 
   /** The subscribers of one account's per-account streams (not the tenant-wide ones). */

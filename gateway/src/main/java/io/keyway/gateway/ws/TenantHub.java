@@ -21,26 +21,40 @@ import java.util.function.Predicate;
 /**
  * The live sockets of one HTTP verticle instance and their tenants' streams: one event-bus consumer
  * per tenant that has a subscribed socket here, registered with the first subscription and removed
- * with the last, each event encoded once and handed to the sockets its {@link TenantFanout} allows.
- * It also hears identity and account changes and makes the sockets concerned re-check themselves.
- * Everything runs on the instance's event loop, like its sockets, so nothing here is locked.
+ * with the last. A consumer only files an event in the {@link Intake} (cheap, conflating balances
+ * per account); one drain per event-loop turn then encodes each kept event once and hands it to the
+ * sockets its {@link TenantFanout} allows. When the hub falls behind, the event-bus backlog thus turns
+ * into skipped intermediate balances, not into latency. It also hears identity and account changes
+ * and makes the sockets concerned re-check themselves. Everything runs on the instance's event loop,
+ * like its sockets, so nothing here is locked.
  */
 final class TenantHub {
   /** A second look after this, in case another node's cache heard of a change after we did. */
   private static final long RECHECK_AGAIN_MS = 250;
+  /** Events heard before one drain beyond which the hub is behind and conflates balances per account. */
+  static final int BEHIND_AFTER = 8192;
 
   private static final class Tenant {
+    final UUID key;
     final TenantFanout<LiveSocket> fanout = new TenantFanout<>();
     MessageConsumer<JsonObject> consumer;
+
+    Tenant(UUID key) {
+      this.key = key;
+    }
   }
 
   private final Vertx vertx;
+  private final Intake<Tenant> intake = new Intake<>(BEHIND_AFTER);
+  private boolean drainScheduled;
   private final Map<UUID, Tenant> tenants = new HashMap<>();
   private final Set<LiveSocket> sockets = new LinkedHashSet<>();
   private final long tickMillis;
+  private final WsMetrics metrics;
 
-  TenantHub(Vertx vertx, WsSettings settings) {
+  TenantHub(Vertx vertx, WsSettings settings, WsMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.tickMillis = Math.max(100, Math.min(settings.heartbeat().toMillis(), settings.idleTimeout().toMillis()) / 4);
   }
 
@@ -59,6 +73,7 @@ final class TenantHub {
     vertx.setPeriodic(tickMillis, t -> {
       long now = System.nanoTime();
       new ArrayList<>(sockets).forEach(s -> s.tick(now));
+      metrics.publishSent();
     });
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
@@ -73,7 +88,7 @@ final class TenantHub {
 
   void subscribe(LiveSocket socket, Stream stream, UUID accountId) {
     UUID tenantId = socket.principal().tenantId();
-    Tenant t = tenants.computeIfAbsent(tenantId, id -> new Tenant());
+    Tenant t = tenants.computeIfAbsent(tenantId, Tenant::new);
     t.fanout.add(socket, stream, accountId);
     if (t.consumer == null) {
       t.consumer = vertx.eventBus().consumer(StreamAddresses.tenant(tenantId), m -> onEvent(t, m));
@@ -98,22 +113,38 @@ final class TenantHub {
     return tenants.size();
   }
 
+  /** Files the event if a socket here may get it; the drain at the end of this turn sends it. */
   private void onEvent(Tenant t, Message<JsonObject> m) {
     JsonObject event = m.body();
     var stream = Stream.carrying(event.getString("type"));
-    UUID accountId = accountId(event);
-    if (stream.isEmpty() || accountId == null) {
+    UUID accountId = stream.isEmpty() ? null : accountId(event);
+    if (accountId == null || !t.fanout.hasRecipients(stream.get(), accountId)) {
       return;
     }
     long seq = event.getValue("seq") instanceof Number n ? n.longValue() : 0L;
-    // encoded once, and only if a socket of this instance gets it
-    String[] frame = {null};
-    t.fanout.deliver(stream.get(), accountId, s -> {
-      if (frame[0] == null) {
-        frame[0] = event.encode();
+    intake.offer(t, stream.get(), accountId, seq, event);
+    if (!drainScheduled) {
+      drainScheduled = true;
+      // queued behind the event-bus deliveries already waiting on this loop, so a backlog drains in one go
+      vertx.getOrCreateContext().runOnContext(v -> drain());
+    }
+  }
+
+  /** Sends what the intake kept, each event encoded once for all its recipients here. */
+  private void drain() {
+    drainScheduled = false;
+    intake.drain((t, e) -> {
+      if (tenants.get(t.key) != t) {
+        return; // its last socket left meanwhile
       }
-      s.push(stream.get(), accountId, seq, frame[0]);
+      String frame = e.event().encode();
+      t.fanout.deliver(e.stream(), e.accountId(), s -> s.push(e.stream(), e.accountId(), e.seq(), frame));
     });
+    long conflated = intake.takeConflated();
+    if (conflated > 0) {
+      metrics.conflated.increment(conflated);
+    }
+    metrics.publishSent();
   }
 
   private void identityChanged(Predicate<Principal> concerned) {

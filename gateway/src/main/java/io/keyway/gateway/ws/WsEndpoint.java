@@ -29,9 +29,9 @@ public final class WsEndpoint {
     this.services = services;
     this.settings = settings;
     this.allowedOrigins = services.config().allowedOrigins();
-    this.hub = new TenantHub(vertx, settings);
-    this.snapshots = new Snapshots(services.accounts(), services.orders(), services.engines());
     this.metrics = new WsMetrics(services.registry());
+    this.hub = new TenantHub(vertx, settings, metrics);
+    this.snapshots = new Snapshots(services.accounts(), services.orders(), services.engines());
   }
 
   /** Applies the frame limits of {@code /ws} to the server's options. */

@@ -6,7 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The WebSocket figures on {@code /metrics}. Counters are looked up by name, so every HTTP instance
  * of a node shares the same meters; the open-connections gauge is derived from two of them for the
- * same reason.
+ * same reason. One instance per HTTP verticle instance: frames written are counted in a plain field
+ * on its event loop and added to the shared counter once per drain, not once per frame.
  */
 final class WsMetrics {
   final Counter opened;
@@ -16,6 +17,7 @@ final class WsMetrics {
   final Counter dropped;
   final Counter slowConsumers;
   final Counter malformed;
+  private long sentNotPublished;
 
   WsMetrics(MeterRegistry registry) {
     opened = Counter.builder("keyway.ws.connections.opened").description("WebSocket connections accepted")
@@ -33,5 +35,18 @@ final class WsMetrics {
     malformed = Counter.builder("keyway.ws.frames.malformed").description("client frames answered bad_request")
         .register(registry);
     registry.gauge("keyway.ws.connections", registry, r -> opened.count() - closed.count());
+  }
+
+  /** One frame written (from the owning event loop). */
+  void sentOne() {
+    sentNotPublished++;
+  }
+
+  /** Adds the frames written since the last call to the shared counter. */
+  void publishSent() {
+    if (sentNotPublished > 0) {
+      sent.increment(sentNotPublished);
+      sentNotPublished = 0;
+    }
   }
 }

@@ -45,4 +45,22 @@ class TenantFanoutTest {
     assertThat(to(f, Stream.BALANCE, a)).isEmpty();
     assertThat(f.isEmpty()).isTrue();
   }
+
+  @Test
+  @DisplayName("a subscriber that leaves while an event is handed out does not keep the others from getting it")
+  void leavingDuringDelivery() {
+    TenantFanout<String> f = new TenantFanout<>();
+    f.add("slow", Stream.ORDERS, a);
+    f.add("fast", Stream.ORDERS, a);
+    f.add("third", Stream.ORDERS, a);
+    List<String> got = new ArrayList<>();
+    f.deliver(Stream.ORDERS, a, s -> {
+      got.add(s);
+      if (s.equals("slow")) {
+        f.remove("slow", Stream.ORDERS, a);
+      }
+    });
+    assertThat(got).containsExactly("slow", "fast", "third");
+    assertThat(to(f, Stream.ORDERS, a)).containsExactly("fast", "third");
+  }
 }
