@@ -49,8 +49,22 @@ public final class DatabaseBootstrap {
     }
   }
 
-  /** Creates or updates the runtime role, then applies every schema's pending migrations. */
+  /** The advisory lock that serialises bootstrap across processes sharing one database ("keyw"). */
+  private static final long BOOTSTRAP_LOCK = 0x6b657977L;
+
+  /**
+   * Creates or updates the runtime role, then applies every schema's pending migrations. Nodes of a
+   * cluster start together against one database: they take turns (a session advisory lock), since
+   * PostgreSQL refuses two concurrent changes of one role ("tuple concurrently updated").
+   */
   public static List<String> migrate(DbUrl admin, SecretBytes masterKey) throws SQLException {
+    try (Connection lock = connect(admin); Statement s = lock.createStatement()) {
+      s.execute("SELECT pg_advisory_lock(" + BOOTSTRAP_LOCK + ")");
+      return migrateLocked(admin, masterKey);
+    } // closing the session releases the lock
+  }
+
+  private static List<String> migrateLocked(DbUrl admin, SecretBytes masterKey) throws SQLException {
     ensureAppRole(admin, appRolePassword(masterKey));
     List<String> applied = new ArrayList<>();
     for (String schema : Schemas.ORDER) {

@@ -37,4 +37,25 @@ class DatabaseBootstrapTest {
       assertThat(c.isValid(2)).isTrue();
     }
   }
+
+  @Test
+  @DisplayName("nodes starting together against one database all bootstrap it (they take turns)")
+  void concurrentBootstrap() throws Exception {
+    var db = TestPostgres.freshDatabase();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+    try {
+      var starts = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+      for (int i = 0; i < 6; i++) {
+        starts.add(pool.submit(() -> DatabaseBootstrap.migrate(db.admin(), TestPostgres.MASTER_KEY)));
+      }
+      for (var start : starts) {
+        start.get(60, java.util.concurrent.TimeUnit.SECONDS); // each succeeds: no "tuple concurrently updated"
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    try (Connection c = DatabaseBootstrap.connect(db.app())) {
+      assertThat(c.isValid(2)).isTrue();
+    }
+  }
 }
