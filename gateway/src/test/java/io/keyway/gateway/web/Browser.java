@@ -75,10 +75,16 @@ final class Browser implements AutoCloseable {
     driver.manage().window().setSize(new Dimension(width, height));
   }
 
-  /** Writes a PNG of the viewport to docs/screenshots/{name}.png of the repository. */
+  /**
+   * Writes a PNG of the viewport to {name}.png under gateway/target/screenshots, or under
+   * docs/screenshots of the repository when run with {@code -Dkeyway.screenshots=docs}, which is how
+   * the README's pictures are refreshed (so an ordinary test run changes no tracked file).
+   */
   void screenshot(String name) {
     try {
-      Path dir = repositoryRoot().resolve("docs/screenshots");
+      Path dir = "docs".equals(System.getProperty("keyway.screenshots"))
+          ? repositoryRoot().resolve("docs/screenshots")
+          : repositoryRoot().resolve("gateway/target/screenshots");
       Files.createDirectories(dir);
       File shot = driver.getScreenshotAs(OutputType.FILE);
       Files.copy(shot.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
