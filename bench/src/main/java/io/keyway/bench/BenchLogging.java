@@ -22,4 +22,30 @@ final class BenchLogging {
     System.setProperty("bench.accessLogLevel", accessLog ? "INFO" : "WARN");
     return serverLog;
   }
+
+  /** One benchmark run, given the file its server logs to; answers the exit status. */
+  interface Run {
+    int run(Path serverLog) throws Exception;
+  }
+
+  /**
+   * Routes the server log to a file, runs, and exits with the run's status: 2 when it could not be set
+   * up or failed, naming the server log.
+   */
+  static void runThenExit(Run run) {
+    int exitStatus;
+    Path serverLog = null;
+    try {
+      serverLog = routeServerLogToFile(false);
+      exitStatus = run.run(serverLog);
+    } catch (Exception e) {
+      System.out.flush();
+      System.err.println("benchmark failed: " + e);
+      if (serverLog != null) {
+        System.err.println("server log: " + serverLog);
+      }
+      exitStatus = 2;
+    }
+    System.exit(exitStatus);
+  }
 }

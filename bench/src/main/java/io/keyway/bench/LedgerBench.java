@@ -32,22 +32,8 @@ public final class LedgerBench {
 
   private LedgerBench() {}
 
-  public static void main(String[] args) throws Exception {
-    int exitStatus;
-    Path serverLog = null;
-    try {
-      LedgerBenchSettings settings = LedgerBenchSettings.fromSystemProperties();
-      serverLog = BenchLogging.routeServerLogToFile(false);
-      exitStatus = run(settings, serverLog, System.out);
-    } catch (Exception e) {
-      System.out.flush();
-      System.err.println("benchmark failed: " + e);
-      if (serverLog != null) {
-        System.err.println("server log: " + serverLog);
-      }
-      exitStatus = 2;
-    }
-    System.exit(exitStatus);
+  public static void main(String[] args) {
+    BenchLogging.runThenExit(serverLog -> run(LedgerBenchSettings.fromSystemProperties(), serverLog, System.out));
   }
 
   /** Measures on every server, prints the table; the exit status. */

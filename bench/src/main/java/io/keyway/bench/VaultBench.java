@@ -27,22 +27,8 @@ import java.util.Optional;
 public final class VaultBench {
   private VaultBench() {}
 
-  public static void main(String[] args) throws Exception {
-    int exitStatus;
-    Path serverLog = null;
-    try {
-      VaultBenchSettings settings = VaultBenchSettings.fromSystemProperties();
-      serverLog = BenchLogging.routeServerLogToFile(false);
-      exitStatus = run(settings, serverLog, System.out);
-    } catch (Exception e) {
-      System.out.flush();
-      System.err.println("benchmark failed: " + e);
-      if (serverLog != null) {
-        System.err.println("server log: " + serverLog);
-      }
-      exitStatus = 2;
-    }
-    System.exit(exitStatus);
+  public static void main(String[] args) {
+    BenchLogging.runThenExit(serverLog -> run(VaultBenchSettings.fromSystemProperties(), serverLog, System.out));
   }
 
   /** Starts the vault, links, measures, prints the table and stops everything; the exit status. */

@@ -155,7 +155,7 @@ public final class WsBench {
     for (Node node : nodes) {
       answerSnapshots(node, accounts);
     }
-    System.out.printf("set up: %d users in 2 tenants, %d accounts, %d node(s)%n", users.size(), accounts.size(),
+    report().info("set up: {} users in 2 tenants, {} accounts, {} node(s)", users.size(), accounts.size(),
         nodes.size());
     return accounts;
   }
@@ -276,7 +276,7 @@ public final class WsBench {
       long perClient = (rss(serverPid) - rssBefore) / n;
       publish.run();
       JsonObject result = new JsonObject(readLine(client, "result ").substring(7));
-      System.out.printf("%s, N=%d: %s, %d B/connection%n", server, n, result.encode(), perClient);
+      report().info("{}, N={}: {}, {} B/connection", server, n, result.encode(), perClient);
       return new Row(server, n, result, perClient);
     } finally {
       client.destroy();
@@ -304,17 +304,25 @@ public final class WsBench {
     return 0;
   }
 
+  /**
+   * The report's logger, looked up only when first used: {@link BenchLogging} must have chosen the
+   * bench configuration (report on the terminal, server log in a file) before any logger exists.
+   */
+  private static org.slf4j.Logger report() {
+    return org.slf4j.LoggerFactory.getLogger("keyway.bench.report");
+  }
+
   private static void print(List<Row> rows, int rate, String baseline) {
-    System.out.printf("%nWebSocket fan-out, publisher %,d balance events/s (shared 2-core machine)%n", rate);
-    System.out.printf("%-22s %7s %14s %9s %9s %10s %12s %8s%n", "server", "N", "deliveries/s", "p50 ms", "p99 ms",
-        "p99.9 ms", "RSS/conn B", "vs " + baseline);
+    report().info(String.format("%nWebSocket fan-out, publisher %,d balance events/s (shared 2-core machine)", rate));
+    report().info(String.format("%-22s %7s %14s %9s %9s %10s %12s %8s", "server", "N", "deliveries/s", "p50 ms",
+        "p99 ms", "p99.9 ms", "RSS/conn B", "vs " + baseline));
     for (Row r : rows) {
       Row node = rows.stream().filter(o -> o.clients() == r.clients() && o.server().equals(baseline)).findFirst()
           .orElse(r);
-      System.out.printf("%-22s %7d %,14.0f %9.2f %9.2f %10.2f %12d %7.2fx%n", r.server(), r.clients(),
+      report().info(String.format("%-22s %7d %,14.0f %9.2f %9.2f %10.2f %12d %7.2fx", r.server(), r.clients(),
           r.result().getDouble("perSecond"), r.result().getDouble("p50ms"), r.result().getDouble("p99ms"),
           r.result().getDouble("p999ms"), r.rssPerClientBytes(),
-          r.result().getDouble("perSecond") / node.result().getDouble("perSecond"));
+          r.result().getDouble("perSecond") / node.result().getDouble("perSecond")));
     }
   }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -37,14 +38,21 @@ public final class WsBenchClient {
   private final LongAdder errors = new LongAdder();
   private final LongAdder[] stage = {new LongAdder(), new LongAdder(), new LongAdder()};
 
+  /** The pipe {@link WsBench} reads this process's answers from: one "connected" line, one "result" line. */
+  private final java.io.PrintStream toParent;
+
+  private WsBenchClient(java.io.PrintStream toParent) {
+    this.toParent = toParent;
+  }
+
   public static void main(String[] args) {
     try {
       int[] ports = java.util.Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray();
-      new WsBenchClient().run(ports, new JsonArray(Files.readString(Path.of(args[1]))),
+      new WsBenchClient(System.out).run(ports, new JsonArray(Files.readString(Path.of(args[1]))),
           Integer.parseInt(args[2]), Integer.parseInt(args[3]));
       System.exit(0);
     } catch (Exception e) {
-      System.err.println("the WebSocket clients failed: " + e);
+      LoggerFactory.getLogger(WsBenchClient.class).error("The WebSocket clients failed: {}", e.toString());
       System.exit(1); // the event loops would keep the process alive
     }
   }
@@ -62,14 +70,15 @@ public final class WsBenchClient {
       try {
         Future.all(batch).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
-        System.err.printf("not subscribed after 120 s: %d connected, %d ready, %d subscribed of %d%n",
+        LoggerFactory.getLogger(WsBenchClient.class).error(
+            "Not subscribed after 120 s: {} connected, {} ready, {} subscribed of {}",
             stage[0].sum(), stage[1].sum(), stage[2].sum(), batch.size());
         throw e;
       }
       batch.forEach(f -> open.add(f.result()));
     }
-    System.out.println("connected " + open.size());
-    System.out.flush();
+    toParent.println("connected " + open.size());
+    toParent.flush();
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
     latency.getIntervalHistogram();
     delivered.reset();
@@ -78,10 +87,10 @@ public final class WsBenchClient {
     long count = delivered.sum();
     double elapsed = (System.nanoTime() - t0) / 1e9;
     Histogram h = latency.getIntervalHistogram();
-    System.out.println("result " + new JsonObject().put("clients", open.size()).put("perSecond", count / elapsed)
+    toParent.println("result " + new JsonObject().put("clients", open.size()).put("perSecond", count / elapsed)
         .put("p50ms", h.getValueAtPercentile(50) / 1e6).put("p99ms", h.getValueAtPercentile(99) / 1e6)
         .put("p999ms", h.getValueAtPercentile(99.9) / 1e6).put("errors", errors.sum()).encode());
-    System.out.flush();
+    toParent.flush();
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 

@@ -9,6 +9,7 @@ import io.keyway.config.db.TestPostgres;
 import io.keyway.engine.venue.AlpacaDouble;
 import io.keyway.gateway.Api;
 import io.keyway.gateway.TestGateway;
+import io.keyway.gateway.engine.EngineProbe;
 import io.keyway.gateway.identity.Role;
 import io.keyway.gateway.ledger.TradingAccountFixtures;
 import io.keyway.gateway.ws.WsClient;
@@ -99,9 +100,10 @@ class ClusterFailoverTest {
       Api.Response halted = api.post("/api/accounts/" + onC + "/mode", olive.accessToken(),
           new JsonObject().put("status", "halted").put("reason", "cluster test"));
       assertThat(halted.status()).as(halted.toString()).isEqualTo(200);
-      Thread.sleep(1_000);
+      // a tick that was running when the halt arrived finishes first; count after the next one
+      awaitTicks(a, onC, 1);
       int haltedOrders = ordersPerAccount(db, Set.of(onC)).getOrDefault(onC, 0);
-      Thread.sleep(2_000); // four more ticks of 500 ms
+      awaitTicks(a, onC, 4);
       assertThat(ordersPerAccount(db, Set.of(onC)).getOrDefault(onC, 0)).as("orders of the halted account")
           .isEqualTo(haltedOrders);
 
@@ -130,12 +132,14 @@ class ClusterFailoverTest {
         Map<UUID, String> now = holders(db);
         return cAccounts.stream().allMatch(id -> "node-a".equals(now.get(id)));
       });
+      awaitTicks(a, onC, 4); // its new engine, on node A, has ticked
       assertThat(ordersPerAccount(db, Set.of(onC)).getOrDefault(onC, 0)).as("still halted on its new node")
           .isEqualTo(haltedOrders);
       c.thaw();
-      TestGateway.eventually(10_000, () -> owned(c.api()) == 0 || c.output().stream().anyMatch(l -> l.contains("Lost the lease")));
-      Thread.sleep(3_000); // let the thawed node run a few ticks of its own: it must send nothing
-      assertThat(c.output()).anyMatch(l -> l.contains("Lost the lease") || l.contains("no longer holds the lease"));
+      // thawed, C's first round gives up what it lost; later rounds hand it a share back under new
+      // epochs, so by then its old engines have had every chance to send
+      TestGateway.eventually(10_000, () -> c.output().stream().anyMatch(l -> l.contains("Lost the lease")));
+      TestGateway.eventually(30_000, () -> owned(c.api()) > 0);
 
       // at the venue: no intent became two orders. A node killed between the venue's answer and its own
       // record leaves the order pending; its new holder sends it again with the same client order id,
@@ -235,6 +239,27 @@ class ClusterFailoverTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Waits until the account's engine, on whichever node holds it, has completed {@code more} ticks
+   * counted from the first answer. Until Hazelcast drops a frozen member (6 s), a request may still
+   * be routed to its stale handler and time out: that answer is "not yet".
+   */
+  private static void awaitTicks(TestGateway via, UUID account, int more) {
+    long[] from = {-1};
+    TestGateway.eventually(60_000, () -> {
+      long now;
+      try {
+        now = EngineProbe.ticks(via, account.toString());
+      } catch (IllegalStateException timedOut) {
+        return false;
+      }
+      if (from[0] < 0) {
+        from[0] = now;
+      }
+      return now >= from[0] + more;
+    });
   }
 
   /** This node's owned-accounts gauge from its /metrics (-1 when it does not answer). */

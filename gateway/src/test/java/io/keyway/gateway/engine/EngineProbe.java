@@ -12,11 +12,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** What the engine tests share: a keyed POST, and what they may ask an engine directly over the event bus. */
-final class EngineProbe {
+public final class EngineProbe {
   private EngineProbe() {}
 
-  /** How many ticks the account's engine has completed (its {@code status} command). */
-  static long ticks(TestGateway gateway, String accountId) {
+  /** How many ticks the account's engine has completed (its {@code status} command), on whichever node it runs. */
+  public static long ticks(TestGateway gateway, String accountId) {
     try {
       return gateway.node().vertx().eventBus()
           .<JsonObject>request(EngineAddresses.command(UUID.fromString(accountId)), new JsonObject().put("op", "status"))
