@@ -61,6 +61,8 @@ public final class PlacementLoop {
   /** Set when a fence found the database disagreeing with {@link #held}: the next round compares them. */
   private volatile boolean reconcileDue = true;
   private boolean refreshDue = true;
+  /** Set when a round failed: the next one places every account, not only the announced ones. */
+  private boolean placeAllDue = true;
   private long nextRefresh;
 
   public PlacementLoop(String nodeId, LeaseStore leases, Supplier<Future<List<AccountStore.Located>>> accounts,
@@ -155,12 +157,15 @@ public final class PlacementLoop {
           return checked.compose(differed -> {
             deadlineNanos = beat.deadlineNanos();
             Future<Void> loaded = refresh ? reload() : Future.succeededFuture();
-            return loaded.map(x -> membership || refresh || differed);
+            boolean everything = membership || differed || placeAllDue;
+            placeAllDue = false;
+            return loaded.map(x -> everything);
           }).compose(this::rebalance);
         })
         .recover(e -> {
           LOG.warn("Placement round failed ({}); leases past their local deadline are given up", e.getMessage());
           reconcileDue = true;
+          placeAllDue = true; // what this round did not finish, the next one does
           return dropIfLapsed();
         });
   }
@@ -197,9 +202,14 @@ public final class PlacementLoop {
     });
   }
 
+  /** Reads every account; one not known yet (its announcement lost) is placed as if announced. */
   private Future<Void> reload() {
     return accounts.get().map(all -> {
-      all.forEach(a -> known.put(a.accountId(), a.tenantId()));
+      all.forEach(a -> {
+        if (!known.containsKey(a.accountId())) {
+          announced.put(a.accountId(), a.tenantId());
+        }
+      });
       refreshDue = false;
       nextRefresh = System.nanoTime() + refreshNanos;
       return null;
@@ -274,7 +284,6 @@ public final class PlacementLoop {
       held.remove(id);
       stops.add(engines.stop(id));
     }
-    refreshDue = true;
     return Future.join(stops).<Void>mapEmpty().recover(e -> Future.succeededFuture());
   }
 }

@@ -215,6 +215,35 @@ class PlacementLoopTest {
   }
 
   @Test
+  @DisplayName("an account whose announcement was lost is placed by the periodic full read, in either tenant")
+  void fullReadIsTheSafetyNet() {
+    LeaseStore store = new LeaseStore(pool, TTL, Duration.ofMillis(300));
+    UUID tenantA = UUID.randomUUID();
+    UUID tenantB = UUID.randomUUID();
+    List<AccountStore.Located> accounts = new java.util.concurrent.CopyOnWriteArrayList<>(
+        List.of(new AccountStore.Located(UUID.randomUUID(), tenantA, "active")));
+    AtomicInteger reads = new AtomicInteger();
+    Running running = new Running();
+    PlacementLoop loop = new PlacementLoop("net-1", store, () -> {
+      reads.incrementAndGet();
+      return Future.succeededFuture(List.copyOf(accounts));
+    }, running.of("net-1"), Duration.ofMillis(300));
+    running.loops.put("net-1", loop);
+    await(loop.round());
+    int readsBefore = reads.get();
+    UUID unannounced = UUID.randomUUID();
+    accounts.add(new AccountStore.Located(unannounced, tenantB, "active"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (loop.lease(unannounced).isEmpty()) {
+      assertThat(System.nanoTime() - deadline).as("placed within 20 s").isNegative();
+      await(loop.round());
+    }
+    assertThat(reads.get()).as("placed by a full read, not by an announcement").isGreaterThan(readsBefore);
+    assertThat(loop.owned()).isEqualTo(2);
+    await(loop.leave());
+  }
+
+  @Test
   @DisplayName("a node frozen past its heartbeat is fenced by its own clock; back, it keeps the accounts nobody took at the same epoch, and loses to a higher epoch those another node took")
   void frozenNodeFencedThenResumes() throws Exception {
     LeaseStore store = new LeaseStore(pool, TTL, Duration.ofMillis(300));
