@@ -6,11 +6,12 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.UUID;
 
 /**
  * Runs this node's {@link PlacementLoop} on a timer, one round at a time, and at once when an
- * account is created or changed anywhere in the cluster. On undeploy it leaves cleanly, so its
- * accounts move without waiting for their leases to run out.
+ * account is created or changed anywhere in the cluster (the loop then places that account only).
+ * On undeploy it leaves cleanly, so its accounts move without waiting for their leases to run out.
  */
 public final class PlacementVerticle extends VerticleBase {
   private final PlacementLoop loop;
@@ -28,7 +29,11 @@ public final class PlacementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     // cluster-wide: an account created or changed through any node is placed (or reloaded) here
-    changes = vertx.eventBus().consumer(EngineAddresses.ACCOUNT_CHANGED, m -> kick());
+    changes = vertx.eventBus().consumer(EngineAddresses.ACCOUNT_CHANGED, m -> {
+      loop.accountChanged(UUID.fromString(m.body().getString("tenantId")),
+          UUID.fromString(m.body().getString("accountId")));
+      kick();
+    });
     return changes.completion().compose(x -> loop.round()).onSuccess(x ->
         timer = vertx.setPeriodic(interval.toMillis(), id -> kick()));
   }

@@ -8,7 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.sql.Connection;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Timeout;
 /** Leases against a real PostgreSQL, as the runtime role. */
 @Timeout(60)
 class LeaseStoreTest {
+  private static final Duration TTL = Duration.ofSeconds(5);
+  private static final Duration MARGIN = Duration.ofSeconds(1);
   private static Vertx vertx;
   private static Pool pool;
   private static TestPostgres.TestDatabase db;
@@ -36,7 +38,7 @@ class LeaseStoreTest {
     db = TestPostgres.freshDatabase();
     vertx = Vertx.vertx();
     pool = db.appPool(vertx);
-    store = new LeaseStore(pool, Duration.ofSeconds(5), Duration.ofSeconds(1));
+    store = new LeaseStore(pool, TTL, MARGIN);
   }
 
   @AfterAll
@@ -45,7 +47,7 @@ class LeaseStoreTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  private static <T> T await(Future<T> f) {
+  static <T> T await(Future<T> f) {
     try {
       return f.await(20, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -53,64 +55,108 @@ class LeaseStoreTest {
     }
   }
 
-  /** Moves a lease's expiry into the past, as the passing of its time would (as the table owner). */
-  private static void expire(UUID account) throws Exception {
+  /** Moves a node's heartbeat expiry into the past, as the passing of its time would (as the table owner). */
+  static void expireHeartbeat(TestPostgres.TestDatabase db, String node) throws Exception {
     try (Connection c = DatabaseBootstrap.connect(db.admin());
-         Statement s = c.createStatement()) {
-      s.executeUpdate("UPDATE engine.leases SET expires_at = now() - interval '1 second' WHERE account_id = '"
-          + account + "'");
+         PreparedStatement s = c.prepareStatement(
+             "UPDATE engine.nodes SET expires_at = now() - interval '1 second' WHERE node_id = ?")) {
+      s.setString(1, node);
+      assertThat(s.executeUpdate()).as("heartbeat row of " + node).isEqualTo(1);
     }
   }
 
+  private static Lease take(String node, UUID account) {
+    List<Lease> won = await(store.acquire(node, List.of(account)));
+    assertThat(won).as(node + " takes " + account).hasSize(1);
+    return won.get(0);
+  }
+
   @Test
-  @DisplayName("one holder per account: a held lease cannot be taken, an expired one can, with a higher epoch that fences the old holder")
+  @DisplayName("one holder per account: a lease is kept by its holder's heartbeat, taken once that expires, with a higher epoch that fences the old holder even after it beats again")
   void exclusiveAndFenced() throws Exception {
     UUID account = UUID.randomUUID();
-    List<Lease> a = await(store.acquire("node-a", List.of(account)));
-    assertThat(a).hasSize(1);
-    long epochA = a.get(0).epoch();
-    assertThat(await(store.acquire("node-b", List.of(account)))).isEmpty();
+    await(store.heartbeat("node-a"));
+    await(store.heartbeat("node-b"));
+    long epochA = take("node-a", account).epoch();
+    assertThat(await(store.acquire("node-b", List.of(account)))).as("held by a live node").isEmpty();
     assertThat(await(store.holds("node-a", account, epochA))).isTrue();
     assertThat(await(store.holds("node-b", account, epochA))).isFalse();
 
-    expire(account);
-    assertThat(await(store.holds("node-a", account, epochA))).as("an expired lease fences its holder").isFalse();
-    List<Lease> b = await(store.acquire("node-b", List.of(account)));
-    assertThat(b).hasSize(1);
-    assertThat(b.get(0).epoch()).isGreaterThan(epochA);
+    expireHeartbeat(db, "node-a");
+    assertThat(await(store.holds("node-a", account, epochA))).as("an expired heartbeat fences its node").isFalse();
+    assertThat(await(store.holders())).doesNotContainKey(account);
+    Lease b = take("node-b", account);
+    assertThat(b.epoch()).isGreaterThan(epochA);
 
-    // the old holder, back from a pause, can neither renew nor pass the fence
-    assertThat(await(store.renew("node-a", a))).isEmpty();
+    // the old holder, back from a pause, beats again: the account stays with node-b
+    await(store.heartbeat("node-a"));
     assertThat(await(store.holds("node-a", account, epochA))).isFalse();
-    assertThat(await(store.holds("node-b", account, b.get(0).epoch()))).isTrue();
+    assertThat(await(store.heldBy("node-a"))).doesNotContainKey(account);
+    assertThat(await(store.holds("node-b", account, b.epoch()))).isTrue();
     assertThat(await(store.holders())).containsEntry(account, "node-b");
   }
 
   @Test
-  @DisplayName("renewal keeps a lease; release frees it at once and the next holder raises the epoch")
-  void renewAndRelease() {
-    UUID account = UUID.randomUUID();
-    Lease held = await(store.acquire("node-a", List.of(account))).get(0);
-    List<Lease> renewed = await(store.renew("node-a", List.of(held)));
-    assertThat(renewed).extracting(Lease::epoch).containsExactly(held.epoch());
-    assertThat(renewed.get(0).liveAt(System.nanoTime())).isTrue();
-    assertThat(renewed.get(0).liveAt(System.nanoTime() + Duration.ofSeconds(5).toNanos()))
-        .as("this node gives the lease up before the database would let another node take it").isFalse();
+  @DisplayName("a node whose heartbeat expired and comes back keeps, at the same epoch, every account nobody took meanwhile")
+  void resumedNodeKeepsWhatNobodyTook() throws Exception {
+    UUID taken = UUID.randomUUID();
+    UUID untouched = UUID.randomUUID();
+    await(store.heartbeat("node-p"));
+    await(store.heartbeat("node-q"));
+    List<Lease> held = await(store.acquire("node-p", List.of(taken, untouched)));
+    assertThat(held).hasSize(2);
+    expireHeartbeat(db, "node-p");
+    assertThat(take("node-q", taken).epoch()).isGreaterThan(held.get(0).epoch());
 
-    await(store.release("node-a", held));
+    await(store.heartbeat("node-p"));
+    Map<UUID, Lease> mine = await(store.heldBy("node-p"));
+    assertThat(mine).containsOnlyKeys(untouched);
+    long epoch = mine.get(untouched).epoch();
+    assertThat(held).contains(new Lease(untouched, epoch));
+    assertThat(await(store.holds("node-p", untouched, epoch))).isTrue();
+    assertThat(await(store.acquire("node-q", List.of(untouched)))).as("live again, so not free").isEmpty();
+  }
+
+  @Test
+  @DisplayName("a heartbeat gives a local deadline before the database's; release frees a lease at once and the next holder raises the epoch")
+  void deadlineAndRelease() {
+    UUID account = UUID.randomUUID();
+    LeaseStore.Beat beat = await(store.heartbeat("node-a"));
+    long answered = System.nanoTime();
+    assertThat(beat.live()).contains("node-a");
+    // the database ran the heartbeat before its answer came back, and keeps the node for the TTL from then
+    assertThat(beat.deadlineNanos() - answered)
+        .as("this node gives its leases up a margin before the database would let another node take them")
+        .isPositive().isLessThanOrEqualTo(TTL.minus(MARGIN).toNanos());
+
+    Lease held = take("node-a", account);
+    await(store.heartbeat("node-b"));
+    await(store.release("node-a", List.of(held)));
     assertThat(await(store.holds("node-a", account, held.epoch()))).isFalse();
-    Lease next = await(store.acquire("node-b", List.of(account))).get(0);
-    assertThat(next.epoch()).isEqualTo(held.epoch() + 1);
+    assertThat(take("node-b", account).epoch()).isEqualTo(held.epoch() + 1);
   }
 
   @Test
   @DisplayName("a restarted node takes its own leases back at once, with a new epoch")
   void restartTakesOwnBack() {
     UUID account = UUID.randomUUID();
-    Lease before = await(store.acquire("node-r", List.of(account))).get(0);
-    Lease after = await(store.acquire("node-r", List.of(account))).get(0);
+    await(store.heartbeat("node-r"));
+    Lease before = take("node-r", account);
+    Lease after = take("node-r", account);
     assertThat(after.epoch()).isEqualTo(before.epoch() + 1);
     assertThat(await(store.holds("node-r", account, before.epoch()))).isFalse();
+    assertThat(await(store.holds("node-r", account, after.epoch()))).isTrue();
+  }
+
+  @Test
+  @DisplayName("a node without a live heartbeat takes nothing, even a free account")
+  void noHeartbeatNoTake() throws Exception {
+    UUID account = UUID.randomUUID();
+    assertThat(await(store.acquire("never-beat", List.of(account)))).isEmpty();
+    await(store.heartbeat("lapsed"));
+    expireHeartbeat(db, "lapsed");
+    assertThat(await(store.acquire("lapsed", List.of(account)))).isEmpty();
+    assertThat(await(store.holders())).doesNotContainKey(account);
   }
 
   @Test
@@ -119,6 +165,9 @@ class LeaseStoreTest {
     List<UUID> accounts = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       accounts.add(UUID.randomUUID());
+    }
+    for (int n = 0; n < 8; n++) {
+      await(store.heartbeat("racer-" + n));
     }
     List<Future<List<Lease>>> races = new ArrayList<>();
     for (int n = 0; n < 8; n++) {
@@ -136,13 +185,13 @@ class LeaseStoreTest {
   @Test
   @DisplayName("heartbeats list the live nodes; a node that leaves is gone and its leases are free")
   void membership() {
-    assertThat(await(store.heartbeat("member-1"))).contains("member-1");
-    assertThat(await(store.heartbeat("member-2"))).contains("member-1", "member-2");
+    assertThat(await(store.heartbeat("member-1")).live()).contains("member-1");
+    assertThat(await(store.heartbeat("member-2")).live()).contains("member-1", "member-2");
     UUID account = UUID.randomUUID();
-    Lease l = await(store.acquire("member-2", List.of(account))).get(0);
+    Lease l = take("member-2", account);
     await(store.leave("member-2"));
-    assertThat(await(store.heartbeat("member-1"))).contains("member-1").doesNotContain("member-2");
+    assertThat(await(store.heartbeat("member-1")).live()).contains("member-1").doesNotContain("member-2");
     assertThat(await(store.holds("member-2", account, l.epoch()))).isFalse();
-    assertThat(await(store.acquire("member-1", List.of(account)))).hasSize(1);
+    assertThat(take("member-1", account).epoch()).isGreaterThan(l.epoch());
   }
 }

@@ -204,9 +204,10 @@ class ClusterFailoverTest {
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
   }
 
-  /** Accounts with a live lease and their holder, read as the table owner. */
+  /** Accounts with a valid lease (not released, its holder's heartbeat live) and their holder, read as the table owner. */
   private static Map<UUID, String> holders(TestPostgres.TestDatabase db) {
-    return query(db, "SELECT account_id, node_id FROM engine.leases WHERE expires_at > now()", rs -> {
+    return query(db, "SELECT l.account_id, l.node_id FROM engine.leases l JOIN engine.nodes n ON n.node_id = l.node_id "
+        + "WHERE NOT l.released AND n.expires_at > now()", rs -> {
       Map<UUID, String> out = new HashMap<>();
       while (rs.next()) {
         out.put(UUID.fromString(rs.getString(1)), rs.getString(2));
