@@ -33,6 +33,11 @@ public final class VaultVerticle extends VerticleBase {
 
   /** Connections of the pipelined read client: enough to keep PostgreSQL busy on a small node. */
   static final int READ_CONNECTIONS = 2;
+  /**
+   * Flushes of batched resolves read at once (see {@link ResolveBatcher}); resolves arriving while
+   * this many are in flight go in the next flush.
+   */
+  static final int FLUSHES_IN_FLIGHT = 1;
 
   private final CredentialStore store;
   private final DbUrl readsUrl;
@@ -65,7 +70,7 @@ public final class VaultVerticle extends VerticleBase {
     if (readsUrl != null) {
       reads = AppPool.pipelinedClient(vertx, readsUrl, READ_CONNECTIONS);
     }
-    batcher = new ResolveBatcher(context, store, reads == null ? store.pool() : reads);
+    batcher = new ResolveBatcher(context, store, reads == null ? store.pool() : reads, FLUSHES_IN_FLIGHT);
     return vertx.eventBus().<JsonObject>localConsumer(VaultAddresses.RESOLVE, this::resolve).completion();
   }
 

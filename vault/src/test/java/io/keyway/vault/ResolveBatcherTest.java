@@ -106,7 +106,7 @@ class ResolveBatcherTest {
 
   private static OneTurn inOneTurn(List<CredentialIdentity> asks) throws Exception {
     Context context = vertx.getOrCreateContext();
-    ResolveBatcher batcher = new ResolveBatcher(context, store, reads);
+    ResolveBatcher batcher = new ResolveBatcher(context, store, reads, 1);
     Promise<List<Future<ResolvedCredential>>> asked = Promise.promise();
     context.runOnContext(v -> {
       List<Future<ResolvedCredential>> answers = new ArrayList<>();
@@ -188,6 +188,31 @@ class ResolveBatcherTest {
     assertOwn(turn.answers().get(2), ALICE, "main");
     assertOwn(turn.answers().get(3), BOB, "main");
     assertOwn(turn.answers().get(4), BEN, "spare");
+  }
+
+  @Test
+  @DisplayName("resolves asked in later turns while a read is in flight wait for it and share the next statement")
+  void resolvesAskedWhileAReadIsInFlightShareTheNext() throws Exception {
+    Context context = vertx.getOrCreateContext();
+    ResolveBatcher batcher = new ResolveBatcher(context, store, reads, 1);
+    List<Future<ResolvedCredential>> answers = new ArrayList<>();
+    Promise<Void> asked = Promise.promise();
+    context.runOnContext(first -> {
+      answers.add(batcher.resolve(ask(TENANT_A, ALICE, "main")));
+      // each in a turn of its own, queued behind the first turn's flush, before its read can be back
+      context.runOnContext(second -> answers.add(batcher.resolve(ask(TENANT_A, AMY, "spare"))));
+      context.runOnContext(third -> {
+        answers.add(batcher.resolve(ask(TENANT_A, ALICE, "spare")));
+        asked.complete();
+      });
+    });
+    await(asked.future());
+    await(Future.join(answers).otherwiseEmpty());
+    assertThat(batcher.statements()).as("the first turn's read, then one for the two asked while it was in flight")
+        .isEqualTo(2);
+    assertOwn(answers.get(0), ALICE, "main");
+    assertOwn(answers.get(1), AMY, "spare");
+    assertOwn(answers.get(2), ALICE, "spare");
   }
 
   @Test
