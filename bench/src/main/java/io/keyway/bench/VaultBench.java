@@ -15,9 +15,10 @@ import java.util.Optional;
 
 /**
  * Benchmark of the vault's resolve path: credentials linked on a throw-away PostgreSQL, then
- * closed-loop resolves through {@link io.keyway.vault.VaultClient} over the event bus to a deployed
+ * resolves through {@link io.keyway.vault.VaultClient} over the event bus to a deployed
  * {@link io.keyway.vault.VaultVerticle} (a database read and a decrypt in every one, the store does
- * not cache), alternating with bare decrypts ({@link io.keyway.vault.EnvelopeCipher#open} on
+ * not cache), closed loop (the capacity) and open loop at fixed rates (the latency at that rate,
+ * which the target is judged on), alternating with bare decrypts ({@link io.keyway.vault.EnvelopeCipher#open} on
  * credentials read beforehand) on 1 and on 2 threads, so whatever noise the machine has lands on
  * all of them. Prints one table to stdout; see docs/BENCHMARKS.md.
  *
@@ -58,11 +59,12 @@ public final class VaultBench {
               + (settings.pooledReads() ? "the runtime pool" : "its pipelined client") + "; CPU " + (meter.isPresent()
           ? "measured from /proc" : "not measured (no /proc)"));
       out.printf(Locale.ROOT, "plan: %d s JIT warm-up of resolve, then of decrypt; then %d round(s) of resolve "
-              + "(%d in flight, %d s warm-up + %d s measured) and decrypt on 1 and on 2 threads (each %d s warm-up + "
-              + "%d s measured); %d s of load in all%n",
-          settings.jitWarmUp().toSeconds(), settings.rounds(), settings.inFlight(), settings.warmUp().toSeconds(),
-          settings.measure().toSeconds(), settings.warmUp().toSeconds(), settings.decryptMeasure().toSeconds(),
-          settings.plannedLoadTime().toSeconds());
+              + "closed loop (%d in flight), open loop at %s resolves/s (each %d s warm-up + %d s measured) and decrypt "
+              + "on 1 and on 2 threads (each %d s warm-up + %d s measured); %d s of load in all%n",
+          settings.jitWarmUp().toSeconds(), settings.rounds(), settings.inFlight(),
+          settings.openRates().stream().map(r -> String.format(Locale.ROOT, "%,d", r)).toList(),
+          settings.warmUp().toSeconds(), settings.measure().toSeconds(), settings.warmUp().toSeconds(),
+          settings.decryptMeasure().toSeconds(), settings.plannedLoadTime().toSeconds());
       out.println();
       List<VaultPhase> phases = measureAlternating(vault, resolves, decrypts, meter, settings);
       VaultReport.print(out, phases);
@@ -87,6 +89,12 @@ public final class VaultBench {
         resolves.run(settings.inFlight(), settings.warmUp());
       }
       phases.add(measureResolves(vault, resolves, meter, round, settings.inFlight(), settings.measure()));
+      for (int rate : settings.openRates()) {
+        if (!settings.warmUp().isZero()) {
+          resolves.runOpen(rate, settings.warmUp());
+        }
+        phases.add(measureOpenLoop(vault, resolves, meter, round, rate, settings.measure()));
+      }
       for (int threads : VaultBenchSettings.DECRYPT_THREADS) {
         if (!settings.warmUp().isZero()) {
           decrypts.run(threads, settings.warmUp());
@@ -94,7 +102,7 @@ public final class VaultBench {
         Optional<VaultCpuMeter.Reading> before = read(meter);
         VaultDecryptLoad.Outcome o = decrypts.run(threads, settings.decryptMeasure());
         phases.add(new VaultPhase(VaultPhase.DECRYPT, round, threads, o.opened(), o.elapsed(), Double.NaN,
-            Double.NaN, Double.NaN, 0, 0, since(meter, before)));
+            Double.NaN, Double.NaN, 0, 0, 0, since(meter, before)));
       }
     }
     return phases;
@@ -107,12 +115,29 @@ public final class VaultBench {
     VaultResolveLoad.Outcome o = resolves.run(inFlight, measure);
     Optional<VaultCpuMeter.Usage> cpu = since(meter, before);
     long touches = vault.touchedBetween(from, Instant.now());
+    reportFailures(round, o);
+    return new VaultPhase(VaultPhase.RESOLVE, round, inFlight, o.answered(), o.elapsed(), o.p50Millis(),
+        o.p99Millis(), o.p999Millis(), touches, 0, o.failed(), cpu);
+  }
+
+  private static VaultPhase measureOpenLoop(VaultUnderTest vault, VaultResolveLoad resolves,
+      Optional<VaultCpuMeter> meter, int round, int rate, Duration measure) throws Exception {
+    Instant from = Instant.now();
+    Optional<VaultCpuMeter.Reading> before = read(meter);
+    VaultResolveLoad.OpenOutcome open = resolves.runOpen(rate, measure);
+    Optional<VaultCpuMeter.Usage> cpu = since(meter, before);
+    long touches = vault.touchedBetween(from, Instant.now());
+    VaultResolveLoad.Outcome o = open.outcome();
+    reportFailures(round, o);
+    return new VaultPhase(VaultPhase.OPEN, round, rate, o.answered(), o.elapsed(), o.p50Millis(), o.p99Millis(),
+        o.p999Millis(), touches, open.late(), o.failed(), cpu);
+  }
+
+  private static void reportFailures(int round, VaultResolveLoad.Outcome o) {
     if (o.failed() > 0) {
       System.err.println("round " + round + ": " + o.failed() + " resolve(s) failed, the first with: "
           + o.firstFailure());
     }
-    return new VaultPhase(VaultPhase.RESOLVE, round, inFlight, o.answered(), o.elapsed(), o.p50Millis(),
-        o.p99Millis(), o.p999Millis(), touches, o.failed(), cpu);
   }
 
   private static Optional<VaultCpuMeter.Reading> read(Optional<VaultCpuMeter> meter) throws IOException {
