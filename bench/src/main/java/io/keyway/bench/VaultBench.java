@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * Benchmark of the vault's resolve path: credentials linked on a throw-away PostgreSQL, then
@@ -88,12 +89,14 @@ public final class VaultBench {
       if (!settings.warmUp().isZero()) {
         resolves.run(settings.inFlight(), settings.warmUp());
       }
-      phases.add(measureResolves(vault, resolves, meter, round, settings.inFlight(), settings.measure()));
+      phases.add(measureResolves(vault, meter, round, VaultPhase.RESOLVE, settings.inFlight(),
+          () -> new VaultResolveLoad.OpenOutcome(resolves.run(settings.inFlight(), settings.measure()), 0)));
       for (int rate : settings.openRates()) {
         if (!settings.warmUp().isZero()) {
           resolves.runOpen(rate, settings.warmUp());
         }
-        phases.add(measureOpenLoop(vault, resolves, meter, round, rate, settings.measure()));
+        phases.add(measureResolves(vault, meter, round, VaultPhase.OPEN, rate,
+            () -> resolves.runOpen(rate, settings.measure())));
       }
       for (int threads : VaultBenchSettings.DECRYPT_THREADS) {
         if (!settings.warmUp().isZero()) {
@@ -108,29 +111,18 @@ public final class VaultBench {
     return phases;
   }
 
-  private static VaultPhase measureResolves(VaultUnderTest vault, VaultResolveLoad resolves,
-      Optional<VaultCpuMeter> meter, int round, int inFlight, Duration measure) throws Exception {
+  /** One measured resolve phase, closed or open loop, with its CPU and the last-use records it wrote. */
+  private static VaultPhase measureResolves(VaultUnderTest vault, Optional<VaultCpuMeter> meter, int round,
+      String kind, int concurrency, Callable<VaultResolveLoad.OpenOutcome> load) throws Exception {
     Instant from = Instant.now();
     Optional<VaultCpuMeter.Reading> before = read(meter);
-    VaultResolveLoad.Outcome o = resolves.run(inFlight, measure);
+    VaultResolveLoad.OpenOutcome run = load.call();
     Optional<VaultCpuMeter.Usage> cpu = since(meter, before);
     long touches = vault.touchedBetween(from, Instant.now());
+    VaultResolveLoad.Outcome o = run.outcome();
     reportFailures(round, o);
-    return new VaultPhase(VaultPhase.RESOLVE, round, inFlight, o.answered(), o.elapsed(), o.p50Millis(),
-        o.p99Millis(), o.p999Millis(), touches, 0, o.failed(), cpu);
-  }
-
-  private static VaultPhase measureOpenLoop(VaultUnderTest vault, VaultResolveLoad resolves,
-      Optional<VaultCpuMeter> meter, int round, int rate, Duration measure) throws Exception {
-    Instant from = Instant.now();
-    Optional<VaultCpuMeter.Reading> before = read(meter);
-    VaultResolveLoad.OpenOutcome open = resolves.runOpen(rate, measure);
-    Optional<VaultCpuMeter.Usage> cpu = since(meter, before);
-    long touches = vault.touchedBetween(from, Instant.now());
-    VaultResolveLoad.Outcome o = open.outcome();
-    reportFailures(round, o);
-    return new VaultPhase(VaultPhase.OPEN, round, rate, o.answered(), o.elapsed(), o.p50Millis(), o.p99Millis(),
-        o.p999Millis(), touches, open.late(), o.failed(), cpu);
+    return new VaultPhase(kind, round, concurrency, o.answered(), o.elapsed(), o.p50Millis(), o.p99Millis(),
+        o.p999Millis(), touches, run.late(), o.failed(), cpu);
   }
 
   private static void reportFailures(int round, VaultResolveLoad.Outcome o) {

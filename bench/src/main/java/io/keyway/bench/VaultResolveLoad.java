@@ -42,10 +42,10 @@ final class VaultResolveLoad {
 
   /**
    * What an open-loop phase saw: as {@link Outcome}, latency counted from each resolve's scheduled
-   * send time, plus how many were sent later than one timer period after it ({@code late}) and how
-   * many were scheduled in all.
+   * send time, plus how many were sent later than one timer period after it ({@code late}; 0 for a
+   * closed loop, which sends as answers come).
    */
-  record OpenOutcome(Outcome outcome, long scheduled, long late) {}
+  record OpenOutcome(Outcome outcome, long late) {}
 
   private final Vertx vertx;
   private final VaultClient client;
@@ -209,7 +209,7 @@ final class VaultResolveLoad {
 
     private void finishIfDone() {
       if (nextSlot == slots && answered == sent && !done.future().isComplete()) {
-        done.complete(new OpenOutcome(outcome(), scheduledBefore(slots), late));
+        done.complete(new OpenOutcome(outcome(), late));
       }
     }
   }

@@ -191,6 +191,21 @@ class ResolveBatcherTest {
   }
 
   @Test
+  @DisplayName("a tenant's group is read at most 256 at a time: 600 in one turn take three statements, each answered")
+  void groupsAreCapped() throws Exception {
+    List<CredentialIdentity> asks = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      UUID user = i % 2 == 0 ? ALICE : AMY;
+      asks.add(ask(TENANT_A, user, LABELS.get((i / 2) % LABELS.size())));
+    }
+    OneTurn turn = inOneTurn(asks);
+    assertThat(turn.batcher().statements()).isEqualTo(3);
+    for (int i = 0; i < asks.size(); i++) {
+      assertOwn(turn.answers().get(i), asks.get(i).userId(), asks.get(i).label());
+    }
+  }
+
+  @Test
   @DisplayName("resolves asked in later turns while a read is in flight wait for it and share the next statement")
   void resolvesAskedWhileAReadIsInFlightShareTheNext() throws Exception {
     Context context = vertx.getOrCreateContext();
