@@ -191,6 +191,34 @@ class ResolveBatcherTest {
   }
 
   @Test
+  @DisplayName("after batched reads of two tenants, plain statements pipelined on the same connection see no tenant's rows")
+  void noTenantLeftAfterBatchedReads() throws Exception {
+    SqlClient oneConnection = AppPool.pipelinedClient(vertx, db.app(), 1);
+    try {
+      List<Future<ResolvedCredential>> answers = new ArrayList<>();
+      List<Future<Long>> counts = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        answers.addAll(store.resolveAll(oneConnection, TENANT_A,
+            List.of(ask(TENANT_A, ALICE, "main"), ask(TENANT_A, AMY, "spare"))));
+        counts.add(oneConnection.query("SELECT count(*) AS n FROM vault.credentials").execute()
+            .map(rows -> rows.iterator().next().getLong("n")));
+        answers.addAll(store.resolveAll(oneConnection, TENANT_B,
+            List.of(ask(TENANT_B, BOB, "main"), ask(TENANT_B, BEN, "spare"))));
+        counts.add(oneConnection.query("SELECT count(*) AS n FROM vault.credentials").execute()
+            .map(rows -> rows.iterator().next().getLong("n")));
+      }
+      for (Future<ResolvedCredential> answer : answers) {
+        await(answer).close();
+      }
+      for (Future<Long> n : counts) {
+        assertThat(await(n)).as("a statement pipelined after a batched read sees no rows").isZero();
+      }
+    } finally {
+      await(oneConnection.close());
+    }
+  }
+
+  @Test
   @DisplayName("a tenant's group is read at most 256 at a time: 600 in one turn take three statements, each answered")
   void groupsAreCapped() throws Exception {
     List<CredentialIdentity> asks = new ArrayList<>();
