@@ -39,7 +39,8 @@ public final class VaultBench {
     out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
         + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     out.println("server log: " + serverLog);
-    try (VaultUnderTest vault = VaultUnderTest.start(settings.poolSize(), settings.pooledReads())) {
+    try (VaultUnderTest vault = VaultUnderTest.start(settings.poolSize(), settings.flushesInFlight(),
+        settings.pooledReads())) {
       out.println("server: " + vault.describeServer());
       List<VaultCredential> plan = VaultCredential.plan(settings.credentials(), settings.tenants(), settings.users(),
           new SecureRandom());
@@ -57,7 +58,8 @@ public final class VaultBench {
       out.println("checked: every credential resolves, and opens, to the plaintext it was linked with");
       out.println("event loops: vault on " + vaultLoop + ", callers on " + resolves.callerEventLoop()
           + "; runtime pool of " + settings.poolSize() + "; vault reads through "
-              + (settings.pooledReads() ? "the runtime pool" : "its pipelined client") + "; CPU " + (meter.isPresent()
+              + (settings.pooledReads() ? "the runtime pool" : "its pipelined client") + ", "
+              + settings.flushesInFlight() + " flush(es) of batched resolves in flight; CPU " + (meter.isPresent()
           ? "measured from /proc" : "not measured (no /proc)"));
       out.printf(Locale.ROOT, "plan: %d s JIT warm-up of resolve, then of decrypt; then %d round(s) of resolve "
               + "closed loop (%d in flight), open loop at %s resolves/s (each %d s warm-up + %d s measured) and decrypt "

@@ -29,6 +29,9 @@ import java.util.List;
  *     default 100); credentials must be a multiple of users, and users a multiple of tenants
  * @param poolSize connections of the runtime pool ({@code bench.poolSize}, 1-64, default 8, a node's
  *     default {@code KEYWAY_DB_POOL_SIZE})
+ * @param flushesInFlight flushes of batched resolves the vault reads at once
+ *     ({@code bench.flushesInFlight}, 1-16, default {@link io.keyway.vault.VaultVerticle#FLUSHES_IN_FLIGHT}, a
+ *     node's; for comparing settings in one session)
  * @param pooledReads the vault reads credentials through the runtime pool, as before its pipelined
  *     client existed, instead of its own pipelined client ({@code bench.pooledReads}, default false;
  *     for comparing the two in one session)
@@ -46,6 +49,7 @@ record VaultBenchSettings(
     int tenants,
     int users,
     int poolSize,
+    int flushesInFlight,
     boolean pooledReads) {
 
   /** The thread counts of the bare decrypt phases, in the order measured. */
@@ -76,6 +80,7 @@ record VaultBenchSettings(
         intProperty("bench.tenants", 10, 1, 1_000),
         intProperty("bench.users", 100, 1, 10_000),
         intProperty("bench.poolSize", 8, 1, 64),
+        intProperty("bench.flushesInFlight", io.keyway.vault.VaultVerticle.FLUSHES_IN_FLIGHT, 1, 16),
         booleanProperty("bench.pooledReads", false));
   }
 

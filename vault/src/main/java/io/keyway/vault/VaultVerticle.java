@@ -34,20 +34,33 @@ public final class VaultVerticle extends VerticleBase {
   /** Connections of the pipelined read client: enough to keep PostgreSQL busy on a small node. */
   static final int READ_CONNECTIONS = 2;
   /**
-   * Flushes of batched resolves read at once (see {@link ResolveBatcher}); resolves arriving while
-   * this many are in flight go in the next flush.
+   * Flushes of batched resolves read at once by default (see {@link ResolveBatcher}); resolves
+   * arriving while this many are in flight go in the next flush.
    */
-  static final int FLUSHES_IN_FLIGHT = 1;
+  public static final int FLUSHES_IN_FLIGHT = 1;
 
   private final CredentialStore store;
   private final DbUrl readsUrl;
+  private final int flushesInFlight;
   private SqlClient reads;
   private ResolveBatcher batcher;
 
   /** Reads through a pipelined client of its own, logged in with {@code appUrl} (the runtime role). */
   public VaultVerticle(CredentialStore store, DbUrl appUrl) {
+    this(store, appUrl, FLUSHES_IN_FLIGHT);
+  }
+
+  /**
+   * The same, reading up to {@code flushesInFlight} flushes of batched resolves at once; {@code
+   * appUrl} null reads through the store's pool (for comparing settings in the benchmark).
+   */
+  public VaultVerticle(CredentialStore store, DbUrl appUrl, int flushesInFlight) {
+    if (flushesInFlight < 1) {
+      throw new IllegalArgumentException("at least one flush must be allowed in flight");
+    }
     this.store = store;
     this.readsUrl = appUrl;
+    this.flushesInFlight = flushesInFlight;
   }
 
   /** Reads through the store's pool: one statement at a time per pooled connection (slower). */
@@ -70,7 +83,7 @@ public final class VaultVerticle extends VerticleBase {
     if (readsUrl != null) {
       reads = AppPool.pipelinedClient(vertx, readsUrl, READ_CONNECTIONS);
     }
-    batcher = new ResolveBatcher(context, store, reads == null ? store.pool() : reads, FLUSHES_IN_FLIGHT);
+    batcher = new ResolveBatcher(context, store, reads == null ? store.pool() : reads, flushesInFlight);
     return vertx.eventBus().<JsonObject>localConsumer(VaultAddresses.RESOLVE, this::resolve).completion();
   }
 
