@@ -12,12 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * Benchmark of the vault's resolve path: credentials linked on a throw-away PostgreSQL, then
- * closed-loop resolves through {@link io.keyway.vault.VaultClient} over the event bus to a deployed
+ * resolves through {@link io.keyway.vault.VaultClient} over the event bus to a deployed
  * {@link io.keyway.vault.VaultVerticle} (a database read and a decrypt in every one, the store does
- * not cache), alternating with bare decrypts ({@link io.keyway.vault.EnvelopeCipher#open} on
+ * not cache), closed loop (the capacity) and open loop at fixed rates (the latency at that rate,
+ * which the target is judged on), alternating with bare decrypts ({@link io.keyway.vault.EnvelopeCipher#open} on
  * credentials read beforehand) on 1 and on 2 threads, so whatever noise the machine has lands on
  * all of them. Prints one table to stdout; see docs/BENCHMARKS.md.
  *
@@ -37,7 +39,8 @@ public final class VaultBench {
     out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
         + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     out.println("server log: " + serverLog);
-    try (VaultUnderTest vault = VaultUnderTest.start(settings.poolSize(), settings.pooledReads())) {
+    try (VaultUnderTest vault = VaultUnderTest.start(settings.poolSize(), settings.flushesInFlight(),
+        settings.pooledReads())) {
       out.println("server: " + vault.describeServer());
       List<VaultCredential> plan = VaultCredential.plan(settings.credentials(), settings.tenants(), settings.users(),
           new SecureRandom());
@@ -55,14 +58,16 @@ public final class VaultBench {
       out.println("checked: every credential resolves, and opens, to the plaintext it was linked with");
       out.println("event loops: vault on " + vaultLoop + ", callers on " + resolves.callerEventLoop()
           + "; runtime pool of " + settings.poolSize() + "; vault reads through "
-              + (settings.pooledReads() ? "the runtime pool" : "its pipelined client") + "; CPU " + (meter.isPresent()
+              + (settings.pooledReads() ? "the runtime pool" : "its pipelined client") + ", "
+              + settings.flushesInFlight() + " flush(es) of batched resolves in flight; CPU " + (meter.isPresent()
           ? "measured from /proc" : "not measured (no /proc)"));
       out.printf(Locale.ROOT, "plan: %d s JIT warm-up of resolve, then of decrypt; then %d round(s) of resolve "
-              + "(%d in flight, %d s warm-up + %d s measured) and decrypt on 1 and on 2 threads (each %d s warm-up + "
-              + "%d s measured); %d s of load in all%n",
-          settings.jitWarmUp().toSeconds(), settings.rounds(), settings.inFlight(), settings.warmUp().toSeconds(),
-          settings.measure().toSeconds(), settings.warmUp().toSeconds(), settings.decryptMeasure().toSeconds(),
-          settings.plannedLoadTime().toSeconds());
+              + "closed loop (%d in flight), open loop at %s resolves/s (each %d s warm-up + %d s measured) and decrypt "
+              + "on 1 and on 2 threads (each %d s warm-up + %d s measured); %d s of load in all%n",
+          settings.jitWarmUp().toSeconds(), settings.rounds(), settings.inFlight(),
+          settings.openRates().stream().map(r -> String.format(Locale.ROOT, "%,d", r)).toList(),
+          settings.warmUp().toSeconds(), settings.measure().toSeconds(), settings.warmUp().toSeconds(),
+          settings.decryptMeasure().toSeconds(), settings.plannedLoadTime().toSeconds());
       out.println();
       List<VaultPhase> phases = measureAlternating(vault, resolves, decrypts, meter, settings);
       VaultReport.print(out, phases);
@@ -86,7 +91,15 @@ public final class VaultBench {
       if (!settings.warmUp().isZero()) {
         resolves.run(settings.inFlight(), settings.warmUp());
       }
-      phases.add(measureResolves(vault, resolves, meter, round, settings.inFlight(), settings.measure()));
+      phases.add(measureResolves(vault, meter, round, VaultPhase.RESOLVE, settings.inFlight(),
+          () -> new VaultResolveLoad.OpenOutcome(resolves.run(settings.inFlight(), settings.measure()), 0)));
+      for (int rate : settings.openRates()) {
+        if (!settings.warmUp().isZero()) {
+          resolves.runOpen(rate, settings.warmUp());
+        }
+        phases.add(measureResolves(vault, meter, round, VaultPhase.OPEN, rate,
+            () -> resolves.runOpen(rate, settings.measure())));
+      }
       for (int threads : VaultBenchSettings.DECRYPT_THREADS) {
         if (!settings.warmUp().isZero()) {
           decrypts.run(threads, settings.warmUp());
@@ -94,25 +107,31 @@ public final class VaultBench {
         Optional<VaultCpuMeter.Reading> before = read(meter);
         VaultDecryptLoad.Outcome o = decrypts.run(threads, settings.decryptMeasure());
         phases.add(new VaultPhase(VaultPhase.DECRYPT, round, threads, o.opened(), o.elapsed(), Double.NaN,
-            Double.NaN, Double.NaN, 0, 0, since(meter, before)));
+            Double.NaN, Double.NaN, 0, 0, 0, since(meter, before)));
       }
     }
     return phases;
   }
 
-  private static VaultPhase measureResolves(VaultUnderTest vault, VaultResolveLoad resolves,
-      Optional<VaultCpuMeter> meter, int round, int inFlight, Duration measure) throws Exception {
+  /** One measured resolve phase, closed or open loop, with its CPU and the last-use records it wrote. */
+  private static VaultPhase measureResolves(VaultUnderTest vault, Optional<VaultCpuMeter> meter, int round,
+      String kind, int concurrency, Callable<VaultResolveLoad.OpenOutcome> load) throws Exception {
     Instant from = Instant.now();
     Optional<VaultCpuMeter.Reading> before = read(meter);
-    VaultResolveLoad.Outcome o = resolves.run(inFlight, measure);
+    VaultResolveLoad.OpenOutcome run = load.call();
     Optional<VaultCpuMeter.Usage> cpu = since(meter, before);
     long touches = vault.touchedBetween(from, Instant.now());
+    VaultResolveLoad.Outcome o = run.outcome();
+    reportFailures(round, o);
+    return new VaultPhase(kind, round, concurrency, o.answered(), o.elapsed(), o.p50Millis(), o.p99Millis(),
+        o.p999Millis(), touches, run.late(), o.failed(), cpu);
+  }
+
+  private static void reportFailures(int round, VaultResolveLoad.Outcome o) {
     if (o.failed() > 0) {
       System.err.println("round " + round + ": " + o.failed() + " resolve(s) failed, the first with: "
           + o.firstFailure());
     }
-    return new VaultPhase(VaultPhase.RESOLVE, round, inFlight, o.answered(), o.elapsed(), o.p50Millis(),
-        o.p99Millis(), o.p999Millis(), touches, o.failed(), cpu);
   }
 
   private static Optional<VaultCpuMeter.Reading> read(Optional<VaultCpuMeter> meter) throws IOException {

@@ -10,12 +10,15 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The report: one row per measured phase, one "all" row per phase kind and concurrency, the resolve to
- * bare decrypt ratios, what decrypting costs a resolve, and each target MET or MISSED.
+ * bare decrypt ratios, what decrypting costs a resolve, and each target MET or MISSED. The resolve
+ * target is judged on the open loop at the target rate; the closed loop gives the capacity.
  */
 final class VaultReport {
   static final double TARGET_RESOLVES_PER_SECOND = 20_000;
   /** Strictly below. */
   static final double TARGET_RESOLVE_P99_MILLIS = 2;
+  /** The open loop at the target rate meets the rate if it achieves this share of it. */
+  static final double TARGET_RATE_TOLERANCE = 0.99;
   static final double TARGET_DECRYPTS_PER_SECOND = 100_000;
 
   /**
@@ -24,7 +27,7 @@ final class VaultReport {
    */
   static final double OTHERS_LIMIT_CORES = 0.10;
 
-  private static final String ROW = "%-8s %5s %5s %12s %10s %7s %7s %8s %7s %6s%n";
+  private static final String ROW = "%-8s %5s %5s %12s %10s %7s %7s %8s %7s %6s %6s%n";
   private static final String CPU_ROW = "%-8s %5s %5s %6s %10s %12s %11s %10s %7s %6s %10s %9s%n";
 
   private VaultReport() {}
@@ -34,7 +37,7 @@ final class VaultReport {
 
   static void print(PrintStream out, List<VaultPhase> phases) {
     out.printf(Locale.ROOT, ROW, "phase", "round", "conc", "operations", "ops/s", "p50 ms", "p99 ms", "p99.9 ms",
-        "touches", "errors");
+        "touches", "late", "errors");
     for (VaultPhase p : phases) {
       row(out, p, Integer.toString(p.round()));
     }
@@ -42,14 +45,18 @@ final class VaultReport {
     for (VaultPhase p : all) {
       row(out, p, "all");
     }
-    out.println("(conc: resolves in flight, or decrypt threads; latency: one resolve from request to reply; "
-        + "touches: last-use records written, one transaction each; \"all\" rows: ops/s over every round "
-        + "together, percentiles of the worst round)");
+    out.println("(resolve: closed loop, conc = resolves in flight; open: open loop, conc = resolves scheduled "
+        + "per second, latency from when each was due to be sent, late = sent over 1 ms after that; decrypt: "
+        + "conc = threads; latency: one resolve to its reply; touches: last-use records written, one "
+        + "transaction each; \"all\" rows: ops/s over every round together, percentiles of the worst round)");
     if (phases.stream().anyMatch(p -> p.cpu().isPresent())) {
       printCpu(out, phases, all);
     }
-    Optional<VaultPhase> resolve = all.stream().filter(VaultPhase::isResolve).findFirst();
+    Optional<VaultPhase> resolve = closedLoop(all);
     List<VaultPhase> decrypts = all.stream().filter(p -> !p.isResolve()).toList();
+    resolve.ifPresent(r -> out.printf(Locale.ROOT, "capacity (closed loop, %d in flight, not a target): %,.0f "
+        + "resolves/s, p99 %.2f ms (queueing: %d in flight / rate)%n", r.concurrency(), r.operationsPerSecond(),
+        r.p99Millis(), r.concurrency()));
     resolve.ifPresent(r -> {
       for (VaultPhase d : decrypts) {
         out.printf(Locale.ROOT, "ratio resolve/bare decrypt ops/s, %d decrypt thread(s): %.3f%n", d.concurrency(),
@@ -66,7 +73,7 @@ final class VaultReport {
     });
     out.println("targets:");
     for (Target t : targets(all)) {
-      out.printf(Locale.ROOT, "  %-48s %-32s %s%n", t.name(), t.measured(), t.met() ? "MET" : "MISSED");
+      out.printf(Locale.ROOT, "  %-60s %-32s %s%n", t.name(), t.measured(), t.met() ? "MET" : "MISSED");
     }
   }
 
@@ -113,18 +120,22 @@ final class VaultReport {
         resolve ? String.format(Locale.ROOT, "%.2f", p.p99Millis()) : "-",
         resolve ? String.format(Locale.ROOT, "%.2f", p.p999Millis()) : "-",
         resolve ? Long.toString(p.touches()) : "-",
+        p.kind().equals(VaultPhase.OPEN) ? Long.toString(p.late()) : "-",
         Long.toString(p.errors()));
   }
 
   /** Every target, in the order printed, held against the "all" rows. */
   static List<Target> targets(List<VaultPhase> all) {
     List<Target> targets = new ArrayList<>();
-    Optional<VaultPhase> resolve = all.stream().filter(VaultPhase::isResolve).findFirst();
-    targets.add(new Target(String.format(Locale.ROOT, "resolve >= %,.0f/s at p99 < %.0f ms, no errors",
+    Optional<VaultPhase> atTarget = all.stream()
+        .filter(p -> p.kind().equals(VaultPhase.OPEN) && p.concurrency() == TARGET_RESOLVES_PER_SECOND)
+        .findFirst();
+    targets.add(new Target(String.format(Locale.ROOT, "resolve >= %,.0f/s at p99 < %.0f ms, no errors (open loop)",
         TARGET_RESOLVES_PER_SECOND, TARGET_RESOLVE_P99_MILLIS),
-        resolve.map(r -> String.format(Locale.ROOT, "%,.0f/s, p99 %.2f ms, %d errors", r.operationsPerSecond(),
-            r.p99Millis(), r.errors())).orElse("not run"),
-        resolve.map(r -> r.errors() == 0 && r.operationsPerSecond() >= TARGET_RESOLVES_PER_SECOND
+        atTarget.map(r -> String.format(Locale.ROOT, "%,.0f/s, p99 %.2f ms, %d errors", r.operationsPerSecond(),
+            r.p99Millis(), r.errors())).orElse("not run (-Dbench.rate=20000)"),
+        atTarget.map(r -> r.errors() == 0
+            && r.operationsPerSecond() >= TARGET_RATE_TOLERANCE * TARGET_RESOLVES_PER_SECOND
             && r.p99Millis() < TARGET_RESOLVE_P99_MILLIS).orElse(false)));
     for (VaultPhase d : all.stream().filter(p -> !p.isResolve()).toList()) {
       targets.add(new Target(String.format(Locale.ROOT, "bare decrypt >= %,.0f/s, %d thread(s)",
@@ -157,6 +168,7 @@ final class VaultReport {
         worst(rounds, VaultPhase::p50Millis), worst(rounds, VaultPhase::p99Millis),
         worst(rounds, VaultPhase::p999Millis),
         rounds.stream().mapToLong(VaultPhase::touches).sum(),
+        rounds.stream().mapToLong(VaultPhase::late).sum(),
         rounds.stream().mapToLong(VaultPhase::errors).sum(),
         rounds.stream().allMatch(r -> r.cpu().isPresent()) && !rounds.isEmpty()
             ? Optional.of(VaultCpuMeter.mean(rounds.stream().map(r -> r.cpu().orElseThrow()).toList(),
@@ -166,6 +178,11 @@ final class VaultReport {
 
   private static double worst(List<VaultPhase> rounds, ToDoubleFunction<VaultPhase> percentile) {
     return rounds.stream().mapToDouble(percentile).max().orElse(Double.NaN);
+  }
+
+  /** The closed-loop "all" row: the capacity figure. */
+  private static Optional<VaultPhase> closedLoop(List<VaultPhase> all) {
+    return all.stream().filter(p -> p.kind().equals(VaultPhase.RESOLVE)).findFirst();
   }
 
   static double ratio(VaultPhase resolve, VaultPhase decrypt) {

@@ -4,6 +4,7 @@ import io.keyway.vault.ResolvedCredential;
 import io.keyway.vault.VaultClient;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -13,11 +14,14 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * Closed-loop resolves through {@link VaultClient} over the event bus, as many callers as resolves
- * in flight: each caller asks for the next credential when its previous one is answered (and
- * closed), until the deadline. The callers take the linked credentials in turn, so every one is
- * resolved as often as any other. They all run on one event loop of the vault's own Vert.x (the
- * address is node-local), never the vault's.
+ * Resolves through {@link VaultClient} over the event bus, in one of two ways. Closed loop
+ * ({@link #run}): as many callers as resolves in flight, each asking for the next credential when
+ * its previous one is answered (and closed), until the deadline; it finds the capacity, and its
+ * latency is mostly queueing. Open loop ({@link #runOpen}): resolves issued at a fixed rate whatever
+ * the answers do, each timed from when it was due to be sent (no coordinated omission); it measures
+ * the latency at that rate. The linked credentials are taken in turn, so every one is resolved as
+ * often as any other. All callers run on one event loop of the vault's own Vert.x (the address is
+ * node-local), never the vault's.
  */
 final class VaultResolveLoad {
   private static final long HIGHEST_TRACKED_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -28,10 +32,20 @@ final class VaultResolveLoad {
   private static final int CONTEXT_ATTEMPTS = 16;
   /** Resolves in flight while every credential is checked once. */
   private static final int CHECK_BATCH = 256;
+  /** The open loop's timer period: every tick sends the resolves due by then. */
+  private static final long TICK_MILLIS = 1;
+  private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
 
   /** What the callers saw: answered resolves, failures, and the latency of the answered ones. */
   record Outcome(long answered, long failed, String firstFailure, Duration elapsed, double p50Millis,
       double p99Millis, double p999Millis) {}
+
+  /**
+   * What an open-loop phase saw: as {@link Outcome}, latency counted from each resolve's scheduled
+   * send time, plus how many were sent later than one timer period after it ({@code late}; 0 for a
+   * closed loop, which sends as answers come).
+   */
+  record OpenOutcome(Outcome outcome, long late) {}
 
   private final Vertx vertx;
   private final VaultClient client;
@@ -93,15 +107,117 @@ final class VaultResolveLoad {
     return Await.result(outcome.future(), duration.plus(DRAIN_LIMIT));
   }
 
-  /** One phase's callers and counters; touched only on the callers' event loop. */
-  private final class Phase {
+  /**
+   * Blocking: resolves issued at {@code perSecond} for {@code duration}, then every answer awaited.
+   * Time is cut in {@link #TICK_MILLIS} ms slots, slot k due at start + k ms with its share of the
+   * rate (perSecond / 1000 a slot, spread so the total is exact); a periodic timer on the callers'
+   * event loop sends every slot due by then, and each resolve's latency counts from its slot's due
+   * time, so a late timer or a busy caller loop counts against the vault, not for it.
+   */
+  OpenOutcome runOpen(int perSecond, Duration duration) throws Exception {
+    Promise<OpenOutcome> outcome = Promise.promise();
+    callers.runOnContext(v -> new OpenPhase(perSecond, duration).start().onComplete(outcome));
+    return Await.result(outcome.future(), duration.plus(DRAIN_LIMIT));
+  }
+
+  /** Counters and latencies of one phase; touched only on the callers' event loop. */
+  private class Recorder {
+    final long start = System.nanoTime();
+    final Histogram latencyNanos = new Histogram(HIGHEST_TRACKED_NANOS, 3);
+    int nextCredential;
+    long failed;
+    String firstFailure;
+
+    /** Resolves the next credential; {@code then} runs once it is answered (timed from {@code from}) or failed. */
+    void resolveNext(long from, Handler<Boolean> then) {
+      VaultCredential c = credentials.get(nextCredential);
+      nextCredential = (nextCredential + 1) % credentials.size();
+      client.resolve(c.tenantId(), c.userId(), VaultCredential.PROVIDER, c.label()).onComplete(result -> {
+        if (result.succeeded()) {
+          try (ResolvedCredential resolved = result.result()) {
+            latencyNanos.recordValue(Math.min(System.nanoTime() - from, HIGHEST_TRACKED_NANOS));
+          }
+        } else {
+          failed++;
+          if (firstFailure == null) {
+            firstFailure = result.cause().getMessage();
+          }
+        }
+        then.handle(result.succeeded());
+      });
+    }
+
+    Outcome outcome() {
+      return new Outcome(latencyNanos.getTotalCount(), failed, firstFailure,
+          Duration.ofNanos(System.nanoTime() - start), millis(50), millis(99), millis(99.9));
+    }
+
+    private double millis(double percentile) {
+      return latencyNanos.getValueAtPercentile(percentile) / 1e6;
+    }
+  }
+
+  /** One open-loop phase: a periodic timer sends what is due; done once every resolve sent is answered. */
+  private final class OpenPhase extends Recorder {
+    private final int perSecond;
+    private final long slots;
+    private final Promise<OpenOutcome> done = Promise.promise();
+    private long nextSlot;
+    private long sent;
+    private long answered;
+    private long late;
+    private long timer;
+
+    OpenPhase(int perSecond, Duration duration) {
+      this.perSecond = perSecond;
+      this.slots = duration.toMillis() / TICK_MILLIS;
+    }
+
+    Future<OpenOutcome> start() {
+      timer = vertx.setPeriodic(TICK_MILLIS, t -> sendDue());
+      sendDue();
+      return done.future();
+    }
+
+    /** Resolves scheduled in slots [0, slot): the rate spread over the slots without rounding drift. */
+    private long scheduledBefore(long slot) {
+      return slot * perSecond * TICK_MILLIS / 1000;
+    }
+
+    private void sendDue() {
+      long now = System.nanoTime();
+      long dueSlots = Math.min(slots, (now - start) / TICK_NANOS + 1);
+      for (; nextSlot < dueSlots; nextSlot++) {
+        long dueAt = start + nextSlot * TICK_NANOS;
+        long count = scheduledBefore(nextSlot + 1) - scheduledBefore(nextSlot);
+        if (now - dueAt > TICK_NANOS) {
+          late += count;
+        }
+        for (long i = 0; i < count; i++) {
+          sent++;
+          resolveNext(dueAt, ok -> {
+            answered++;
+            finishIfDone();
+          });
+        }
+      }
+      if (nextSlot == slots) {
+        vertx.cancelTimer(timer);
+        finishIfDone();
+      }
+    }
+
+    private void finishIfDone() {
+      if (nextSlot == slots && answered == sent && !done.future().isComplete()) {
+        done.complete(new OpenOutcome(outcome(), late));
+      }
+    }
+  }
+
+  /** One closed-loop phase's callers. */
+  private final class Phase extends Recorder {
     private final int inFlight;
-    private final long start = System.nanoTime();
     private final long deadline;
-    private final Histogram latencyNanos = new Histogram(HIGHEST_TRACKED_NANOS, 3);
-    private int nextCredential;
-    private long failed;
-    private String firstFailure;
 
     Phase(int inFlight, Duration duration) {
       this.inFlight = inFlight;
@@ -112,40 +228,25 @@ final class VaultResolveLoad {
       List<Future<Void>> loops = new ArrayList<>(inFlight);
       for (int i = 0; i < inFlight; i++) {
         Promise<Void> done = Promise.promise();
-        resolveNext(done);
+        next(done);
         loops.add(done.future());
       }
-      return Future.all(loops).map(x -> new Outcome(latencyNanos.getTotalCount(), failed, firstFailure,
-          Duration.ofNanos(System.nanoTime() - start), millis(50), millis(99), millis(99.9)));
-    }
-
-    private double millis(double percentile) {
-      return latencyNanos.getValueAtPercentile(percentile) / 1e6;
+      return Future.all(loops).map(x -> outcome());
     }
 
     // each step starts afresh from the reply's callback rather than composing onto the previous
     // step's future, so a phase of a million resolves does not build a million-deep chain of futures
-    private void resolveNext(Promise<Void> done) {
+    private void next(Promise<Void> done) {
       if (System.nanoTime() >= deadline) {
         done.complete();
         return;
       }
-      VaultCredential c = credentials.get(nextCredential);
-      nextCredential = (nextCredential + 1) % credentials.size();
-      long sent = System.nanoTime();
-      client.resolve(c.tenantId(), c.userId(), VaultCredential.PROVIDER, c.label()).onComplete(result -> {
-        if (result.succeeded()) {
-          try (ResolvedCredential resolved = result.result()) {
-            latencyNanos.recordValue(Math.min(System.nanoTime() - sent, HIGHEST_TRACKED_NANOS));
-          }
-          resolveNext(done);
+      resolveNext(System.nanoTime(), ok -> {
+        if (ok) {
+          next(done);
         } else {
-          failed++;
-          if (firstFailure == null) {
-            firstFailure = result.cause().getMessage();
-          }
           // back off a little: a vault that refuses at once must neither spin nor recurse
-          vertx.setTimer(1, t -> resolveNext(done));
+          vertx.setTimer(1, t -> next(done));
         }
       });
     }

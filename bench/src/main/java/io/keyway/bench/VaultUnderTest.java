@@ -80,7 +80,7 @@ final class VaultUnderTest implements AutoCloseable {
   }
 
   /** Starts PostgreSQL, migrates, deploys the vault; undoes what started on failure. */
-  static VaultUnderTest start(int poolSize, boolean pooledReads) throws Exception {
+  static VaultUnderTest start(int poolSize, int flushesInFlight, boolean pooledReads) throws Exception {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     SecretBytes masterKey = new SecretBytes(key);
@@ -98,7 +98,8 @@ final class VaultUnderTest implements AutoCloseable {
       Pool pool = AppPool.create(vertx, app, poolSize);
       EnvelopeCipher cipher = new EnvelopeCipher(new MasterKey(masterKey));
       CredentialStore store = new CredentialStore(new TenantScope(pool), cipher);
-      Await.result(vertx.deployVerticle(pooledReads ? new VaultVerticle(store) : new VaultVerticle(store, app)), START_LIMIT);
+      Await.result(vertx.deployVerticle(new VaultVerticle(store, pooledReads ? null : app, flushesInFlight)),
+          START_LIMIT);
       return new VaultUnderTest(postgres, owner, vertx, cipher, store);
     } catch (Exception e) {
       if (vertx != null) {

@@ -16,12 +16,18 @@ class VaultReportTest {
 
   private static VaultPhase resolve(int round, long resolves, double p99Millis, long errors) {
     return new VaultPhase(VaultPhase.RESOLVE, round, 128, resolves, Duration.ofSeconds(10), 1.0, p99Millis,
-        p99Millis * 2, 0, errors, Optional.empty());
+        p99Millis * 2, 0, 0, errors, Optional.empty());
+  }
+
+  /** An open-loop phase of 10 s at {@code rate} resolves/s scheduled. */
+  private static VaultPhase open(int round, int rate, long resolves, double p99Millis, long errors) {
+    return new VaultPhase(VaultPhase.OPEN, round, rate, resolves, Duration.ofSeconds(10), 0.5, p99Millis,
+        p99Millis * 2, 0, 3, errors, Optional.empty());
   }
 
   private static VaultPhase decrypt(int round, int threads, long opens) {
     return new VaultPhase(VaultPhase.DECRYPT, round, threads, opens, Duration.ofSeconds(5), Double.NaN, Double.NaN,
-        Double.NaN, 0, 0, Optional.empty());
+        Double.NaN, 0, 0, 0, Optional.empty());
   }
 
   private static boolean resolveTargetMet(VaultPhase... rounds) {
@@ -32,8 +38,8 @@ class VaultReportTest {
   @DisplayName("an \"all\" row sums operations, time and touches, and keeps the worst round's percentiles")
   void allRowSumsAndKeepsTheWorstRound() {
     List<VaultPhase> rounds = List.of(
-        new VaultPhase(VaultPhase.RESOLVE, 1, 128, 200_000, Duration.ofSeconds(10), 1.5, 3.0, 9.0, 10, 0, Optional.empty()),
-        new VaultPhase(VaultPhase.RESOLVE, 2, 128, 300_000, Duration.ofSeconds(10), 1.0, 4.0, 5.0, 990, 2, Optional.empty()),
+        new VaultPhase(VaultPhase.RESOLVE, 1, 128, 200_000, Duration.ofSeconds(10), 1.5, 3.0, 9.0, 10, 1, 0, Optional.empty()),
+        new VaultPhase(VaultPhase.RESOLVE, 2, 128, 300_000, Duration.ofSeconds(10), 1.0, 4.0, 5.0, 990, 4, 2, Optional.empty()),
         decrypt(1, 1, 999));
 
     VaultPhase all = VaultReport.combined(rounds, VaultPhase.RESOLVE, 128);
@@ -45,30 +51,38 @@ class VaultReportTest {
     assertThat(all.p99Millis()).isEqualTo(4.0);
     assertThat(all.p999Millis()).isEqualTo(9.0);
     assertThat(all.touches()).isEqualTo(1_000);
+    assertThat(all.late()).isEqualTo(5);
     assertThat(all.errors()).isEqualTo(2);
   }
 
   @Test
   @DisplayName("one \"all\" row per kind and concurrency, in the order first measured")
   void oneAllRowPerKindAndConcurrency() {
-    List<VaultPhase> all = VaultReport.allRows(List.of(resolve(1, 1, 1, 0), decrypt(1, 1, 1), decrypt(1, 2, 1),
-        resolve(2, 1, 1, 0), decrypt(2, 1, 1), decrypt(2, 2, 1)));
+    List<VaultPhase> all = VaultReport.allRows(List.of(resolve(1, 1, 1, 0), open(1, 20_000, 1, 1, 0),
+        open(1, 25_000, 1, 1, 0), decrypt(1, 1, 1), decrypt(1, 2, 1),
+        resolve(2, 1, 1, 0), open(2, 20_000, 1, 1, 0), open(2, 25_000, 1, 1, 0), decrypt(2, 1, 1), decrypt(2, 2, 1)));
 
     assertThat(all).extracting(VaultPhase::kind, VaultPhase::concurrency).containsExactly(
         tuple(VaultPhase.RESOLVE, 128),
+        tuple(VaultPhase.OPEN, 20_000),
+        tuple(VaultPhase.OPEN, 25_000),
         tuple(VaultPhase.DECRYPT, 1),
         tuple(VaultPhase.DECRYPT, 2));
   }
 
   @Test
-  @DisplayName("the resolve target needs 20,000 resolves/s over all rounds, every round's p99 under 2 ms, no errors")
+  @DisplayName("the resolve target is judged on the open loop at 20,000/s: within 1 % of the rate over all rounds, "
+      + "every round's p99 under 2 ms, no errors")
   void resolveTarget() {
-    assertThat(resolveTargetMet(resolve(1, 200_000, 1.99, 0))).isTrue();
-    assertThat(resolveTargetMet(resolve(1, 199_999, 1.0, 0))).as("19,999.9/s").isFalse();
-    assertThat(resolveTargetMet(resolve(1, 300_000, 2.0, 0))).as("p99 of exactly 2 ms").isFalse();
-    assertThat(resolveTargetMet(resolve(1, 300_000, 1.0, 0), resolve(2, 300_000, 2.5, 0)))
+    assertThat(resolveTargetMet(open(1, 20_000, 200_000, 1.99, 0))).isTrue();
+    assertThat(resolveTargetMet(open(1, 20_000, 198_000, 1.0, 0))).as("19,800/s, 1 % under").isTrue();
+    assertThat(resolveTargetMet(open(1, 20_000, 197_999, 1.0, 0))).as("19,799.9/s").isFalse();
+    assertThat(resolveTargetMet(open(1, 20_000, 200_000, 2.0, 0))).as("p99 of exactly 2 ms").isFalse();
+    assertThat(resolveTargetMet(open(1, 20_000, 200_000, 1.0, 0), open(2, 20_000, 200_000, 2.5, 0)))
         .as("one round's p99 over").isFalse();
-    assertThat(resolveTargetMet(resolve(1, 300_000, 1.0, 1))).as("one failed resolve").isFalse();
+    assertThat(resolveTargetMet(open(1, 20_000, 200_000, 1.0, 1))).as("one failed resolve").isFalse();
+    assertThat(resolveTargetMet(resolve(1, 300_000, 1.0, 0), open(1, 25_000, 250_000, 1.0, 0)))
+        .as("no open loop at 20,000/s: the closed loop and other rates do not count").isFalse();
   }
 
   @Test
@@ -101,10 +115,12 @@ class VaultReportTest {
   void printedReport() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     VaultReport.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(
-        resolve(1, 250_000, 1.5, 0), decrypt(1, 1, 750_000), decrypt(1, 2, 400_000)));
+        resolve(1, 250_000, 1.5, 0), open(1, 20_000, 200_000, 1.5, 0), decrypt(1, 1, 750_000), decrypt(1, 2, 400_000)));
     String report = bytes.toString(StandardCharsets.UTF_8);
 
     assertThat(report).contains("resolve      1   128      250,000     25,000")
+        .contains("open         1 20000      200,000     20,000    0.50    1.50     3.00       0      3      0")
+        .contains("capacity (closed loop, 128 in flight, not a target): 25,000 resolves/s")
         .contains("decrypt    all     2      400,000     80,000")
         .contains("ratio resolve/bare decrypt ops/s, 1 decrypt thread(s): 0.167")
         .contains("bare decrypt: 6.67 µs (wall clock) per open on one thread; at 25,000 resolves/s decrypting takes 17 % of one core");
@@ -115,10 +131,10 @@ class VaultReportTest {
   @Test
   @DisplayName("the CPU table gives CPU time per operation, and flags a phase other processes or VMs took CPU from")
   void cpuTableAndContamination() {
-    VaultPhase clean = new VaultPhase(VaultPhase.RESOLVE, 1, 128, 100_000, Duration.ofSeconds(10), 1, 1, 1, 0, 0,
+    VaultPhase clean = new VaultPhase(VaultPhase.RESOLVE, 1, 128, 100_000, Duration.ofSeconds(10), 1, 1, 1, 0, 0, 0,
         Optional.of(new VaultCpuMeter.Usage(1.2, 0.6, 0.3, 0.1, 0.7, 0.02, 0.03)));
     VaultPhase noisy = new VaultPhase(VaultPhase.DECRYPT, 1, 1, 500_000, Duration.ofSeconds(5), Double.NaN,
-        Double.NaN, Double.NaN, 0, 0, Optional.of(new VaultCpuMeter.Usage(1.0, 0, 0, 0, 0, 0.4, 0.2)));
+        Double.NaN, Double.NaN, 0, 0, 0, Optional.of(new VaultCpuMeter.Usage(1.0, 0, 0, 0, 0, 0.4, 0.2)));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
     VaultReport.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(clean, noisy));

@@ -3,6 +3,7 @@ package io.keyway.vault;
 import io.keyway.config.db.TenantScope;
 import io.keyway.errors.KeywayException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -41,6 +42,8 @@ public final class CredentialStore {
       "DELETE FROM vault.credentials WHERE tenant_id = $1 AND user_id = $2";
   /** One round trip: the function scopes its own statement to the tenant (see V2 migration). */
   private static final String SEALED_BY_NAME = "SELECT * FROM vault.sealed_credential($1, $2, $3, $4)";
+  /** Many resolves of one tenant in one round trip, each row with its request's ordinal (V4 migration). */
+  private static final String SEALED_MANY = "SELECT * FROM vault.sealed_credentials($1, $2, $3, $4)";
   private static final String SEALED_BY_ID =
       "SELECT id, provider, label, wrapped_key, key_id_ct, secret_ct FROM vault.credentials "
           + "WHERE tenant_id = $1 AND user_id = $2 AND id = $3";
@@ -114,6 +117,66 @@ public final class CredentialStore {
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(KeywayException.notFound("credential"))
             : Future.succeededFuture(open(tenantId, who, rows.iterator().next())));
+  }
+
+  /**
+   * Resolves of one tenant read in one statement through {@code reads} (V4 migration), then each
+   * decrypted: one answer per ask, in the order asked. Each ask gets its own credential, its own 404
+   * (no such label for that user) and its own integrity failure (naming its credential); only a
+   * failed statement fails them all. A single ask is read with the one-credential statement.
+   */
+  public List<Future<ResolvedCredential>> resolveAll(SqlClient reads, UUID tenantId, List<CredentialIdentity> asks) {
+    for (CredentialIdentity who : asks) {
+      if (!who.tenantId().equals(tenantId)) {
+        throw new IllegalArgumentException("every ask of one statement must be of tenant " + tenantId);
+      }
+    }
+    if (asks.size() == 1) {
+      CredentialIdentity who = asks.get(0);
+      return List.of(resolve(reads, tenantId, who.userId(), who.provider(), who.label()));
+    }
+    int n = asks.size();
+    UUID[] users = new UUID[n];
+    String[] providers = new String[n];
+    String[] labels = new String[n];
+    for (int i = 0; i < n; i++) {
+      users[i] = asks.get(i).userId();
+      providers[i] = asks.get(i).provider();
+      labels[i] = asks.get(i).label();
+    }
+    Tuple params = Tuple.tuple().addUUID(tenantId).addArrayOfUUID(users).addArrayOfString(providers)
+        .addArrayOfString(labels);
+    List<Promise<ResolvedCredential>> answers = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      answers.add(Promise.promise());
+    }
+    reads.preparedQuery(SEALED_MANY).execute(params).onComplete(read -> {
+      if (read.failed()) {
+        answers.forEach(a -> a.fail(read.cause()));
+        return;
+      }
+      for (Row r : read.result()) {
+        int i = (int) (r.getLong("ordinal") - 1);
+        try {
+          answers.get(i).complete(open(tenantId, asks.get(i), r));
+        } catch (RuntimeException integrity) {
+          answers.get(i).fail(integrity);
+        }
+      }
+      for (Promise<ResolvedCredential> a : answers) {
+        if (!a.future().isComplete()) {
+          a.fail(KeywayException.notFound("credential"));
+        }
+      }
+    });
+    List<Future<ResolvedCredential>> out = new ArrayList<>(n);
+    answers.forEach(a -> out.add(a.future()));
+    return out;
+  }
+
+  /** The runtime pool, for resolves when no pipelined client is given (one statement per read). */
+  SqlClient pool() {
+    return db.pool();
   }
 
   /** Opens the user's credential by id (to test it against its venue); 404 when not theirs. */

@@ -4,6 +4,7 @@ import io.keyway.config.DbUrl;
 import io.keyway.config.db.AppPool;
 import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -21,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Given the runtime database URL, it reads credentials through a pipelined client of its own
  * ({@link #READ_CONNECTIONS} connections, on this verticle's event loop), so concurrent resolves
  * share round trips instead of queueing for pooled connections; without one it reads through the
- * store's pool. Either way every resolve reads the database and decrypts: nothing is cached.
+ * store's pool. Either way the resolves that reach it in one turn of its event loop are read with
+ * one statement per tenant ({@link ResolveBatcher}), and every resolve reads the database and
+ * decrypts: nothing is cached.
  */
 public final class VaultVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(VaultVerticle.class);
@@ -30,15 +33,34 @@ public final class VaultVerticle extends VerticleBase {
 
   /** Connections of the pipelined read client: enough to keep PostgreSQL busy on a small node. */
   static final int READ_CONNECTIONS = 2;
+  /**
+   * Flushes of batched resolves read at once by default (see {@link ResolveBatcher}); resolves
+   * arriving while this many are in flight go in the next flush.
+   */
+  public static final int FLUSHES_IN_FLIGHT = 1;
 
   private final CredentialStore store;
   private final DbUrl readsUrl;
+  private final int flushesInFlight;
   private SqlClient reads;
+  private ResolveBatcher batcher;
 
   /** Reads through a pipelined client of its own, logged in with {@code appUrl} (the runtime role). */
   public VaultVerticle(CredentialStore store, DbUrl appUrl) {
+    this(store, appUrl, FLUSHES_IN_FLIGHT);
+  }
+
+  /**
+   * The same, reading up to {@code flushesInFlight} flushes of batched resolves at once; {@code
+   * appUrl} null reads through the store's pool (for comparing settings in the benchmark).
+   */
+  public VaultVerticle(CredentialStore store, DbUrl appUrl, int flushesInFlight) {
+    if (flushesInFlight < 1) {
+      throw new IllegalArgumentException("at least one flush must be allowed in flight");
+    }
     this.store = store;
     this.readsUrl = appUrl;
+    this.flushesInFlight = flushesInFlight;
   }
 
   /** Reads through the store's pool: one statement at a time per pooled connection (slower). */
@@ -61,12 +83,23 @@ public final class VaultVerticle extends VerticleBase {
     if (readsUrl != null) {
       reads = AppPool.pipelinedClient(vertx, readsUrl, READ_CONNECTIONS);
     }
+    batcher = new ResolveBatcher(context, store, reads == null ? store.pool() : reads, flushesInFlight);
     return vertx.eventBus().<JsonObject>localConsumer(VaultAddresses.RESOLVE, this::resolve).completion();
   }
 
   @Override
   public Future<?> stop() {
     return reads == null ? Future.succeededFuture() : reads.close();
+  }
+
+  /** This vault's batcher, touched only on {@link #context()} (for tests). */
+  ResolveBatcher batcher() {
+    return batcher;
+  }
+
+  /** The context this vault runs on. */
+  Context context() {
+    return context;
   }
 
   private void resolve(Message<JsonObject> m) {
@@ -83,7 +116,7 @@ public final class VaultVerticle extends VerticleBase {
       m.fail(ErrorCode.BAD_REQUEST.replyCode(), "malformed resolve");
       return;
     }
-    (reads == null ? store.resolve(tenant, user, provider, label) : store.resolve(reads, tenant, user, provider, label))
+    batcher.resolve(new CredentialIdentity(tenant, user, provider, label))
         .onSuccess(c -> m.reply(c, new DeliveryOptions().setCodecName(CODEC)))
         .onFailure(e -> {
           if (e instanceof KeywayException k) {
