@@ -33,11 +33,16 @@ public final class StreamEvents {
   public static void register(Vertx vertx) {
     if (REGISTERED.add(vertx)) {
       try {
-        vertx.eventBus().registerCodec(new SharedJson());
+        vertx.eventBus().registerCodec(codec());
       } catch (IllegalStateException registeredThroughAnotherHandle) {
         // the same event bus, reached through another Vertx object: the codec is there
       }
     }
+  }
+
+  /** The codec itself (tests: its wire form). */
+  static MessageCodec<JsonObject, JsonObject> codec() {
+    return new SharedJson();
   }
 
   /** JSON on the wire; locally, a read-only view of the published map instead of a deep copy. */
