@@ -286,7 +286,10 @@ public final class WsBench {
   private static Row measure(String server, String ports, long serverPid, Path clients, int n, Load load,
       Runnable publish) throws Exception {
     long rssBefore = rss(serverPid);
-    List<String> command = new ArrayList<>(List.of("java", "-Xmx1g"));
+    // the clients share the cores with both servers, and their pauses land on both servers' figures: a young
+    // generation large enough that a measured window sees at most a collection or two (after one, the clients'
+    // heap held 20-30 MB at N = 1,000)
+    List<String> command = new ArrayList<>(List.of("java", "-Xms2g", "-Xmx2g", "-Xmn1200m"));
     for (String opt : System.getProperty("bench.ws.clientJvm", "").split(" ")) {
       if (!opt.isBlank()) {
         command.add(opt);
