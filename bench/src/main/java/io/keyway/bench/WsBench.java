@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * WebSocket fan-out: N authenticated clients (another process, {@link WsBenchClient}), each
@@ -50,7 +51,9 @@ public final class WsBench {
 
   private record Acct(String id, User owner) {}
 
-  private record Row(String server, int clients, JsonObject result, long rssPerClientBytes) {}
+  /** One measured run; {@code cpuMicrosPerDelivery}: the server process's CPU time over the window, per push. */
+  private record Row(String server, int clients, JsonObject result, long rssPerClientBytes,
+      double cpuMicrosPerDelivery) {}
 
   private record Load(int rate, int warmup, int seconds) {}
 
@@ -302,9 +305,16 @@ public final class WsBench {
       readLine(client, "connected");
       long perClient = (rss(serverPid) - rssBefore) / n;
       publish.run();
+      // the clients warm up, then measure: the server's CPU time over the same window, which a busy machine
+      // changes far less than it changes latency (the publisher runs in the server's process, for both servers)
+      Thread.sleep(TimeUnit.SECONDS.toMillis(load.warmup()));
+      long cpuBefore = cpuNanos(serverPid);
       JsonObject result = new JsonObject(readLine(client, "result ").substring(7));
-      report().info("{}, N={}: {}, {} B/connection", server, n, result.encode(), perClient);
-      return new Row(server, n, result, perClient);
+      double cpuPerDelivery = (cpuNanos(serverPid) - cpuBefore) / 1e3
+          / Math.max(1, result.getDouble("perSecond") * load.seconds());
+      report().info("{}, N={}: {}, {} B/connection, {} µs server CPU/push", server, n, result.encode(), perClient,
+          String.format("%.1f", cpuPerDelivery));
+      return new Row(server, n, result, perClient, cpuPerDelivery);
     } finally {
       client.destroy();
       client.waitFor();
@@ -319,6 +329,13 @@ public final class WsBench {
       }
     }
     throw new IllegalStateException("the process ended before printing '" + prefix + "'");
+  }
+
+  /** User and system CPU time of a process so far, from /proc (clock ticks of 10 ms). */
+  private static long cpuNanos(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime, stime (fields 14, 15)
   }
 
   /** Resident memory of a process, from /proc. */
@@ -363,14 +380,14 @@ public final class WsBench {
 
   private static void print(List<Row> rows, int rate, String baseline) {
     report().info(String.format("%nWebSocket fan-out, publisher %,d balance events/s (shared 2-core machine)", rate));
-    report().info(String.format("%-22s %7s %14s %9s %9s %10s %12s %8s", "server", "N", "deliveries/s", "p50 ms",
-        "p99 ms", "p99.9 ms", "RSS/conn B", "vs " + baseline));
+    report().info(String.format("%-22s %7s %14s %9s %9s %10s %12s %12s %8s", "server", "N", "deliveries/s",
+        "p50 ms", "p99 ms", "p99.9 ms", "RSS/conn B", "CPU us/push", "vs " + baseline));
     for (Row r : rows) {
       Row node = rows.stream().filter(o -> o.clients() == r.clients() && o.server().equals(baseline)).findFirst()
           .orElse(r);
-      report().info(String.format("%-22s %7d %,14.0f %9.2f %9.2f %10.2f %12d %7.2fx", r.server(), r.clients(),
-          r.result().getDouble("perSecond"), r.result().getDouble("p50ms"), r.result().getDouble("p99ms"),
-          r.result().getDouble("p999ms"), r.rssPerClientBytes(),
+      report().info(String.format("%-22s %7d %,14.0f %9.2f %9.2f %10.2f %12d %12.1f %7.2fx", r.server(),
+          r.clients(), r.result().getDouble("perSecond"), r.result().getDouble("p50ms"), r.result().getDouble("p99ms"),
+          r.result().getDouble("p999ms"), r.rssPerClientBytes(), r.cpuMicrosPerDelivery(),
           r.result().getDouble("perSecond") / node.result().getDouble("perSecond")));
     }
   }
