@@ -475,7 +475,7 @@ public final class AccountEngine extends VerticleBase {
     if ("awaiting_approval".equals(o.status()) && before == null) {
       expireAt(ctx.clock().instant().plus(ctx.approvalTtl()));
     }
-    vertx.eventBus().publish(StreamAddresses.tenant(tenantId), new JsonObject().put("type", "order")
+    StreamEvents.publish(vertx, StreamAddresses.tenant(tenantId), new JsonObject().put("type", "order")
         .put("accountId", accountId.toString()).put("seq", nextSeq()).put("order", o.toJson()));
   }
 
@@ -517,7 +517,7 @@ public final class AccountEngine extends VerticleBase {
     lastEquity = equity;
     lastCash = c;
     Instant at = view.market().at();
-    vertx.eventBus().publish(StreamAddresses.tenant(tenantId), new JsonObject().put("type", "balance")
+    StreamEvents.publish(vertx, StreamAddresses.tenant(tenantId), new JsonObject().put("type", "balance")
         .put("accountId", accountId.toString()).put("seq", nextSeq()).put("cash", Money.format(c))
         .put("equity", Money.format(equity)).put("asOf", at.toString()));
     if (lastEquityPoint == null || !at.isBefore(lastEquityPoint.plus(EquityRecorder.EVERY))) {

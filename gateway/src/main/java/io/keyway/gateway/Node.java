@@ -46,6 +46,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
@@ -87,9 +88,13 @@ public final class Node {
 
   /** Builds Vert.x: standalone, or clustered over Hazelcast with {@code --cluster}. */
   private Future<Void> buildVertx() {
+    // No per-message event-bus meters: vertx-micrometer looks a meter up for every message sent and every
+    // delivery, which cost the /ws fan-out (two deliveries per stream event) about a tenth of its CPU in a
+    // profile (docs/decisions/0011); the fan-out counts its own frames (keyway_ws_*).
     VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
-        .setJvmMetricsEnabled(true));
+        .setJvmMetricsEnabled(true)
+        .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
     if (!config.cluster().enabled()) {
       vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
       return Future.succeededFuture();

@@ -2,6 +2,7 @@ package io.keyway.gateway.ws;
 
 import io.keyway.engine.EngineAddresses;
 import io.keyway.engine.StreamAddresses;
+import io.keyway.engine.StreamEvents;
 import io.keyway.gateway.identity.IdentityAddresses;
 import io.keyway.gateway.identity.Principal;
 import io.vertx.core.Future;
@@ -60,6 +61,7 @@ final class TenantHub {
 
   /** Subscribes to identity and account changes and starts the heartbeat clock. */
   Future<Void> start() {
+    StreamEvents.register(vertx); // to read stream events published on another node
     var bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
         bus.<String>consumer(IdentityAddresses.USER_CHANGED, m -> identityChanged(p -> p.userId().toString()

@@ -6,6 +6,8 @@ import io.keyway.config.ConfigKeys;
 import io.keyway.config.db.TestPostgres;
 import io.keyway.gateway.TestGateway;
 import io.keyway.gateway.identity.Role;
+import io.keyway.engine.StreamAddresses;
+import io.keyway.engine.StreamEvents;
 import io.keyway.gateway.ws.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -74,6 +77,19 @@ class ClusterMembershipTest {
         a.node().vertx().eventBus().publish("test.cluster.ping", "from-a");
         return received.contains("from-a");
       });
+
+      // stream events cross nodes as their JSON (StreamEvents' codec, registered by B's /ws hub at start)
+      String stream = StreamAddresses.tenant(UUID.randomUUID());
+      var events = new CopyOnWriteArrayList<JsonObject>();
+      b.node().vertx().eventBus().<JsonObject>consumer(stream, m -> events.add(m.body()))
+          .completion().toCompletionStage().toCompletableFuture().join();
+      JsonObject balance = new JsonObject().put("type", "balance").put("accountId", UUID.randomUUID().toString())
+          .put("seq", 3L).put("cash", "10.00").put("equity", "12.00");
+      TestGateway.eventually(10_000, () -> {
+        StreamEvents.publish(a.node().vertx(), stream, balance.copy());
+        return !events.isEmpty();
+      });
+      assertThat(events.get(0)).isEqualTo(balance);
     } finally {
       a.close();
     }
