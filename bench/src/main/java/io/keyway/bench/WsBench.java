@@ -223,7 +223,10 @@ public final class WsBench {
                 .put("symbol", "AAPL").put("buyBelow", "95").put("sellAbove", "105").put("qty", "1")))
             .put("risk", new JsonObject().put("maxOrderUsd", "1000").put("dailyCapUsd", "5000")
                 .put("allowLive", false).put("approvalOverUsd", "500")), true);
-        batch.add(node.services().accounts().create(UUID.fromString(owner.tenantId()), spec)
+        UUID tenant = UUID.fromString(owner.tenantId());
+        // announced as the accounts route announces them, so their engines start now, not at a later full read
+        batch.add(node.services().accounts().create(tenant, spec)
+            .onSuccess(a -> node.services().engines().accountChanged(tenant, a.id()))
             .map(a -> new Acct(a.id().toString(), owner)));
       }
       Await.result(Future.all(batch), LIMIT);
