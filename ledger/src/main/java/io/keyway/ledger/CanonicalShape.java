@@ -34,12 +34,28 @@ final class CanonicalShape {
   private static final byte[] HEX = ascii("0123456789abcdef");
   private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
+  private static final byte PLAIN = 0;
+  private static final byte QUOTE = 1;
+  private static final byte OPEN = 2;
+  private static final byte CLOSE = 3;
+  /** What each byte is to {@link #oneObject} outside strings. */
+  private static final byte[] KIND_OF = new byte[256];
+
+  static {
+    KIND_OF['"'] = QUOTE;
+    KIND_OF['{'] = OPEN;
+    KIND_OF['['] = OPEN;
+    KIND_OF['}'] = CLOSE;
+    KIND_OF[']'] = CLOSE;
+  }
   private static final long HIGHS = 0x8080808080808080L;
   private static final long MICROS_1970_TO_2000 = 946_684_800_000_000L;
   /** 10000-01-01T00:00:00Z in micros since 1970. */
   private static final long MICROS_TO_10000 = 253_402_300_800_000_000L;
 
   private byte[] buf = new byte[512];
+  private UUID tenant;
+  private byte[] tenantText;
   private int len;
 
   /** For one row given as objects (tests, and rows fed one at a time). */
@@ -75,7 +91,7 @@ final class CanonicalShape {
     put(SUBJECT);
     string(rows, r, ChainRows.SUBJECT);
     put(TENANT_ID);
-    uuid(tenantId.getMostSignificantBits(), tenantId.getLeastSignificantBits());
+    put(tenantText(tenantId));
     put(USER_ID);
     uuid(rows, r, ChainRows.USER_ID);
     put((byte) '}');
@@ -93,17 +109,17 @@ final class CanonicalShape {
     int depth = 0;
     int i = from;
     while (i < to) {
-      byte b = text[i];
-      if (b == '"') {
+      byte kind = KIND_OF[text[i] & 0xFF];
+      if (kind == QUOTE) {
         i = afterString(text, i + 1, to);
         if (i < 0) {
           return false;
         }
         continue;
       }
-      if (b == '{' || b == '[') {
+      if (kind == OPEN) {
         depth++;
-      } else if (b == '}' || b == ']') {
+      } else if (kind == CLOSE) {
         depth--;
         if (depth == 0 && i != to - 1) {
           return false;
@@ -116,19 +132,14 @@ final class CanonicalShape {
 
   /** Where a JSON string whose content starts at {@code i} ends (after its closing quote), or -1 if it does not. */
   private static int afterString(byte[] text, int i, int to) {
-    while (true) {
-      while (i + 8 <= to && !has(word(text, i), '"') && !has(word(text, i), '\\')) {
-        i += 8; // eight plain bytes at once
-      }
-      if (i >= to) {
-        return -1;
-      }
+    while (i < to) {
       byte b = text[i];
       if (b == '"') {
         return i + 1;
       }
       i += b == '\\' ? 2 : 1;
     }
+    return -1;
   }
 
   private static long word(byte[] b, int at) {
@@ -144,6 +155,18 @@ final class CanonicalShape {
   /** Some byte of {@code w} is below 0x20, a control character (bytes of 0x80 and up are not). */
   private static boolean hasControl(long w) {
     return ((w - ONES * 0x20) & ~w & HIGHS) != 0;
+  }
+
+  /** The tenant's id as a JSON string, spelled once per tenant. */
+  private byte[] tenantText(UUID tenantId) {
+    if (!tenantId.equals(tenant)) {
+      int mark = len;
+      uuid(tenantId.getMostSignificantBits(), tenantId.getLeastSignificantBits());
+      tenantText = Arrays.copyOfRange(buf, mark, len);
+      len = mark;
+      tenant = tenantId;
+    }
+    return tenantText;
   }
 
   private void uuid(ChainRows rows, int r, int field) {

@@ -40,7 +40,7 @@ public final class LedgerVerifier {
   private static final int CHUNK = 2_048;
   /** Chunks a range reads ahead of its walk, which bounds the memory a verification holds. */
   private static final int AHEAD = 8;
-  /** A chain shorter than this many rows a range is read in one range. */
+  /** Rows a range holds at least: a chain shorter than twice this is read in one range. */
   private static final long MIN_RANGE_ROWS = 50_000;
 
   private final DbUrl url;
