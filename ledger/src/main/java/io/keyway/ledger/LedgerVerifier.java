@@ -40,6 +40,8 @@ public final class LedgerVerifier {
   private static final int CHUNK = 2_048;
   /** Chunks a range reads ahead of its walk, which bounds the memory a verification holds. */
   private static final int AHEAD = 8;
+  /** Connections one verification opens at most. */
+  private static final int MAX_RANGES = 4;
   /** Rows a range holds at least: a chain shorter than twice this is read in one range. */
   private static final long MIN_RANGE_ROWS = 50_000;
 
@@ -73,7 +75,8 @@ public final class LedgerVerifier {
         snapshot = rs.getString(1);
         lastSeq = rs.getLong(2);
       }
-      int n = ranges > 0 ? ranges : (int) Math.max(1, Math.min(Math.max(2, cores), lastSeq / MIN_RANGE_ROWS));
+      int n = ranges > 0 ? ranges
+          : (int) Math.max(1, Math.min(Math.min(MAX_RANGES, Math.max(2, cores)), lastSeq / MIN_RANGE_ROWS));
       for (int i = 1; i < n; i++) {
         connections.add(open(tenantId, snapshot));
       }
