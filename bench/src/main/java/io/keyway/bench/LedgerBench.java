@@ -184,8 +184,8 @@ public final class LedgerBench {
       long jvm = jvmCpuMillis() - jvmBefore;
       if (serverClock.isPresent()) {
         int cores = Runtime.getRuntime().availableProcessors();
-        out.printf(Locale.ROOT, "  %s: verification %d, %,d entries in %.2f s; CPU per entry: PostgreSQL %.2f µs, this "
-                + "JVM %.2f µs (1,000,000 entries/s leaves %d µs on %d cores)%n", server, run, report.entries(),
+        out.printf(Locale.ROOT, "  %s: verification %d, %,d entries in %.2f s; CPU per entry: PostgreSQL %.2f µs, "
+                + "this JVM %.2f µs (1,000,000 entries/s leaves %d µs on %d cores)%n", server, run, report.entries(),
             elapsed.toMillis() / 1e3, (serverClock.get().millis() - serverBefore) * 1e3 / report.entries(),
             jvm * 1e3 / report.entries(), cores, cores);
       }

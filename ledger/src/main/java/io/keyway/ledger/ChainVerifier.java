@@ -212,7 +212,7 @@ public final class ChainVerifier {
     }
   }
 
-  /** A walk over one of consecutive seq ranges, to be joined in order by {@link #finish(List, Optional, CheckpointSigner, long)}. */
+  /** A walk over one of consecutive seq ranges; {@link #finish(List, Optional, CheckpointSigner, long)} joins them. */
   Segment segment() {
     return new Segment(false);
   }

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
@@ -82,7 +83,8 @@ public final class LedgerVerifier {
       }
       readers = Executors.newFixedThreadPool(n, threads("ledger-verify-read-" + tenantId));
       AtomicInteger firstFailed = new AtomicInteger(Integer.MAX_VALUE);
-      ThreadLocal<ChainVerifier.Checker> checkerOfThread = ThreadLocal.withInitial(() -> new ChainVerifier.Checker(tenantId));
+      ThreadLocal<ChainVerifier.Checker> checkerOfThread =
+          ThreadLocal.withInitial(() -> new ChainVerifier.Checker(tenantId));
       List<ChainVerifier.Segment> segments = new ArrayList<>();
       List<Future<?>> reads = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -231,7 +233,7 @@ public final class LedgerVerifier {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory threads(String name) {
+  private static ThreadFactory threads(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);

@@ -107,8 +107,8 @@ class BinaryCopyReaderTest {
     List<ChainVerifier.RawRow> out = new ArrayList<>();
     byte[] prev = HashChain.GENESIS;
     for (int i = 1; i <= n; i++) {
-      StoredEntry e = StoredEntry.seal(TENANT, i, UUID.randomUUID(), "capital.deposit", "admin", "user:ü", UUID.randomUUID(),
-          i % 2 == 0 ? UUID.randomUUID() : null, i % 2 == 0 ? "key-" + i : null, null,
+      StoredEntry e = StoredEntry.seal(TENANT, i, UUID.randomUUID(), "capital.deposit", "admin", "user:ü",
+          UUID.randomUUID(), i % 2 == 0 ? UUID.randomUUID() : null, i % 2 == 0 ? "key-" + i : null, null,
           Instant.parse("2025-03-01T12:00:00.000001Z").plusSeconds(i), new JsonObject().put("n", i), prev);
       out.add(ChainVerifier.RawRow.of(ChainVerifier.Row.of(e)));
       prev = e.hash();

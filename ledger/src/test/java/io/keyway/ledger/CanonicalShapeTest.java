@@ -63,7 +63,7 @@ class CanonicalShapeTest {
   }
 
   @Test
-  @DisplayName("the time is spelled as Instant.toString does, whatever its fraction and year, and only that time matches")
+  @DisplayName("the time is spelled as Instant.toString does, whatever its fraction and year; no other time matches")
   void timesAsInstantSpellsThem() {
     Random random = new Random(7);
     List<Instant> times = new ArrayList<>(List.of(Instant.parse("2025-03-01T12:00:00Z"),

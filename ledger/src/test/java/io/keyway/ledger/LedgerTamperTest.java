@@ -277,8 +277,8 @@ class LedgerTamperTest {
   }
 
   private static VerifyReport withoutTime(VerifyReport r) {
-    return new VerifyReport(r.ok(), r.entries(), r.headSeq(), r.headHash(), r.firstBadSeq(), r.problem(), r.checkpoint(),
-        0);
+    return new VerifyReport(r.ok(), r.entries(), r.headSeq(), r.headHash(), r.firstBadSeq(), r.problem(),
+        r.checkpoint(), 0);
   }
 
   private String canonical(long seq) throws SQLException {
