@@ -158,7 +158,10 @@ public final class LedgerBench {
     return broken;
   }
 
-  /** Bulk-loads a long chain, signs its head and times its verification. */
+  /**
+   * Bulk-loads a long chain, signs its head and times its verification, printing the CPU each run
+   * cost PostgreSQL and this JVM per entry (where /proc shows them).
+   */
   private static List<LedgerPhase> verifyLongChain(LedgerUnderTest ledger, LedgerBenchSettings settings,
       PrintStream out) throws Exception {
     String server = ledger.durability().label();
@@ -169,12 +172,23 @@ public final class LedgerBench {
         server, chain.entries(), chain.copying().toMillis() / 1e3, chain.vacuuming().toMillis() / 1e3,
         checkpoint.seq());
     LedgerVerifier verifier = new LedgerVerifier(ledger.appUrl(), ledger.signer());
+    Optional<PostgresCpuClock> serverClock = PostgresCpuClock.of(ledger.ownerConnection());
     List<LedgerPhase> runs = new ArrayList<>();
     for (int run = 1; run <= settings.verifyRuns(); run++) {
       PhaseCounters before = ledger.counters();
+      long serverBefore = serverClock.isPresent() ? serverClock.get().millis() : 0;
+      long jvmBefore = jvmCpuMillis();
       long start = System.nanoTime();
       VerifyReport report = verifier.verify(chain.tenantId(), Optional.of(checkpoint));
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      long jvm = jvmCpuMillis() - jvmBefore;
+      if (serverClock.isPresent()) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        out.printf(Locale.ROOT, "  %s: verification %d, %,d entries in %.2f s; CPU per entry: PostgreSQL %.2f µs, "
+                + "this JVM %.2f µs (1,000,000 entries/s leaves %d µs on %d cores)%n", server, run, report.entries(),
+            elapsed.toMillis() / 1e3, (serverClock.get().millis() - serverBefore) * 1e3 / report.entries(),
+            jvm * 1e3 / report.entries(), cores, cores);
+      }
       boolean whole = report.ok() && report.entries() == chain.entries() && report.headSeq() == checkpoint.seq();
       if (!whole) {
         out.println("  verification " + run + " did not pass: " + report.toJson().encode());
@@ -184,6 +198,12 @@ public final class LedgerBench {
           Double.NaN, whole ? 0 : 1, during.checkpoints(), during.jitMillis()));
     }
     return runs;
+  }
+
+  /** CPU time this JVM has used so far, all threads (JIT and GC included). */
+  private static long jvmCpuMillis() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1_000_000;
   }
 
   /** The 1-minute load average, which tells whether other work shared the machine. */

@@ -1,146 +1,135 @@
 package io.keyway.ledger;
 
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.time.Instant;
+import java.sql.SQLException;
 import java.util.Arrays;
-import java.util.UUID;
 
 /**
  * Reads PostgreSQL's binary {@code COPY} format (the "Binary Format" section of the COPY reference
  * page): a signature, flags and a header extension, then per row a field count and each field as
- * a length (-1 for NULL) and its bytes in the type's binary send format, then a -1 trailer. Only
- * the types the verifier reads: {@code int8}, {@code uuid}, {@code text}, {@code bytea},
- * {@code timestamptz}. Unsynchronised and unbuffered by anything else: one reader, one thread.
+ * a length (-1 for NULL) and its bytes in the type's binary send format, then a -1 trailer.
+ *
+ * <p>It works on the {@code CopyData} messages as the driver hands them over and copies nothing: a
+ * row's fields stay slices of the message they came in ({@link ChainRows}). PostgreSQL sends one
+ * row a message, but the format does not promise it, so a row cut across messages is put together
+ * first. Only the chain's columns ({@link LedgerSql#chainCopy}); their sizes and NOT NULLs are
+ * checked here. One reader, one thread.
  */
 final class BinaryCopyReader {
+  /** The {@code CopyData} messages of one {@code COPY … TO STDOUT}, then null. */
+  interface Messages {
+    byte[] next() throws SQLException;
+  }
+
   private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0};
-  /** 2000-01-01T00:00:00Z, the origin of PostgreSQL's timestamps, in Unix seconds. */
-  private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
+  private static final String[] NAMES = {"seq", "id", "kind", "actor", "subject", "user_id", "account_id",
+      "idempotency_key", "created_at", "canonical", "prev_hash", "hash"};
+  /** Each field's fixed size, 0 for any. */
+  private static final int[] SIZE = {8, 16, 0, 0, 0, 16, 16, 0, 8, 0, 0, 0};
+  private static final boolean[] NULLABLE = {false, false, false, false, false, true, true, true, false, false,
+      false, false};
 
-  private final InputStream in;
-  private final byte[] buf = new byte[1 << 16];
+  private final Messages in;
+  private final int[] fieldOff = new int[ChainRows.FIELDS];
+  private final int[] fieldLen = new int[ChainRows.FIELDS];
+  private byte[] msg = new byte[0];
   private int pos;
-  private int end;
+  private boolean ended;
 
-  BinaryCopyReader(InputStream in) throws IOException {
+  BinaryCopyReader(Messages in) throws SQLException {
     this.in = in;
-    byte[] signature = bytes(SIGNATURE.length);
-    if (!Arrays.equals(signature, SIGNATURE)) {
-      throw new IOException("not a binary COPY stream");
+    if (!available(SIGNATURE.length + 8)) {
+      throw new SQLException("the chain's COPY ended inside its header");
     }
-    int flags = int4();
+    if (!Arrays.equals(msg, pos, pos + SIGNATURE.length, SIGNATURE, 0, SIGNATURE.length)) {
+      throw new SQLException("not a binary COPY stream");
+    }
+    pos += SIGNATURE.length;
+    int flags = int4(msg, pos);
     if ((flags & 0xFFFF0000) != 0) {
-      throw new IOException("binary COPY with critical flags " + Integer.toHexString(flags));
+      throw new SQLException("binary COPY with critical flags " + Integer.toHexString(flags));
     }
-    bytes(int4()); // header extension, none defined
-  }
-
-  /** The next row's field count, or -1 at the end of the data. */
-  int startRow() throws IOException {
-    return int2();
-  }
-
-  long int8() throws IOException {
-    expectLength(8);
-    return long8();
-  }
-
-  UUID uuid() throws IOException {
-    int n = int4();
-    if (n == -1) {
-      return null;
-    }
-    if (n != 16) {
-      throw new IOException("a uuid field of " + n + " bytes");
-    }
-    return new UUID(long8(), long8());
-  }
-
-  /** A {@code text} or {@code bytea} field's bytes (UTF-8 for text), or null. */
-  byte[] bytesOrNull() throws IOException {
-    int n = int4();
-    return n == -1 ? null : bytes(n);
-  }
-
-  Instant timestamptz() throws IOException {
-    expectLength(8);
-    long micros = long8();
-    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L) + POSTGRES_EPOCH_SECONDS,
-        Math.floorMod(micros, 1_000_000L) * 1_000L);
-  }
-
-  private void expectLength(int n) throws IOException {
-    int found = int4();
-    if (found != n) {
-      throw new IOException("a field of " + found + " bytes where " + n + " were expected");
-    }
-  }
-
-  private int int2() throws IOException {
-    fill(2);
-    short v = (short) (((buf[pos] & 0xFF) << 8) | (buf[pos + 1] & 0xFF));
-    pos += 2;
-    return v;
-  }
-
-  private int int4() throws IOException {
-    fill(4);
-    int v = ((buf[pos] & 0xFF) << 24) | ((buf[pos + 1] & 0xFF) << 16) | ((buf[pos + 2] & 0xFF) << 8)
-        | (buf[pos + 3] & 0xFF);
-    pos += 4;
-    return v;
-  }
-
-  private long long8() throws IOException {
-    fill(8);
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = (v << 8) | (buf[pos + i] & 0xFF);
-    }
+    int extension = int4(msg, pos + 4);
     pos += 8;
-    return v;
+    if (extension < 0 || !available(extension)) {
+      throw new SQLException("the chain's COPY ended inside its header");
+    }
+    pos += extension; // none defined
   }
 
-  private byte[] bytes(int n) throws IOException {
-    if (n < 0) {
-      throw new IOException("a field of " + n + " bytes");
-    }
-    byte[] out = new byte[n];
-    int copied = 0;
-    while (copied < n) {
-      if (pos == end) {
-        refill();
+  /** Reads rows into {@code rows} until it is full or the data ends; false once the data has ended. */
+  boolean fill(ChainRows rows) throws SQLException {
+    while (!ended && !rows.full()) {
+      if (!available(2)) {
+        throw new SQLException("the chain's COPY ended without its trailer");
       }
-      int chunk = Math.min(n - copied, end - pos);
-      System.arraycopy(buf, pos, out, copied, chunk);
-      pos += chunk;
-      copied += chunk;
-    }
-    return out;
-  }
-
-  /** At least {@code n} (at most 8) unread bytes in the buffer. */
-  private void fill(int n) throws IOException {
-    if (end - pos >= n) {
-      return;
-    }
-    System.arraycopy(buf, pos, buf, 0, end - pos);
-    end -= pos;
-    pos = 0;
-    while (end < n) {
-      int read = in.read(buf, end, buf.length - end);
-      if (read < 0) {
-        throw new EOFException("the COPY stream ended inside a row");
+      int fields = (short) (((msg[pos] & 0xFF) << 8) | (msg[pos + 1] & 0xFF));
+      if (fields == -1) {
+        ended = true;
+        if (msg.length > pos + 2 || in.next() != null) {
+          throw new SQLException("the chain's COPY goes on after its trailer");
+        }
+        break;
       }
-      end += read;
+      if (fields != ChainRows.FIELDS) {
+        throw new SQLException("the chain's COPY has " + fields + " columns");
+      }
+      int end = row(pos + 2);
+      while (end < 0) {
+        if (!available(msg.length - pos + 1)) {
+          throw new SQLException("the chain's COPY ended inside a row");
+        }
+        end = row(pos + 2);
+      }
+      rows.add(msg, fieldOff, fieldLen);
+      pos = end;
     }
+    return !ended;
   }
 
-  private void refill() throws IOException {
-    pos = 0;
-    end = 0;
-    fill(1);
+  /** Slices the fields of the row whose fields start at {@code p}: where the row ends, or -1 if it is cut. */
+  private int row(int p) throws SQLException {
+    for (int f = 0; f < ChainRows.FIELDS; f++) {
+      if (msg.length - p < 4) {
+        return -1;
+      }
+      int n = int4(msg, p);
+      p += 4;
+      if (n == -1) {
+        if (!NULLABLE[f]) {
+          throw new SQLException("the chain's COPY has a NULL " + NAMES[f]);
+        }
+      } else if (n < 0 || (SIZE[f] != 0 && n != SIZE[f])) {
+        throw new SQLException("a " + NAMES[f] + " field of " + n + " bytes");
+      } else if (msg.length - p < n) {
+        return -1;
+      }
+      fieldOff[f] = p;
+      fieldLen[f] = n;
+      p += Math.max(n, 0);
+    }
+    return p;
+  }
+
+  /** At least {@code n} unread bytes in {@link #msg}, joining the next messages to what is left if needed. */
+  private boolean available(int n) throws SQLException {
+    while (msg.length - pos < n) {
+      byte[] next = in.next();
+      if (next == null) {
+        return false;
+      }
+      if (pos == msg.length) {
+        msg = next; // the usual case: the last row ended with its message
+      } else {
+        byte[] joined = Arrays.copyOfRange(msg, pos, msg.length + next.length);
+        System.arraycopy(next, 0, joined, msg.length - pos, next.length);
+        msg = joined;
+      }
+      pos = 0;
+    }
+    return true;
+  }
+
+  private static int int4(byte[] b, int at) {
+    return ((b[at] & 0xFF) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
   }
 }

@@ -1,6 +1,10 @@
 package io.keyway.ledger;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.UUID;
 
@@ -28,43 +32,72 @@ final class CanonicalShape {
   private static final byte[] USER_ID = ascii(",\"userId\":");
   private static final byte[] NULL = ascii("null");
   private static final byte[] HEX = ascii("0123456789abcdef");
+  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final byte PLAIN = 0;
+  private static final byte QUOTE = 1;
+  private static final byte OPEN = 2;
+  private static final byte CLOSE = 3;
+  /** What each byte is to {@link #oneObject} outside strings. */
+  private static final byte[] KIND_OF = new byte[256];
+
+  static {
+    KIND_OF['"'] = QUOTE;
+    KIND_OF['{'] = OPEN;
+    KIND_OF['['] = OPEN;
+    KIND_OF['}'] = CLOSE;
+    KIND_OF[']'] = CLOSE;
+  }
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long MICROS_1970_TO_2000 = 946_684_800_000_000L;
+  /** 10000-01-01T00:00:00Z in micros since 1970. */
+  private static final long MICROS_TO_10000 = 253_402_300_800_000_000L;
 
   private byte[] buf = new byte[512];
+  private UUID tenant;
+  private byte[] tenantText;
   private int len;
 
+  /** For one row given as objects (tests, and rows fed one at a time). */
   boolean matches(UUID tenantId, ChainVerifier.RawRow row) {
-    byte[] text = row.canonical();
+    return matches(tenantId, ChainRows.of(row), 0);
+  }
+
+  boolean matches(UUID tenantId, ChainRows rows, int r) {
+    byte[] text = rows.data(r);
+    int from = rows.off(r, ChainRows.CANONICAL);
+    int to = from + rows.len(r, ChainRows.CANONICAL);
     len = 0;
     put(ACCOUNT_ID);
-    uuid(row.accountId());
+    uuid(rows, r, ChainRows.ACCOUNT_ID);
     put(ACTOR);
-    string(row.actor());
+    string(rows, r, ChainRows.ACTOR);
     put(CREATED_AT);
-    string(ascii(row.createdAt().toString()));
+    instant(rows.createdAtMicros(r));
     put(ID);
-    uuid(row.id());
+    uuid(rows, r, ChainRows.ID);
     put(IDEMPOTENCY_KEY);
-    string(row.idempotencyKey());
+    string(rows, r, ChainRows.IDEMPOTENCY_KEY);
     put(KIND);
-    string(row.kind());
+    string(rows, r, ChainRows.KIND);
     put(PAYLOAD);
-    int payloadStart = len;
-    if (text.length < payloadStart || !Arrays.equals(text, 0, payloadStart, buf, 0, payloadStart)) {
+    int payloadStart = from + len;
+    if (to < payloadStart || !Arrays.equals(text, from, payloadStart, buf, 0, len)) {
       return false;
     }
     len = 0;
     put(SEQ);
-    put(ascii(Long.toString(row.seq())));
+    digits(rows.seq(r));
     put(SUBJECT);
-    string(row.subject());
+    string(rows, r, ChainRows.SUBJECT);
     put(TENANT_ID);
-    uuid(tenantId);
+    put(tenantText(tenantId));
     put(USER_ID);
-    uuid(row.userId());
+    uuid(rows, r, ChainRows.USER_ID);
     put((byte) '}');
-    int payloadEnd = text.length - len;
+    int payloadEnd = to - len;
     return payloadEnd > payloadStart
-        && Arrays.equals(text, payloadEnd, text.length, buf, 0, len)
+        && Arrays.equals(text, payloadEnd, to, buf, 0, len)
         && oneObject(text, payloadStart, payloadEnd);
   }
 
@@ -74,46 +107,165 @@ final class CanonicalShape {
       return false;
     }
     int depth = 0;
-    boolean inString = false;
-    for (int i = from; i < to; i++) {
-      byte b = text[i];
-      if (inString) {
-        if (b == '\\') {
-          i++;
-        } else if (b == '"') {
-          inString = false;
+    int i = from;
+    while (i < to) {
+      byte kind = KIND_OF[text[i] & 0xFF];
+      if (kind == QUOTE) {
+        i = afterString(text, i + 1, to);
+        if (i < 0) {
+          return false;
         }
-      } else if (b == '"') {
-        inString = true;
-      } else if (b == '{' || b == '[') {
+        continue;
+      }
+      if (kind == OPEN) {
         depth++;
-      } else if (b == '}' || b == ']') {
+      } else if (kind == CLOSE) {
         depth--;
         if (depth == 0 && i != to - 1) {
           return false;
         }
       }
+      i++;
     }
-    return depth == 0 && !inString;
+    return depth == 0;
   }
 
-  private void uuid(UUID id) {
-    if (id == null) {
+  /** Where a JSON string whose content starts at {@code i} ends (after its closing quote), or -1 if it does not. */
+  private static int afterString(byte[] text, int i, int to) {
+    while (i < to) {
+      byte b = text[i];
+      if (b == '"') {
+        return i + 1;
+      }
+      i += b == '\\' ? 2 : 1;
+    }
+    return -1;
+  }
+
+  private static long word(byte[] b, int at) {
+    return (long) LONG.get(b, at);
+  }
+
+  /** Some byte of {@code w} is {@code c} (the classic zero-byte test on {@code w ^ c…c}). */
+  private static boolean has(long w, char c) {
+    long x = w ^ (ONES * c);
+    return ((x - ONES) & ~x & HIGHS) != 0;
+  }
+
+  /** Some byte of {@code w} is below 0x20, a control character (bytes of 0x80 and up are not). */
+  private static boolean hasControl(long w) {
+    return ((w - ONES * 0x20) & ~w & HIGHS) != 0;
+  }
+
+  /** The tenant's id as a JSON string, spelled once per tenant. */
+  private byte[] tenantText(UUID tenantId) {
+    if (!tenantId.equals(tenant)) {
+      int mark = len;
+      uuid(tenantId.getMostSignificantBits(), tenantId.getLeastSignificantBits());
+      tenantText = Arrays.copyOfRange(buf, mark, len);
+      len = mark;
+      tenant = tenantId;
+    }
+    return tenantText;
+  }
+
+  private void uuid(ChainRows rows, int r, int field) {
+    if (rows.len(r, field) < 0) {
       put(NULL);
       return;
     }
+    uuid(rows.uuidHigh(r, field), rows.uuidLow(r, field));
+  }
+
+  private void uuid(long high, long low) {
     ensure(38);
     buf[len++] = '"';
-    hex(id.getMostSignificantBits() >>> 32, 8);
+    hex(high >>> 32, 8);
     buf[len++] = '-';
-    hex(id.getMostSignificantBits() >>> 16, 4);
+    hex(high >>> 16, 4);
     buf[len++] = '-';
-    hex(id.getMostSignificantBits(), 4);
+    hex(high, 4);
     buf[len++] = '-';
-    hex(id.getLeastSignificantBits() >>> 48, 4);
+    hex(low >>> 48, 4);
     buf[len++] = '-';
-    hex(id.getLeastSignificantBits(), 12);
+    hex(low, 12);
     buf[len++] = '"';
+  }
+
+  /** A non-negative number's decimal digits; a negative one as {@link Long#toString} spells it. */
+  private void digits(long v) {
+    if (v < 0) {
+      put(ascii(Long.toString(v)));
+      return;
+    }
+    ensure(20);
+    int n = 1;
+    for (long x = v; x >= 10; x /= 10) {
+      n++;
+    }
+    for (int i = len + n - 1; i >= len; i--) {
+      buf[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    len += n;
+  }
+
+  /**
+   * A {@code timestamptz} (micros since 2000-01-01Z) as a JSON string in {@link Instant#toString}'s
+   * spelling: seconds always, the fraction in groups of three digits as needed. Years outside
+   * 1970–9999 go through {@link Instant#toString} itself.
+   */
+  private void instant(long postgresMicros) {
+    long micros = postgresMicros + MICROS_1970_TO_2000;
+    if (micros < 0 || micros >= MICROS_TO_10000) {
+      string(ascii(ChainRows.instant(postgresMicros).toString()));
+      return;
+    }
+    long seconds = micros / 1_000_000;
+    int fraction = (int) (micros % 1_000_000);
+    long days = seconds / 86_400;
+    int secondOfDay = (int) (seconds % 86_400);
+    // civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted)
+    long z = days + 719_468;
+    long era = z / 146_097;
+    long doe = z - era * 146_097;
+    long yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    int day = (int) (doy - (153 * mp + 2) / 5 + 1);
+    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+    int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
+    ensure(30);
+    buf[len++] = '"';
+    decimal(year, 4);
+    buf[len++] = '-';
+    decimal(month, 2);
+    buf[len++] = '-';
+    decimal(day, 2);
+    buf[len++] = 'T';
+    decimal(secondOfDay / 3_600, 2);
+    buf[len++] = ':';
+    decimal(secondOfDay / 60 % 60, 2);
+    buf[len++] = ':';
+    decimal(secondOfDay % 60, 2);
+    if (fraction != 0) {
+      buf[len++] = '.';
+      if (fraction % 1_000 == 0) {
+        decimal(fraction / 1_000, 3);
+      } else {
+        decimal(fraction, 6);
+      }
+    }
+    buf[len++] = 'Z';
+    buf[len++] = '"';
+  }
+
+  private void decimal(int v, int digits) {
+    for (int i = digits - 1; i >= 0; i--) {
+      buf[len + i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
+    len += digits;
   }
 
   private void hex(long bits, int digits) {
@@ -124,15 +276,37 @@ final class CanonicalShape {
     len += digits;
   }
 
-  /** A JSON string as {@link CanonicalJson} escapes it, from its UTF-8 bytes; {@code null} for none. */
-  private void string(byte[] utf8) {
-    if (utf8 == null) {
+  private void string(ChainRows rows, int r, int field) {
+    int n = rows.len(r, field);
+    if (n < 0) {
       put(NULL);
       return;
     }
-    ensure(utf8.length * 6 + 2);
+    string(rows.data(r), rows.off(r, field), n);
+  }
+
+  private void string(byte[] utf8) {
+    string(utf8, 0, utf8.length);
+  }
+
+  /** A JSON string as {@link CanonicalJson} escapes it, from its UTF-8 bytes. */
+  private void string(byte[] utf8, int from, int n) {
+    ensure(n * 6 + 2);
     buf[len++] = '"';
-    for (byte b : utf8) {
+    int plain = 0;
+    while (plain + 8 <= n) {
+      long w = word(utf8, from + plain);
+      if (hasControl(w) || has(w, '"') || has(w, '\\')) {
+        break;
+      }
+      plain += 8;
+    }
+    System.arraycopy(utf8, from, buf, len, plain); // nothing to escape there
+    len += plain;
+    from += plain;
+    n -= plain;
+    for (int i = from; i < from + n; i++) {
+      byte b = utf8[i];
       switch (b) {
         case '"' -> escape('"');
         case '\\' -> escape('\\');

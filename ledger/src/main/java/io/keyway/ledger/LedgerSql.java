@@ -46,15 +46,29 @@ final class LedgerSql {
           + "(SELECT max(c.seq) FROM ledger.checkpoints c WHERE c.tenant_id = h.tenant_id), 0)";
 
   /**
-   * For verification: every entry of the chain in seq order, as binary COPY (which takes no
-   * parameters: the tenant is a {@link UUID}, whose text is only hex digits and dashes).
+   * For verification: the entries of the chain with {@code after < seq <= upTo} (no bound where
+   * null) in seq order, as binary COPY (which takes no parameters: the tenant is a {@link UUID},
+   * whose text is only hex digits and dashes, and the bounds are numbers).
    */
-  static String chainCopy(java.util.UUID tenantId) {
+  static String chainCopy(java.util.UUID tenantId, Long after, Long upTo) {
     return "COPY (SELECT seq, id, kind, actor, subject, user_id, account_id, idempotency_key, created_at, canonical, "
-        + "prev_hash, hash FROM ledger.entries WHERE tenant_id = '" + tenantId + "' ORDER BY seq) TO STDOUT (FORMAT binary)";
+        + "prev_hash, hash FROM ledger.entries WHERE tenant_id = '" + tenantId + "'"
+        + (after == null ? "" : " AND seq > " + after) + (upTo == null ? "" : " AND seq <= " + upTo)
+        + " ORDER BY seq) TO STDOUT (FORMAT binary)";
   }
 
-  static final int CHAIN_COPY_COLUMNS = 12;
+  /** For verification: this transaction's snapshot, exported for the other readers, and the chain's last seq. */
+  static String chainExtent(java.util.UUID tenantId) {
+    return "SELECT pg_export_snapshot(), (SELECT max(seq) FROM ledger.entries WHERE tenant_id = '" + tenantId + "')";
+  }
+
+  /** Takes up an exported snapshot (no parameters either: checked to be a snapshot id). */
+  static String takeSnapshot(String snapshotId) {
+    if (!snapshotId.matches("[0-9A-Fa-f-]+")) {
+      throw new IllegalArgumentException("not a snapshot id: " + snapshotId);
+    }
+    return "SET TRANSACTION SNAPSHOT '" + snapshotId + "'";
+  }
 
   static final String ALLOCATED_CAPITAL =
       "SELECT p.account, COALESCE(sum(p.amount), 0) AS amount FROM ledger.postings p JOIN ledger.entries e "

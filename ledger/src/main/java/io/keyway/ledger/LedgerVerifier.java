@@ -3,35 +3,48 @@ package io.keyway.ledger;
 import io.keyway.config.DbUrl;
 import io.keyway.config.db.DatabaseBootstrap;
 import io.keyway.config.db.Schemas;
-import java.io.IOException;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.PGCopyInputStream;
+import org.postgresql.copy.CopyOut;
 
 /**
- * Verifies a whole chain (blocking: run it on a worker). Reads as the runtime role inside one
- * read-only transaction scoped to the tenant, so it sees exactly what row level security lets the
- * application see, as of one snapshot. The rows stream in seq order over one binary {@code COPY};
- * each row's own hash and columns are checked on every core (a row carries its stored {@code
- * prev_hash}, so this needs no neighbour), and the links between rows, seq by seq, on this thread
- * in order, which is what names the first bad seq exactly as a walk one row at a time would.
+ * Verifies a whole chain (blocking: run it on a worker). Reads as the runtime role in read-only
+ * transactions scoped to the tenant, so it sees exactly what row level security lets the
+ * application see, all as of one snapshot: the first transaction exports it
+ * ({@code pg_export_snapshot()}), the others take it up ({@code SET TRANSACTION SNAPSHOT}).
+ *
+ * <p>A long chain is read as consecutive seq ranges at once, one binary {@code COPY} in seq order
+ * per range on its own connection, so PostgreSQL works on every core too. Each row's own hash and
+ * columns are checked on every core (a row carries its stored {@code prev_hash}, so this needs no
+ * neighbour); each range is walked in order on its reading thread ({@link ChainVerifier.Segment});
+ * the ranges are then joined in seq order, which names the first bad seq exactly as one walk over
+ * the whole chain would.
  */
 public final class LedgerVerifier {
   /** Rows handed to a checking thread at a time. */
   private static final int CHUNK = 2_048;
-  /** Chunks read ahead of the in-order walk, which bounds the memory a verification holds. */
+  /** Chunks a range reads ahead of its walk, which bounds the memory a verification holds. */
   private static final int AHEAD = 8;
+  /** Connections one verification opens at most. */
+  private static final int MAX_RANGES = 4;
+  /** Rows a range holds at least: a chain shorter than twice this is read in one range. */
+  private static final long MIN_RANGE_ROWS = 50_000;
 
   private final DbUrl url;
   private final CheckpointSigner signer;
@@ -42,97 +55,142 @@ public final class LedgerVerifier {
   }
 
   public VerifyReport verify(UUID tenantId, Optional<Checkpoint> checkpoint) throws SQLException {
+    return verify(tenantId, checkpoint, 0);
+  }
+
+  /** With {@code ranges} seq ranges read at once, or as many as the cores and the chain's length suggest if 0. */
+  VerifyReport verify(UUID tenantId, Optional<Checkpoint> checkpoint, int ranges) throws SQLException {
     long start = System.nanoTime();
+    int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
     ChainVerifier chain = new ChainVerifier(tenantId, checkpoint);
-    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    ExecutorService checkers = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "ledger-verify-" + tenantId);
-      t.setDaemon(true);
-      return t;
-    });
-    try (Connection c = DatabaseBootstrap.connect(url)) {
+    List<Connection> connections = new ArrayList<>();
+    ExecutorService checkers = Executors.newFixedThreadPool(cores, threads("ledger-verify-" + tenantId));
+    ExecutorService readers = null;
+    try {
+      Connection first = open(tenantId, null);
+      connections.add(first);
+      String snapshot;
+      long lastSeq;
+      try (Statement s = first.createStatement(); ResultSet rs = s.executeQuery(LedgerSql.chainExtent(tenantId))) {
+        rs.next();
+        snapshot = rs.getString(1);
+        lastSeq = rs.getLong(2);
+      }
+      int n = ranges > 0 ? ranges
+          : (int) Math.max(1, Math.min(Math.min(MAX_RANGES, Math.max(2, cores)), lastSeq / MIN_RANGE_ROWS));
+      for (int i = 1; i < n; i++) {
+        connections.add(open(tenantId, snapshot));
+      }
+      readers = Executors.newFixedThreadPool(n, threads("ledger-verify-read-" + tenantId));
+      AtomicInteger firstFailed = new AtomicInteger(Integer.MAX_VALUE);
+      ThreadLocal<ChainVerifier.Checker> checkerOfThread =
+          ThreadLocal.withInitial(() -> new ChainVerifier.Checker(tenantId));
+      List<ChainVerifier.Segment> segments = new ArrayList<>();
+      List<Future<?>> reads = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        ChainVerifier.Segment segment = chain.segment();
+        segments.add(segment);
+        Range range = new Range(i, i == 0 ? null : lastSeq * i / n, i == n - 1 ? null : lastSeq * (i + 1) / n);
+        Connection c = connections.get(i);
+        reads.add(readers.submit(() -> {
+          range.read(c, tenantId, segment, checkers, checkerOfThread, firstFailed);
+          return null;
+        }));
+      }
+      for (Future<?> read : reads) {
+        await(read, firstFailed);
+      }
+      return chain.finish(segments, checkpoint, signer, (System.nanoTime() - start) / 1_000_000);
+    } finally {
+      checkers.shutdownNow();
+      if (readers != null) {
+        readers.shutdownNow();
+      }
+      for (Connection c : connections) {
+        closeQuietly(c);
+      }
+    }
+  }
+
+  /** A read-only transaction of the runtime role, scoped to the tenant, on the given snapshot or a new one. */
+  private Connection open(UUID tenantId, String snapshot) throws SQLException {
+    Connection c = DatabaseBootstrap.connect(url);
+    try {
       c.setAutoCommit(false);
       c.setReadOnly(true);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      if (snapshot != null) {
+        try (PreparedStatement take = c.prepareStatement(LedgerSql.takeSnapshot(snapshot))) {
+          take.execute();
+        }
+      }
       try (PreparedStatement set = c.prepareStatement("SELECT set_config('" + Schemas.TENANT_SETTING + "', ?, true)")) {
         set.setString(1, tenantId.toString());
         set.execute();
       }
-      walk(c, tenantId, chain, checkers);
-      c.rollback();
-    } finally {
-      checkers.shutdownNow();
+      return c;
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c);
+      throw e;
     }
-    return chain.finish(checkpoint, signer, (System.nanoTime() - start) / 1_000_000);
   }
 
-  private static void walk(Connection c, UUID tenantId, ChainVerifier chain, ExecutorService checkers)
-      throws SQLException {
-    Deque<Chunk> ahead = new ArrayDeque<>();
-    PGCopyInputStream in = new PGCopyInputStream(c.unwrap(PGConnection.class), LedgerSql.chainCopy(tenantId));
-    boolean complete = false;
-    try {
-      BinaryCopyReader rows = new BinaryCopyReader(in);
-      Chunk chunk = new Chunk();
+  /** Rows with {@code after < seq <= upTo} (no bound where null), read, checked and walked in order. */
+  private record Range(int index, Long after, Long upTo) {
+    void read(Connection c, UUID tenantId, ChainVerifier.Segment segment, ExecutorService checkers,
+        ThreadLocal<ChainVerifier.Checker> checkerOfThread, AtomicInteger firstFailed) throws SQLException {
+      CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI().copyOut(LedgerSql.chainCopy(tenantId, after, upTo));
+      Deque<Chunk> ahead = new ArrayDeque<>();
       boolean going = true;
-      while (going) {
-        int fields = rows.startRow();
-        if (fields == -1) {
-          break;
-        }
-        if (fields != LedgerSql.CHAIN_COPY_COLUMNS) {
-          throw new SQLException("the chain's COPY has " + fields + " columns");
-        }
-        chunk.rows[chunk.size++] = new ChainVerifier.RawRow(rows.int8(), rows.uuid(), rows.bytesOrNull(),
-            rows.bytesOrNull(), rows.bytesOrNull(), rows.uuid(), rows.uuid(), rows.bytesOrNull(), rows.timestamptz(),
-            rows.bytesOrNull(), rows.bytesOrNull(), rows.bytesOrNull());
-        if (chunk.size == CHUNK) {
-          ahead.add(chunk.check(tenantId, checkers));
-          chunk = new Chunk();
-          if (ahead.size() >= AHEAD) {
-            going = ahead.poll().feed(chain);
+      try {
+        BinaryCopyReader reader = new BinaryCopyReader(copy::readFromCopy);
+        boolean more = true;
+        while (going && more) {
+          Chunk chunk = new Chunk(new ChainRows(CHUNK));
+          more = reader.fill(chunk.rows);
+          if (chunk.rows.size() > 0) {
+            ahead.add(chunk.check(checkerOfThread, checkers));
+          }
+          while (going && (ahead.size() >= AHEAD || (!more && !ahead.isEmpty()))) {
+            going = ahead.poll().feed(segment) && firstFailed.get() > index;
           }
         }
+        if (!going) {
+          firstFailed.accumulateAndGet(index, Math::min);
+        }
+      } finally {
+        if (copy.isActive()) {
+          cancel(copy);
+        }
       }
-      if (going && chunk.size > 0) {
-        ahead.add(chunk.check(tenantId, checkers));
-      }
-      while (going && !ahead.isEmpty()) {
-        going = ahead.poll().feed(chain);
-      }
-      complete = going;
-    } catch (IOException e) {
-      throw new SQLException("reading the chain failed: " + e.getMessage(), e);
-    } finally {
-      closeCopy(in, complete);
     }
   }
 
   // Stopping at the first bad row cancels the rest of the COPY, which the server reports as an
-  // error: the verdict is in by then, so only a failure to close a finished COPY matters.
-  private static void closeCopy(PGCopyInputStream in, boolean complete) throws SQLException {
+  // error: the verdict is in by then.
+  private static void cancel(CopyOut copy) {
     try {
-      in.close();
-    } catch (IOException e) {
-      if (complete) {
-        throw new SQLException("closing the chain's COPY failed: " + e.getMessage(), e);
-      }
+      copy.cancelCopy();
+    } catch (SQLException e) {
+      // the connection is closed right after; nothing it would still read matters
     }
   }
 
-  /** Consecutive rows and, once checked, each one's {@link ChainVerifier#content} verdict. */
+  /** Consecutive rows and, once checked, each one's {@link ChainVerifier.Checker#content} verdict. */
   private static final class Chunk {
-    final ChainVerifier.RawRow[] rows = new ChainVerifier.RawRow[CHUNK];
-    int size;
+    final ChainRows rows;
     Future<byte[]> verdicts;
 
-    Chunk check(UUID tenantId, ExecutorService checkers) {
+    Chunk(ChainRows rows) {
+      this.rows = rows;
+    }
+
+    Chunk check(ThreadLocal<ChainVerifier.Checker> checkerOfThread, ExecutorService checkers) {
       verdicts = checkers.submit(() -> {
-        MessageDigest sha = HashChain.sha256();
-        CanonicalShape shape = new CanonicalShape();
-        byte[] out = new byte[size];
-        for (int i = 0; i < size; i++) {
-          out[i] = ChainVerifier.content(tenantId, rows[i], sha, shape);
+        ChainVerifier.Checker checker = checkerOfThread.get();
+        byte[] out = new byte[rows.size()];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = checker.content(rows, i);
         }
         return out;
       });
@@ -140,22 +198,54 @@ public final class LedgerVerifier {
     }
 
     /** The rows in order into the walk; false once it found a problem. */
-    boolean feed(ChainVerifier chain) throws SQLException {
-      byte[] v;
-      try {
-        v = verdicts.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new SQLException("verification interrupted", e);
-      } catch (ExecutionException e) {
-        throw new SQLException("checking entries failed: " + e.getCause(), e.getCause());
-      }
-      for (int i = 0; i < size; i++) {
-        if (!chain.accept(rows[i], v[i])) {
+    boolean feed(ChainVerifier.Segment segment) throws SQLException {
+      byte[] v = get(verdicts);
+      for (int i = 0; i < v.length; i++) {
+        if (!segment.accept(rows, i, v[i])) {
           return false;
         }
       }
       return true;
+    }
+  }
+
+  private static <T> T get(Future<T> f) throws SQLException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("verification interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SQLException sql) {
+        throw sql;
+      }
+      throw new SQLException("checking entries failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** Waits for one range; if it failed to read, the others stop at their next chunk. */
+  private static void await(Future<?> read, AtomicInteger firstFailed) throws SQLException {
+    try {
+      get(read);
+    } catch (SQLException e) {
+      firstFailed.set(-1);
+      throw e;
+    }
+  }
+
+  private static ThreadFactory threads(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      // closing a read-only transaction loses nothing
     }
   }
 }

@@ -6,6 +6,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -28,6 +32,10 @@ class CanonicalShapeTest {
     assertThat(matches(TENANT, entry("capital.deposit", "ädmin \"root\"", "sub\\ject\r", USER, ACCOUNT, "key-\u0001é",
         tricky))).isTrue();
     assertThat(matches(TENANT, entry("k", "a", "s", null, null, null, tricky))).isTrue();
+    JsonObject late = new JsonObject().put("long-plain-key-0123456789", "0123456789abcdef\"}{,\"seq\":1")
+        .put("k", "0123456789abcdefg\\").put("c", "0123456789abcdefgh\u001f");
+    assertThat(matches(TENANT, entry("capital.deposit-0123456789", "actor-0123456789\"", "subject-0123456789\t",
+        USER, ACCOUNT, "key-0123456789abcdef\\", late))).as("escapes past the first eight bytes").isTrue();
   }
 
   @Test
@@ -55,12 +63,42 @@ class CanonicalShapeTest {
   }
 
   @Test
+  @DisplayName("the time is spelled as Instant.toString does, whatever its fraction and year; no other time matches")
+  void timesAsInstantSpellsThem() {
+    Random random = new Random(7);
+    List<Instant> times = new ArrayList<>(List.of(Instant.parse("2025-03-01T12:00:00Z"),
+        Instant.parse("2025-03-01T12:00:00.120Z"), Instant.parse("2024-02-29T23:59:59.999999Z"),
+        Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("1969-12-31T23:59:59.5Z"),
+        Instant.parse("0099-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.999999Z"),
+        Instant.parse("+10000-01-01T00:00:00Z")));
+    for (int i = 0; i < 2_000; i++) {
+      long micros = random.nextLong(253_402_300_800_000_000L);
+      times.add(Instant.EPOCH.plus(micros / (i % 3 == 0 ? 1_000 : 1), ChronoUnit.MICROS));
+    }
+    for (Instant t : times) {
+      StoredEntry e = StoredEntry.seal(TENANT, 42, UUID.randomUUID(), "k", "a", "s", USER, null, null, null, t,
+          new JsonObject(), HashChain.GENESIS);
+      ChainVerifier.RawRow raw = ChainVerifier.RawRow.of(ChainVerifier.Row.of(e));
+      assertThat(new CanonicalShape().matches(TENANT, raw)).as(t.toString()).isTrue();
+      assertThat(new CanonicalShape().matches(TENANT, new ChainVerifier.RawRow(raw.seq(), raw.id(), raw.kind(),
+          raw.actor(), raw.subject(), raw.userId(), raw.accountId(), raw.idempotencyKey(), t.plusSeconds(1),
+          raw.canonical(), raw.prevHash(), raw.hash()))).as("a second later than " + t).isFalse();
+    }
+  }
+
+  @Test
   @DisplayName("top-level keys smuggled through the payload are not taken for one object")
   void payloadMustBeOneObject() {
     byte[] t = "{\"a\":1},\"seq\":9,\"x\":{\"b\":\"}\"}".getBytes(StandardCharsets.UTF_8);
     assertThat(CanonicalShape.oneObject(t, 0, t.length)).isFalse();
     byte[] ok = "{\"a\":{\"b\":\"}\\\"{\"},\"c\":[1,{}]}".getBytes(StandardCharsets.UTF_8);
     assertThat(CanonicalShape.oneObject(ok, 0, ok.length)).isTrue();
+    byte[] late = "{\"a\":\"0123456789abcdef\\\"}\"},\"seq\":9,\"x\":{\"b\":1}".getBytes(StandardCharsets.UTF_8);
+    assertThat(CanonicalShape.oneObject(late, 0, late.length)).as("a quote escaped past eight bytes").isFalse();
+    byte[] lateOk = "{\"a\":\"0123456789abcdef\\\"}\",\"b\":[\"0123456789abcdef]\"]}".getBytes(StandardCharsets.UTF_8);
+    assertThat(CanonicalShape.oneObject(lateOk, 0, lateOk.length)).isTrue();
+    byte[] open = "{\"a\":\"0123456789abcdef}".getBytes(StandardCharsets.UTF_8);
+    assertThat(CanonicalShape.oneObject(open, 0, open.length)).as("a string that never closes").isFalse();
   }
 
   private static boolean matches(UUID tenant, StoredEntry e) {

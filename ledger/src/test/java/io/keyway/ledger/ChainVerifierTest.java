@@ -154,6 +154,7 @@ class ChainVerifierTest {
     assertThat(report.problem()).contains("signature");
   }
 
+  /** One walk over the rows; walked as consecutive segments cut anywhere, the report must be the same. */
   private static VerifyReport verify(List<ChainVerifier.Row> rows, Optional<Checkpoint> cp) {
     ChainVerifier v = new ChainVerifier(TENANT, cp);
     for (ChainVerifier.Row r : rows) {
@@ -161,7 +162,29 @@ class ChainVerifierTest {
         break;
       }
     }
-    return v.finish(cp, SIGNER, 0);
+    VerifyReport whole = v.finish(cp, SIGNER, 0);
+    for (int a = 0; a <= rows.size(); a++) {
+      for (int b = a; b <= rows.size(); b++) {
+        assertThat(inSegments(rows, cp, List.of(0, a, b, rows.size())))
+            .as("cut before rows %d and %d", a, b).isEqualTo(whole);
+      }
+    }
+    return whole;
+  }
+
+  private static VerifyReport inSegments(List<ChainVerifier.Row> rows, Optional<Checkpoint> cp, List<Integer> cuts) {
+    ChainVerifier v = new ChainVerifier(TENANT, cp);
+    List<ChainVerifier.Segment> segments = new ArrayList<>();
+    for (int i = 0; i + 1 < cuts.size(); i++) {
+      ChainVerifier.Segment s = v.segment();
+      segments.add(s);
+      for (ChainVerifier.Row r : rows.subList(cuts.get(i), cuts.get(i + 1))) {
+        if (!s.accept(r)) {
+          break;
+        }
+      }
+    }
+    return v.finish(segments, cp, SIGNER, 0);
   }
 
   private static Checkpoint checkpoint(StoredEntry head) {
