@@ -10,9 +10,15 @@ ALTER TABLE ledger.postings DROP CONSTRAINT postings_tenant_id_entry_seq_fkey;
 CREATE FUNCTION ledger.postings_need_entries() RETURNS trigger
   LANGUAGE plpgsql
   AS $$
+  DECLARE
+    orphan boolean;
   BEGIN
-    IF EXISTS (SELECT 1 FROM new_postings p WHERE NOT EXISTS (
-        SELECT 1 FROM ledger.entries e WHERE e.tenant_id = p.tenant_id AND e.seq = p.entry_seq)) THEN
+    -- EXECUTE plans the check afresh each time, on the table's size now: a plan cached while the
+    -- chain was short (a scan of the tenant's whole chain) would otherwise stay as the chain grows
+    EXECUTE 'SELECT EXISTS (SELECT 1 FROM new_postings p WHERE NOT EXISTS ('
+        || 'SELECT 1 FROM ledger.entries e WHERE e.tenant_id = p.tenant_id AND e.seq = p.entry_seq))'
+      INTO orphan;
+    IF orphan THEN
       RAISE EXCEPTION 'a posting must belong to an entry of its chain'
         USING ERRCODE = 'foreign_key_violation';
     END IF;
