@@ -43,12 +43,13 @@ public final class LedgerBench {
         + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
         + ", load average " + loadAverage());
     out.println("server log: " + serverLog);
-    out.printf(Locale.ROOT, "plan: on each server %d s JIT warm-up, then for %s chain(s): ledger and baseline, each "
-            + "%d s warm-up + %d s measured (%d s of load per server); %d in flight, pool of %d; then verify a "
-            + "%,d-entry chain %d time(s)%n",
+    out.printf(Locale.ROOT, "plan: on each server %d s JIT warm-up, then for %s chain(s): ledger (closed loop, %d in "
+            + "flight), baseline and open loop (%,d appends/s offered), each %d s warm-up + %d s measured (%d s of load "
+            + "per server); pool of %d; then verify a %,d-entry chain %d time(s)%n",
         settings.jitWarmUp().toSeconds(), settings.chainCounts().stream().map(String::valueOf).toList(),
-        settings.warmUp().toSeconds(), settings.measure().toSeconds(), settings.plannedLoadTimePerServer().toSeconds(),
-        settings.inFlight(), settings.poolSize(), settings.verifyEntries(), settings.verifyRuns());
+        settings.inFlight(), settings.openRate(), settings.warmUp().toSeconds(), settings.measure().toSeconds(),
+        settings.plannedLoadTimePerServer().toSeconds(), settings.poolSize(), settings.verifyEntries(),
+        settings.verifyRuns());
     List<LedgerPhase> phases = new ArrayList<>();
     boolean verified = false;
     for (Durability durability : settings.servers()) {
@@ -81,10 +82,14 @@ public final class LedgerBench {
       LedgerPhase appended = measureLedger(ledger, load, chains, settings, out);
       LedgerPhase inserted = measureBaseline(ledger, baseline, chains, LedgerPhase.matchingBatchSize(appended),
           settings, out);
+      LedgerPhase offered = measureOpen(ledger, load, chains, settings, out);
       phases.add(appended);
       phases.add(inserted);
-      out.printf(Locale.ROOT, "  %s, %d chain(s): ledger %,.0f entries/s in batches of %.1f, baseline %,.0f rows/s%n",
-          appended.server(), chains, appended.entriesPerSecond(), appended.averageBatch(), inserted.entriesPerSecond());
+      phases.add(offered);
+      out.printf(Locale.ROOT, "  %s, %d chain(s): ledger %,.0f entries/s in batches of %.1f, baseline %,.0f rows/s; "
+              + "%,d/s offered: %,.0f/s answered, p99 %.2f ms%n",
+          appended.server(), chains, appended.entriesPerSecond(), appended.averageBatch(), inserted.entriesPerSecond(),
+          settings.openRate(), offered.entriesPerSecond(), offered.p99Millis());
     }
     return phases;
   }
@@ -113,6 +118,28 @@ public final class LedgerBench {
     }
     long broken = verifyWrittenChains(ledger, mixes, out);
     return LedgerPhase.measured(ledger.durability().label(), LedgerPhase.LEDGER, chains, settings.inFlight(),
+        appended.answered(), appended.elapsed(), appended.p50Millis(), appended.p99Millis(), appended.failed() + broken,
+        during);
+  }
+
+  /**
+   * The ledger at a fixed arrival rate ({@code bench.rate} appends a second over {@code chains} new
+   * chains, warm-up then measured), latency from each append's due time; then verifies every chain.
+   */
+  private static LedgerPhase measureOpen(LedgerUnderTest ledger, AppendLoad load, int chains,
+      LedgerBenchSettings settings, PrintStream out) throws Exception {
+    List<EntryMix> mixes = newChains(chains);
+    if (!settings.warmUp().isZero()) {
+      load.runOpen(mixes, settings.openRate(), settings.warmUp());
+    }
+    PhaseCounters before = ledger.counters();
+    AppendLoad.Outcome appended = load.runOpen(mixes, settings.openRate(), settings.measure());
+    PhaseCounters during = before.until(ledger.counters());
+    if (appended.failed() > 0) {
+      out.println("  " + appended.failed() + " append(s) failed, the first with: " + appended.firstFailure());
+    }
+    long broken = verifyWrittenChains(ledger, mixes, out);
+    return LedgerPhase.measured(ledger.durability().label(), LedgerPhase.OPEN, chains, settings.openRate(),
         appended.answered(), appended.elapsed(), appended.p50Millis(), appended.p99Millis(), appended.failed() + broken,
         during);
   }
