@@ -75,7 +75,8 @@ public final class LedgerBench {
     AppendLoad load = new AppendLoad(ledger.vertx(), ledger.client());
     InsertBaseline baseline = InsertBaseline.prepare(ledger.vertx(), ledger.pool(), ledger.ownerConnection());
     if (!settings.jitWarmUp().isZero()) {
-      warmUp(load, newChains(settings.tenants()), settings.inFlight(), settings.jitWarmUp(), out);
+      warmUp((mixes, duration) -> load.run(mixes, settings.inFlight(), duration), newChains(settings.tenants()),
+          settings.jitWarmUp(), out);
     }
     List<LedgerPhase> phases = new ArrayList<>();
     for (int chains : settings.chainCounts()) {
@@ -94,54 +95,57 @@ public final class LedgerBench {
     return phases;
   }
 
+  /** One shape of append load (closed or open loop) on some chains for some time. */
+  @FunctionalInterface
+  private interface Load {
+    AppendLoad.Outcome run(List<EntryMix> chains, Duration duration) throws Exception;
+  }
+
   /** Discarded load; failures are not counted, but said, since the measured phase will likely see them too. */
-  private static void warmUp(AppendLoad load, List<EntryMix> chains, int inFlight, Duration duration, PrintStream out)
-      throws Exception {
-    AppendLoad.Outcome outcome = load.run(chains, inFlight, duration);
+  private static void warmUp(Load load, List<EntryMix> chains, Duration duration, PrintStream out) throws Exception {
+    AppendLoad.Outcome outcome = load.run(chains, duration);
     if (outcome.failed() > 0) {
       out.println("  warm-up: " + outcome.failed() + " append(s) failed, the first with: " + outcome.firstFailure());
     }
   }
 
-  /** Appends to {@code chains} new chains (warm-up, then measured), then verifies every one of them. */
+  /** Closed loop: {@code bench.inFlight} appends in flight to {@code chains} new chains; the capacity. */
   private static LedgerPhase measureLedger(LedgerUnderTest ledger, AppendLoad load, int chains,
       LedgerBenchSettings settings, PrintStream out) throws Exception {
-    List<EntryMix> mixes = newChains(chains);
-    if (!settings.warmUp().isZero()) {
-      warmUp(load, mixes, settings.inFlight(), settings.warmUp(), out);
-    }
-    PhaseCounters before = ledger.counters();
-    AppendLoad.Outcome appended = load.run(mixes, settings.inFlight(), settings.measure());
-    PhaseCounters during = before.until(ledger.counters());
-    if (appended.failed() > 0) {
-      out.println("  " + appended.failed() + " append(s) failed, the first with: " + appended.firstFailure());
-    }
-    long broken = verifyWrittenChains(ledger, mixes, out);
-    return LedgerPhase.measured(ledger.durability().label(), LedgerPhase.LEDGER, chains, settings.inFlight(),
-        appended.answered(), appended.elapsed(), appended.p50Millis(), appended.p99Millis(), appended.failed() + broken,
-        during);
+    return measureAppends(ledger, LedgerPhase.LEDGER, chains, settings.inFlight(),
+        (mixes, duration) -> load.run(mixes, settings.inFlight(), duration), settings, out);
   }
 
   /**
-   * The ledger at a fixed arrival rate ({@code bench.rate} appends a second over {@code chains} new
-   * chains, warm-up then measured), latency from each append's due time; then verifies every chain.
+   * Open loop: {@code bench.rate} appends a second offered to {@code chains} new chains, latency from
+   * each append's due time.
    */
   private static LedgerPhase measureOpen(LedgerUnderTest ledger, AppendLoad load, int chains,
       LedgerBenchSettings settings, PrintStream out) throws Exception {
+    return measureAppends(ledger, LedgerPhase.OPEN, chains, settings.openRate(),
+        (mixes, duration) -> load.runOpen(mixes, settings.openRate(), duration), settings, out);
+  }
+
+  /** {@code load} on {@code chains} new chains (warm-up, then measured), then verifies every one of them. */
+  private static LedgerPhase measureAppends(LedgerUnderTest ledger, String kind, int chains, int inFlightOrRate,
+      Load load, LedgerBenchSettings settings, PrintStream out) throws Exception {
     List<EntryMix> mixes = newChains(chains);
     if (!settings.warmUp().isZero()) {
-      load.runOpen(mixes, settings.openRate(), settings.warmUp());
+      warmUp(load, mixes, settings.warmUp(), out);
     }
     PhaseCounters before = ledger.counters();
-    AppendLoad.Outcome appended = load.runOpen(mixes, settings.openRate(), settings.measure());
+    AppendLoad.Outcome appended = load.run(mixes, settings.measure());
     PhaseCounters during = before.until(ledger.counters());
     if (appended.failed() > 0) {
       out.println("  " + appended.failed() + " append(s) failed, the first with: " + appended.firstFailure());
     }
+    if (appended.notSent() > 0) {
+      out.printf(Locale.ROOT, "  %s, %d chain(s): the ledger fell more than a second behind the offered rate; %,d "
+          + "appends were not offered%n", kind, chains, appended.notSent());
+    }
     long broken = verifyWrittenChains(ledger, mixes, out);
-    return LedgerPhase.measured(ledger.durability().label(), LedgerPhase.OPEN, chains, settings.openRate(),
-        appended.answered(), appended.elapsed(), appended.p50Millis(), appended.p99Millis(), appended.failed() + broken,
-        during);
+    return LedgerPhase.measured(ledger.durability().label(), kind, chains, inFlightOrRate, appended.answered(),
+        appended.elapsed(), appended.p50Millis(), appended.p99Millis(), appended.failed() + broken, during);
   }
 
   /**
