@@ -14,7 +14,9 @@ final class BenchSql {
   static final String DURABILITY_SETTINGS =
       "SELECT current_setting('server_version') AS version, current_setting('fsync') AS fsync, "
           + "current_setting('synchronous_commit') AS synchronous_commit, "
-          + "current_setting('wal_sync_method') AS wal_sync_method, current_setting('shared_buffers') AS shared_buffers";
+          + "current_setting('wal_sync_method') AS wal_sync_method, current_setting('shared_buffers') AS shared_buffers, "
+          + "current_setting('max_wal_size') AS max_wal_size, current_setting('checkpoint_timeout') AS checkpoint_timeout, "
+          + "current_setting('wal_buffers') AS wal_buffers, current_setting('wal_compression') AS wal_compression";
 
   /**
    * The newest transaction id, assigning one to this (autocommit) statement. Only transactions that
@@ -43,13 +45,13 @@ final class BenchSql {
 
   /**
    * The baseline's tables: the ledger's own columns, constraints and indexes ({@code LIKE … INCLUDING
-   * ALL}) and the postings' foreign key, but no row level security; written by the runtime role.
+   * ALL}), but no row level security and no trigger (the ledger's postings have no foreign key since
+   * V5, only a statement trigger, which is the ledger's own work); written by the runtime role.
    */
   static final String[] BASELINE_SCHEMA = {
       "CREATE SCHEMA IF NOT EXISTS baseline",
       "CREATE TABLE IF NOT EXISTS baseline.entries (LIKE ledger.entries INCLUDING ALL)",
-      "CREATE TABLE IF NOT EXISTS baseline.postings (LIKE ledger.postings INCLUDING ALL, "
-          + "FOREIGN KEY (tenant_id, entry_seq) REFERENCES baseline.entries (tenant_id, seq))",
+      "CREATE TABLE IF NOT EXISTS baseline.postings (LIKE ledger.postings INCLUDING ALL)",
       "GRANT USAGE ON SCHEMA baseline TO " + Schemas.APP_ROLE,
       "GRANT INSERT ON baseline.entries, baseline.postings TO " + Schemas.APP_ROLE};
 

@@ -43,12 +43,13 @@ public final class LedgerBench {
         + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
         + ", load average " + loadAverage());
     out.println("server log: " + serverLog);
-    out.printf(Locale.ROOT, "plan: on each server %d s JIT warm-up, then for %s chain(s): ledger and baseline, each "
-            + "%d s warm-up + %d s measured (%d s of load per server); %d in flight, pool of %d; then verify a "
-            + "%,d-entry chain %d time(s)%n",
+    out.printf(Locale.ROOT, "plan: on each server %d s JIT warm-up, then for %s chain(s): ledger (closed loop, %d in "
+            + "flight), baseline and open loop (%,d appends/s offered), each %d s warm-up + %d s measured (%d s of load "
+            + "per server); pool of %d; then verify a %,d-entry chain %d time(s)%n",
         settings.jitWarmUp().toSeconds(), settings.chainCounts().stream().map(String::valueOf).toList(),
-        settings.warmUp().toSeconds(), settings.measure().toSeconds(), settings.plannedLoadTimePerServer().toSeconds(),
-        settings.inFlight(), settings.poolSize(), settings.verifyEntries(), settings.verifyRuns());
+        settings.inFlight(), settings.openRate(), settings.warmUp().toSeconds(), settings.measure().toSeconds(),
+        settings.plannedLoadTimePerServer().toSeconds(), settings.poolSize(), settings.verifyEntries(),
+        settings.verifyRuns());
     List<LedgerPhase> phases = new ArrayList<>();
     boolean verified = false;
     for (Durability durability : settings.servers()) {
@@ -74,47 +75,77 @@ public final class LedgerBench {
     AppendLoad load = new AppendLoad(ledger.vertx(), ledger.client());
     InsertBaseline baseline = InsertBaseline.prepare(ledger.vertx(), ledger.pool(), ledger.ownerConnection());
     if (!settings.jitWarmUp().isZero()) {
-      warmUp(load, newChains(settings.tenants()), settings.inFlight(), settings.jitWarmUp(), out);
+      warmUp((mixes, duration) -> load.run(mixes, settings.inFlight(), duration), newChains(settings.tenants()),
+          settings.jitWarmUp(), out);
     }
     List<LedgerPhase> phases = new ArrayList<>();
     for (int chains : settings.chainCounts()) {
       LedgerPhase appended = measureLedger(ledger, load, chains, settings, out);
       LedgerPhase inserted = measureBaseline(ledger, baseline, chains, LedgerPhase.matchingBatchSize(appended),
           settings, out);
+      LedgerPhase offered = measureOpen(ledger, load, chains, settings, out);
       phases.add(appended);
       phases.add(inserted);
-      out.printf(Locale.ROOT, "  %s, %d chain(s): ledger %,.0f entries/s in batches of %.1f, baseline %,.0f rows/s%n",
-          appended.server(), chains, appended.entriesPerSecond(), appended.averageBatch(), inserted.entriesPerSecond());
+      phases.add(offered);
+      out.printf(Locale.ROOT, "  %s, %d chain(s): ledger %,.0f entries/s in batches of %.1f, baseline %,.0f rows/s; "
+              + "%,d/s offered: %,.0f/s answered, p99 %.2f ms%n",
+          appended.server(), chains, appended.entriesPerSecond(), appended.averageBatch(), inserted.entriesPerSecond(),
+          settings.openRate(), offered.entriesPerSecond(), offered.p99Millis());
     }
     return phases;
   }
 
+  /** One shape of append load (closed or open loop) on some chains for some time. */
+  @FunctionalInterface
+  private interface Load {
+    AppendLoad.Outcome run(List<EntryMix> chains, Duration duration) throws Exception;
+  }
+
   /** Discarded load; failures are not counted, but said, since the measured phase will likely see them too. */
-  private static void warmUp(AppendLoad load, List<EntryMix> chains, int inFlight, Duration duration, PrintStream out)
-      throws Exception {
-    AppendLoad.Outcome outcome = load.run(chains, inFlight, duration);
+  private static void warmUp(Load load, List<EntryMix> chains, Duration duration, PrintStream out) throws Exception {
+    AppendLoad.Outcome outcome = load.run(chains, duration);
     if (outcome.failed() > 0) {
       out.println("  warm-up: " + outcome.failed() + " append(s) failed, the first with: " + outcome.firstFailure());
     }
   }
 
-  /** Appends to {@code chains} new chains (warm-up, then measured), then verifies every one of them. */
+  /** Closed loop: {@code bench.inFlight} appends in flight to {@code chains} new chains; the capacity. */
   private static LedgerPhase measureLedger(LedgerUnderTest ledger, AppendLoad load, int chains,
       LedgerBenchSettings settings, PrintStream out) throws Exception {
+    return measureAppends(ledger, LedgerPhase.LEDGER, chains, settings.inFlight(),
+        (mixes, duration) -> load.run(mixes, settings.inFlight(), duration), settings, out);
+  }
+
+  /**
+   * Open loop: {@code bench.rate} appends a second offered to {@code chains} new chains, latency from
+   * each append's due time.
+   */
+  private static LedgerPhase measureOpen(LedgerUnderTest ledger, AppendLoad load, int chains,
+      LedgerBenchSettings settings, PrintStream out) throws Exception {
+    return measureAppends(ledger, LedgerPhase.OPEN, chains, settings.openRate(),
+        (mixes, duration) -> load.runOpen(mixes, settings.openRate(), duration), settings, out);
+  }
+
+  /** {@code load} on {@code chains} new chains (warm-up, then measured), then verifies every one of them. */
+  private static LedgerPhase measureAppends(LedgerUnderTest ledger, String kind, int chains, int inFlightOrRate,
+      Load load, LedgerBenchSettings settings, PrintStream out) throws Exception {
     List<EntryMix> mixes = newChains(chains);
     if (!settings.warmUp().isZero()) {
-      warmUp(load, mixes, settings.inFlight(), settings.warmUp(), out);
+      warmUp(load, mixes, settings.warmUp(), out);
     }
     PhaseCounters before = ledger.counters();
-    AppendLoad.Outcome appended = load.run(mixes, settings.inFlight(), settings.measure());
+    AppendLoad.Outcome appended = load.run(mixes, settings.measure());
     PhaseCounters during = before.until(ledger.counters());
     if (appended.failed() > 0) {
       out.println("  " + appended.failed() + " append(s) failed, the first with: " + appended.firstFailure());
     }
+    if (appended.notSent() > 0) {
+      out.printf(Locale.ROOT, "  %s, %d chain(s): the ledger fell more than a second behind the offered rate; %,d "
+          + "appends were not offered%n", kind, chains, appended.notSent());
+    }
     long broken = verifyWrittenChains(ledger, mixes, out);
-    return LedgerPhase.measured(ledger.durability().label(), LedgerPhase.LEDGER, chains, settings.inFlight(),
-        appended.answered(), appended.elapsed(), appended.p50Millis(), appended.p99Millis(), appended.failed() + broken,
-        during);
+    return LedgerPhase.measured(ledger.durability().label(), kind, chains, inFlightOrRate, appended.answered(),
+        appended.elapsed(), appended.p50Millis(), appended.p99Millis(), appended.failed() + broken, during);
   }
 
   /**

@@ -17,6 +17,8 @@ import java.util.Locale;
  *     own ({@code bench.jitWarmupSeconds}, 0-120, default 20: on 2 shared cores the JIT was still
  *     compiling for 10 s of every 10 after an 8 s warm-up)
  * @param inFlight appends in flight at once, closed loop ({@code bench.inFlight}, 1-4096, default 256)
+ * @param openRate appends offered a second in the open-loop phases, whatever the answers ({@code
+ *     bench.rate}, 100-200,000, default 20,000: the issue's throughput target, at which its p99 is judged)
  * @param tenants chains in the several-chains phases ({@code bench.tenants}, 2-64, default 4)
  * @param poolSize connections of the runtime pool ({@code bench.poolSize}, 1-64, default 8)
  * @param verifyEntries length of the chain whose verification is timed ({@code bench.verifyEntries},
@@ -30,6 +32,7 @@ record LedgerBenchSettings(
     Duration warmUp,
     Duration jitWarmUp,
     int inFlight,
+    int openRate,
     int tenants,
     int poolSize,
     int verifyEntries,
@@ -47,6 +50,7 @@ record LedgerBenchSettings(
         Duration.ofSeconds(intProperty("bench.warmupSeconds", 3, 0, 60)),
         Duration.ofSeconds(intProperty("bench.jitWarmupSeconds", 20, 0, 120)),
         intProperty("bench.inFlight", 256, 1, 4096),
+        intProperty("bench.rate", 20_000, 100, 200_000),
         intProperty("bench.tenants", 4, 2, 64),
         intProperty("bench.poolSize", 8, 1, 64),
         intProperty("bench.verifyEntries", 1_000_000, 1_000, 10_000_000),
@@ -54,9 +58,12 @@ record LedgerBenchSettings(
         servers(System.getProperty("bench.servers", "both")));
   }
 
-  /** Load time on each server: the JIT warm-up, then a ledger and a baseline phase per chain count. */
+  /**
+   * Load time on each server: the JIT warm-up, then a ledger, a baseline and an open-loop phase per
+   * chain count (not counting the time an open-loop phase takes to drain when the ledger falls behind).
+   */
   Duration plannedLoadTimePerServer() {
-    return jitWarmUp.plus(measure.plus(warmUp).multipliedBy(2L * chainCounts().size()));
+    return jitWarmUp.plus(measure.plus(warmUp).multipliedBy(3L * chainCounts().size()));
   }
 
   static List<Durability> servers(String raw) {

@@ -33,6 +33,18 @@ final class LedgerUnderTest implements AutoCloseable {
   private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(60);
   private static final Duration START_LIMIT = Duration.ofMinutes(1);
   private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
+  /**
+   * The durable server runs with the settings docs/BENCHMARKS.md recommends for a node's PostgreSQL
+   * (instead of the defaults' 128 MB of shared buffers and a checkpoint at every 1 GB of WAL, which at
+   * the ledger's ~1.8 kB of WAL per entry started a checkpoint, and then full-page images, in most
+   * phases). lz4 WAL compression is not in zonky's binaries; pglz costs more CPU than it saves here.
+   */
+  static final java.util.Map<String, String> RECOMMENDED_SETTINGS = java.util.Map.of(
+      "shared_buffers", "1GB",
+      "max_wal_size", "8GB",
+      "checkpoint_timeout", "15min",
+      "wal_buffers", "64MB",
+      "wal_compression", "off");
 
   private final Durability durability;
   private final Closeable postgres;
@@ -43,9 +55,10 @@ final class LedgerUnderTest implements AutoCloseable {
   private final Pool pool;
   private final CheckpointSigner signer;
   private final Checkpoints checkpoints;
+  private final PostgresCpu postgresCpu;
 
   private LedgerUnderTest(Durability durability, Closeable postgres, DbUrl admin, DbUrl app, Connection observer,
-      Vertx vertx, Pool pool, CheckpointSigner signer, Checkpoints checkpoints) {
+      Vertx vertx, Pool pool, CheckpointSigner signer, Checkpoints checkpoints) throws SQLException {
     this.durability = durability;
     this.postgres = postgres;
     this.admin = admin;
@@ -55,6 +68,7 @@ final class LedgerUnderTest implements AutoCloseable {
     this.pool = pool;
     this.signer = signer;
     this.checkpoints = checkpoints;
+    this.postgresCpu = PostgresCpu.ofBackend(single("SELECT pg_backend_pid()"));
   }
 
   /** Starts PostgreSQL, migrates, deploys the ledger; undoes what started on failure. */
@@ -102,13 +116,14 @@ final class LedgerUnderTest implements AutoCloseable {
       return new Server(pg::close, pg.port());
     }
     // zonky's builder turns synchronous_commit off by default: both are set here on purpose
-    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
         .setServerConfig("listen_addresses", "127.0.0.1")
         .setServerConfig("max_connections", "300")
         .setServerConfig("fsync", "on")
         .setServerConfig("synchronous_commit", "on")
-        .setServerConfig("full_page_writes", "on")
-        .start();
+        .setServerConfig("full_page_writes", "on");
+    RECOMMENDED_SETTINGS.forEach(builder::setServerConfig);
+    EmbeddedPostgres pg = builder.start();
     return new Server(pg, pg.getPort());
   }
 
@@ -150,10 +165,14 @@ final class LedgerUnderTest implements AutoCloseable {
     return observer;
   }
 
-  /** Reads {@link PhaseCounters} now (taking one transaction id, see {@link BenchSql#CURRENT_XID}). */
+  /**
+   * Reads {@link PhaseCounters} now (taking one transaction id, see {@link BenchSql#CURRENT_XID}); the
+   * CPU time of PostgreSQL is its processes' on this machine (0 without {@code /proc}).
+   */
   PhaseCounters counters() throws SQLException {
     long checkpoints = single(BenchSql.CHECKPOINTS_STARTED);
-    return new PhaseCounters(single(BenchSql.CURRENT_XID), checkpoints, PhaseCounters.jitMillisSoFar());
+    return new PhaseCounters(single(BenchSql.CURRENT_XID), checkpoints, PhaseCounters.jitMillisSoFar(),
+        PhaseCounters.jvmCpuNanosSoFar(), postgresCpu == null ? 0 : postgresCpu.nanosSoFar());
   }
 
   private long single(String query) throws SQLException {
@@ -169,7 +188,9 @@ final class LedgerUnderTest implements AutoCloseable {
       rs.next();
       return "PostgreSQL " + rs.getString("version") + ", fsync=" + rs.getString("fsync") + ", synchronous_commit="
           + rs.getString("synchronous_commit") + ", wal_sync_method=" + rs.getString("wal_sync_method")
-          + ", shared_buffers=" + rs.getString("shared_buffers");
+          + ", shared_buffers=" + rs.getString("shared_buffers") + ", max_wal_size=" + rs.getString("max_wal_size")
+          + ", checkpoint_timeout=" + rs.getString("checkpoint_timeout") + ", wal_buffers=" + rs.getString("wal_buffers")
+          + ", wal_compression=" + rs.getString("wal_compression");
     }
   }
 

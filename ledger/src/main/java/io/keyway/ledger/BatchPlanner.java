@@ -57,6 +57,8 @@ public final class BatchPlanner {
     List<Outcome> outcomes = new ArrayList<>(batch.size());
     long seq = headSeq;
     byte[] prev = headHash;
+    String tenantText = tenantId.toString();
+    String nowText = now.toString();
 
     for (AppendRequest r : batch) {
       KeywayException malformed = malformed(r);
@@ -108,8 +110,8 @@ public final class BatchPlanner {
       }
       StoredEntry entry;
       try {
-        entry = StoredEntry.seal(tenantId, seq + 1, ids.get(), r.kind(), r.actor(), r.subject(), r.userId(),
-            r.accountId(), r.idempotencyKey(), r.requestHash(), now, payload, prev);
+        entry = StoredEntry.seal(tenantId, tenantText, seq + 1, ids.get(), r.kind(), r.actor(), r.subject(),
+            r.userId(), r.accountId(), r.idempotencyKey(), r.requestHash(), now, nowText, payload, prev);
       } catch (IllegalArgumentException e) {
         // a value with no canonical spelling (a double, say) must not take the rest of the batch down with it
         outcomes.add(new Outcome(null, KeywayException.badField("payload", "has no canonical form: " + e.getMessage())));
@@ -123,7 +125,7 @@ public final class BatchPlanner {
       }
       working.putAll(after);
       changed.putAll(after);
-      AppendResult result = new AppendResult(entry.id(), seq, entry.hashHex(), now.toString(), payload, false);
+      AppendResult result = new AppendResult(entry.id(), seq, entry.hashHex(), nowText, payload, false);
       if (r.idempotencyKey() != null) {
         keys.put(r.idempotencyKey(), new Existing(result, r.requestHash()));
       }
@@ -152,10 +154,19 @@ public final class BatchPlanner {
       }
     }
     String h = r.requestHash();
-    if (h != null && (h.isEmpty() || h.length() % 2 != 0 || !h.chars().allMatch(HexFormat::isHexDigit))) {
+    if (h != null && (h.isEmpty() || h.length() % 2 != 0 || !hex(h))) {
       return KeywayException.badField("requestHash", "must be hexadecimal");
     }
     return null;
+  }
+
+  private static boolean hex(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (!HexFormat.isHexDigit(s.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean blank(String s) {

@@ -24,7 +24,8 @@ public final class CanonicalJson {
     return out.toString();
   }
 
-  private static void write(StringBuilder out, Object v) {
+  /** Appends the canonical form of {@code v}. */
+  static void write(StringBuilder out, Object v) {
     if (v == null) {
       out.append("null");
     } else if (v instanceof String s) {
@@ -79,7 +80,8 @@ public final class CanonicalJson {
     out.append(']');
   }
 
-  private static void string(StringBuilder out, String s) {
+  /** Appends {@code s} as a canonical JSON string. */
+  static void string(StringBuilder out, String s) {
     out.append('"');
     int plain = 0;
     while (plain < s.length() && s.charAt(plain) >= 0x20 && s.charAt(plain) != '"' && s.charAt(plain) != '\\') {

@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -154,13 +155,7 @@ final class LedgerStore {
     }
     writes.add(c.preparedQuery(LedgerSql.ENTRIES_INSERT).execute(entriesTuple(tenantId, plan.entries())));
     if (!plan.postings().isEmpty()) {
-      var ps = plan.postings();
-      writes.add(c.preparedQuery(LedgerSql.POSTINGS_INSERT).execute(Tuple.of(tenantId,
-          ps.stream().map(BatchPlanner.PostingRow::seq).toArray(Long[]::new),
-          ps.stream().map(p -> (short) p.n()).toArray(Short[]::new),
-          ps.stream().map(p -> p.posting().account()).toArray(String[]::new),
-          ps.stream().map(p -> p.posting().currency()).toArray(String[]::new),
-          ps.stream().map(p -> Numeric.create(p.posting().amount())).toArray(Numeric[]::new))));
+      writes.add(c.preparedQuery(LedgerSql.POSTINGS_INSERT).execute(postingsTuple(tenantId, plan.postings())));
     }
     if (!plan.balances().isEmpty()) {
       var bs = new ArrayList<>(plan.balances().entrySet());
@@ -173,21 +168,63 @@ final class LedgerStore {
     return Future.all(writes).mapEmpty();
   }
 
+  /** One array per column, filled in one pass (this runs for every entry on the ledger's event loop). */
   private static Tuple entriesTuple(UUID tenantId, List<StoredEntry> es) {
-    return Tuple.from(List.of(tenantId,
-        es.stream().map(StoredEntry::seq).toArray(Long[]::new),
-        es.stream().map(StoredEntry::id).toArray(UUID[]::new),
-        es.stream().map(StoredEntry::kind).toArray(String[]::new),
-        es.stream().map(StoredEntry::actor).toArray(String[]::new),
-        es.stream().map(StoredEntry::subject).toArray(String[]::new),
-        es.stream().map(StoredEntry::userId).toArray(UUID[]::new),
-        es.stream().map(StoredEntry::accountId).toArray(UUID[]::new),
-        es.stream().map(StoredEntry::idempotencyKey).toArray(String[]::new),
-        es.stream().map(e -> requestHash(e)).toArray(Buffer[]::new),
-        es.stream().map(e -> e.createdAt().atOffset(ZoneOffset.UTC)).toArray(java.time.OffsetDateTime[]::new),
-        es.stream().map(StoredEntry::canonical).toArray(String[]::new),
-        es.stream().map(e -> Buffer.buffer(e.prevHash())).toArray(Buffer[]::new),
-        es.stream().map(e -> Buffer.buffer(e.hash())).toArray(Buffer[]::new)));
+    int n = es.size();
+    Long[] seqs = new Long[n];
+    UUID[] ids = new UUID[n];
+    String[] kinds = new String[n];
+    String[] actors = new String[n];
+    String[] subjects = new String[n];
+    UUID[] users = new UUID[n];
+    UUID[] accounts = new UUID[n];
+    String[] keys = new String[n];
+    Buffer[] requestHashes = new Buffer[n];
+    OffsetDateTime[] createdAt = new OffsetDateTime[n];
+    String[] canonicals = new String[n];
+    Buffer[] prevHashes = new Buffer[n];
+    Buffer[] hashes = new Buffer[n];
+    OffsetDateTime lastTime = null;
+    for (int i = 0; i < n; i++) {
+      StoredEntry e = es.get(i);
+      seqs[i] = e.seq();
+      ids[i] = e.id();
+      kinds[i] = e.kind();
+      actors[i] = e.actor();
+      subjects[i] = e.subject();
+      users[i] = e.userId();
+      accounts[i] = e.accountId();
+      keys[i] = e.idempotencyKey();
+      requestHashes[i] = requestHash(e);
+      // a batch is planned at one instant: convert it once
+      if (lastTime == null || !lastTime.toInstant().equals(e.createdAt())) {
+        lastTime = e.createdAt().atOffset(ZoneOffset.UTC);
+      }
+      createdAt[i] = lastTime;
+      canonicals[i] = e.canonical();
+      prevHashes[i] = Buffer.buffer(e.prevHash());
+      hashes[i] = Buffer.buffer(e.hash());
+    }
+    return Tuple.from(List.of(tenantId, seqs, ids, kinds, actors, subjects, users, accounts, keys, requestHashes,
+        createdAt, canonicals, prevHashes, hashes));
+  }
+
+  private static Tuple postingsTuple(UUID tenantId, List<BatchPlanner.PostingRow> ps) {
+    int n = ps.size();
+    Long[] seqs = new Long[n];
+    Short[] ns = new Short[n];
+    String[] accounts = new String[n];
+    String[] currencies = new String[n];
+    Numeric[] amounts = new Numeric[n];
+    for (int i = 0; i < n; i++) {
+      BatchPlanner.PostingRow p = ps.get(i);
+      seqs[i] = p.seq();
+      ns[i] = (short) p.n();
+      accounts[i] = p.posting().account();
+      currencies[i] = p.posting().currency();
+      amounts[i] = Numeric.create(p.posting().amount());
+    }
+    return Tuple.of(tenantId, seqs, ns, accounts, currencies, amounts);
   }
 
   private static Buffer requestHash(StoredEntry e) {

@@ -16,6 +16,34 @@ import org.junit.jupiter.api.Test;
 class CanonicalJsonTest {
 
   @Test
+  @DisplayName("an entry's canonical text, written field by field, is exactly CanonicalJson of the entry as an object")
+  void entryTextIsTheCanonicalObject() {
+    java.util.UUID tenant = java.util.UUID.randomUUID();
+    java.util.UUID id = java.util.UUID.randomUUID();
+    java.util.UUID user = java.util.UUID.randomUUID();
+    java.util.UUID account = java.util.UUID.randomUUID();
+    java.time.Instant at = java.time.Instant.parse("2026-11-23T23:59:58.123456Z");
+    JsonObject payload = new JsonObject().put("note", "q\"b\\\n€").put("amount", new BigDecimal("10.50"))
+        .put("nested", new JsonObject().put("b", 1).put("a", new JsonArray().add("x").addNull()));
+    for (Object[] f : List.of(new Object[] {user, account, "key-1", "actor \"quoted\"", "subj\tect", payload},
+        new Object[] {null, null, null, "a", "s", new JsonObject()})) {
+      JsonObject asObject = new JsonObject()
+          .put("accountId", f[1] == null ? null : f[1].toString()).put("actor", f[3]).put("createdAt", at.toString())
+          .put("id", id.toString()).put("idempotencyKey", f[2]).put("kind", "capital.deposit").put("payload", f[5])
+          .put("seq", 42L).put("subject", f[4]).put("tenantId", tenant.toString())
+          .put("userId", f[0] == null ? null : f[0].toString());
+
+      String text = StoredEntry.canonical(tenant, 42, id, "capital.deposit", (String) f[3], (String) f[4],
+          (java.util.UUID) f[0], (java.util.UUID) f[1], (String) f[2], at, (JsonObject) f[5]);
+
+      assertThat(text).isEqualTo(CanonicalJson.encode(asObject));
+      assertThat(StoredEntry.seal(tenant, 42, id, "capital.deposit", (String) f[3], (String) f[4], (java.util.UUID) f[0],
+          (java.util.UUID) f[1], (String) f[2], null, at, (JsonObject) f[5], HashChain.GENESIS).canonical())
+          .isEqualTo(text);
+    }
+  }
+
+  @Test
   @DisplayName("object keys come out sorted by UTF-16 code unit, whatever order they were put in")
   void sortsKeys() {
     Map<String, Object> m = new LinkedHashMap<>();

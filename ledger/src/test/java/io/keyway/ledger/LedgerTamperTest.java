@@ -281,6 +281,40 @@ class LedgerTamperTest {
         r.checkpoint(), 0);
   }
 
+  @Test
+  @DisplayName("a posting whose entry is not in its chain is refused, as the runtime role of either tenant and as the owner in replica mode; one of an existing entry is taken")
+  void orphanPostingRefused() throws Exception {
+    UUID otherTenant = UUID.randomUUID();
+    ledger.seed(otherTenant, UUID.randomUUID(), 3);
+    String insert = "INSERT INTO ledger.postings (tenant_id, entry_seq, n, account, currency, amount) "
+        + "VALUES (?, ?, 9, 'external', 'USD', 1)";
+    try (Connection app = DatabaseBootstrap.connect(ledger.db.app())) {
+      app.setAutoCommit(false);
+      LedgerFixture.execute(app, "SELECT set_config('keyway.tenant_id', ?, true)", tenant.toString());
+      assertThat(LedgerFixture.execute(app, insert, tenant, 1L)).as("a posting of entry 1 of its own chain").isEqualTo(1);
+      app.rollback();
+      for (long seq : List.of(0L, SEEDED + 1L)) {
+        LedgerFixture.execute(app, "SELECT set_config('keyway.tenant_id', ?, true)", tenant.toString());
+        assertThatThrownBy(() -> LedgerFixture.execute(app, insert, tenant, seq)).as("seq " + seq)
+            .isInstanceOf(SQLException.class)
+            .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
+        app.rollback();
+      }
+      // seq 10 exists in the first tenant's chain, not in the other's: the other tenant cannot borrow it
+      LedgerFixture.execute(app, "SELECT set_config('keyway.tenant_id', ?, true)", otherTenant.toString());
+      assertThatThrownBy(() -> LedgerFixture.execute(app, insert, otherTenant, 10L)).isInstanceOf(SQLException.class)
+          .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
+      app.rollback();
+    }
+    try (Connection owner = ledger.owner()) {
+      LedgerFixture.execute(owner, "SET session_replication_role = replica");
+      assertThatThrownBy(() -> LedgerFixture.execute(owner, insert, tenant, SEEDED + 1L))
+          .isInstanceOf(SQLException.class).hasMessageContaining("must belong to an entry");
+    }
+    assertThat(ledger.count("SELECT count(*) FROM ledger.postings WHERE n = 9 AND tenant_id IN (?, ?)", tenant,
+        otherTenant)).isZero();
+  }
+
   private String canonical(long seq) throws SQLException {
     return (String) ledger.query("SELECT canonical FROM ledger.entries WHERE tenant_id = ? AND seq = ?", tenant, seq)
         .get(0)[0];
