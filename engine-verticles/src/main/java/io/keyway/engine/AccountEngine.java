@@ -106,7 +106,11 @@ public final class AccountEngine extends VerticleBase {
     budget = new RateBudget(ctx.clock(), ctx.venueRequestsPerMinute());
     pipeline = new OrderPipeline(ctx, budget, this::orderChanged, fence);
     commands = vertx.eventBus().consumer(EngineAddresses.command(accountId), this::command);
-    timer = vertx.setPeriodic(ctx.tick().toMillis(), id -> {
+    long period = ctx.tick().toMillis();
+    // engines started together (a node starting, a hand-over) would otherwise tick together, every period, as one
+    // burst on the event loops; each account's first tick comes at its own phase within one period instead
+    long phase = 1 + Math.floorMod(accountId.hashCode(), period);
+    timer = vertx.setPeriodic(phase, period, id -> {
       if (ticking) {
         return; // a slow tick is not queued up behind: the next one starts when it is done
       }
