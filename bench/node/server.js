@@ -71,7 +71,7 @@ const accounts = Object.entries(setup.accounts).map(([id, a]) => ({ id, tenantId
 let next = 0;
 let seq = 0;
 let published = 0;
-const TICK_MS = 10;
+const TICK_MS = Number(process.argv[4] || 10); // the publisher's tick, as WsBench's
 function publish() {
   const started = process.hrtime.bigint();
   setInterval(() => {

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * the publisher on A in both runs.
  *
  * <p>Properties: {@code bench.ws.n} (default 1000,10000), {@code bench.ws.rate} (events/s, default
- * 30000), {@code bench.ws.warmup} (s, 5), {@code bench.ws.seconds} (s, 15), {@code bench.ws.cluster}.
+ * 30000), {@code bench.ws.warmup} (s, 10), {@code bench.ws.seconds} (s, 15), {@code bench.ws.cluster}.
  */
 public final class WsBench {
   private static final String[] TENANTS = {"ws-bench-a", "ws-bench-b"};
@@ -57,6 +57,12 @@ public final class WsBench {
 
   private record Load(int rate, int warmup, int seconds) {}
 
+  /**
+   * How often both publishers put out the events due (ms): engines tick at their own times, so the events of a
+   * second arrive spread over it, not in a few bursts; {@code bench.ws.tickMs}.
+   */
+  private static final int PUBLISH_TICK_MS = Integer.getInteger("bench.ws.tickMs", 1);
+
   private static final String NODE_JS = "node ws 8.18.3";
   /** Issue #6: at N = 10,000, this many deliveries a second at a p99 of at most TARGET_P99_MS. */
   private static final int TARGET_PER_SECOND = 30_000;
@@ -66,7 +72,7 @@ public final class WsBench {
    * The N accounts' engines tick once a minute, not once a second: the run measures the fan-out, and
    * the Node.js baseline runs no engines either.
    */
-  private static final Map<String, String> QUIET_ENGINES = Map.of(ConfigKeys.ENGINE_TICK_MILLIS, "60000");
+  private static final Map<String, String> QUIET_ENGINES = Map.of(ConfigKeys.ENGINE_TICK_MILLIS, System.getProperty("bench.ws.engineTickMs", "60000"));
 
   public static void main(String[] args) throws Exception {
     BenchLogging.routeServerLogToFile(false);
@@ -74,7 +80,7 @@ public final class WsBench {
     for (String n : System.getProperty("bench.ws.n", "1000,10000").split(",")) {
       sizes.add(Integer.parseInt(n.trim()));
     }
-    Load load = new Load(Integer.getInteger("bench.ws.rate", 30_000), Integer.getInteger("bench.ws.warmup", 5),
+    Load load = new Load(Integer.getInteger("bench.ws.rate", 30_000), Integer.getInteger("bench.ws.warmup", 10),
         Integer.getInteger("bench.ws.seconds", 15));
     boolean cluster = Boolean.getBoolean("bench.ws.cluster");
     List<Row> rows = cluster ? clusterRuns(sizes, load) : nodeJsRuns(sizes, load);
@@ -254,7 +260,10 @@ public final class WsBench {
     return f;
   }
 
-  /** Every 10 ms, the balance events due at {@code rate}, round-robin over the accounts, stamped with System.nanoTime. */
+  /**
+   * Every {@link #PUBLISH_TICK_MS} ms, the balance events due at {@code rate}, round-robin over the accounts, stamped
+   * with System.nanoTime. The Node.js server's publisher runs on the same tick.
+   */
   private static long startPublisher(Node node, List<Acct> accounts, int rate) {
     var vertx = node.vertx();
     // as an engine does (AccountEngine.publishBalance), less its work: the addresses are known up front
@@ -262,7 +271,7 @@ public final class WsBench {
         .toArray(String[]::new);
     long[] next = {0};
     long started = System.nanoTime();
-    return vertx.setPeriodic(10, t -> {
+    return vertx.setPeriodic(PUBLISH_TICK_MS, t -> {
       long due = rate * (System.nanoTime() - started) / 1_000_000_000L; // catch up with the clock...
       next[0] = Math.max(next[0], due - rate / 20); // ...but never in a burst above 50 ms worth
       while (next[0] < due) {
@@ -284,7 +293,8 @@ public final class WsBench {
     Path setup = Files.createTempFile("ws-bench-node", ".json");
     Files.writeString(setup, new JsonObject().put("tokens", tokens).put("accounts", owners).encode());
     setup.toFile().deleteOnExit();
-    return new ProcessBuilder("node", "bench/node/server.js", setup.toString(), Integer.toString(rate))
+    return new ProcessBuilder("node", "bench/node/server.js", setup.toString(), Integer.toString(rate),
+        Integer.toString(PUBLISH_TICK_MS))
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 

@@ -33,6 +33,7 @@ import org.HdrHistogram.Recorder;
  * (client i connects to the (i mod k)-th).
  */
 public final class WsBenchClient {
+  private static final boolean TIMELINE = Boolean.getBoolean("bench.ws.timeline");
   private static final int CONNECTING_AT_ONCE = 50;
   private final Recorder latency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
   private final LongAdder delivered = new LongAdder();
@@ -84,10 +85,25 @@ public final class WsBenchClient {
     latency.getIntervalHistogram();
     delivered.reset();
     long t0 = System.nanoTime();
-    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    // the window in slices of 250 ms; with -Dbench.ws.timeline=true each slice's count, p99 and max go to
+    // stderr, to see whether a tail is spread or comes in stalls
+    Histogram h = null;
+    long slices = TimeUnit.SECONDS.toMillis(seconds) / 250;
+    for (long i = 0; i < slices; i++) {
+      Thread.sleep(250);
+      Histogram slice = latency.getIntervalHistogram();
+      if (TIMELINE) {
+        System.err.printf("slice %3d: %6d pushes, p99 %7.2f ms, max %7.2f ms%n", i, slice.getTotalCount(),
+            slice.getValueAtPercentile(99) / 1e6, slice.getMaxValue() / 1e6);
+      }
+      if (h == null) {
+        h = slice.copy();
+      } else {
+        h.add(slice);
+      }
+    }
     long count = delivered.sum();
     double elapsed = (System.nanoTime() - t0) / 1e9;
-    Histogram h = latency.getIntervalHistogram();
     toParent.println("result " + new JsonObject().put("clients", open.size()).put("perSecond", count / elapsed)
         .put("p50ms", h.getValueAtPercentile(50) / 1e6).put("p99ms", h.getValueAtPercentile(99) / 1e6)
         .put("p999ms", h.getValueAtPercentile(99.9) / 1e6).put("errors", errors.sum()).encode());
