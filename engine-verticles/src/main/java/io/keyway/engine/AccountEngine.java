@@ -108,8 +108,9 @@ public final class AccountEngine extends VerticleBase {
     commands = vertx.eventBus().consumer(EngineAddresses.command(accountId), this::command);
     long period = ctx.tick().toMillis();
     // engines started together (a node starting, a hand-over) would otherwise tick together, every period, as one
-    // burst on the event loops; each account's first tick comes at its own phase within one period instead
-    long phase = 1 + Math.floorMod(accountId.hashCode(), period);
+    // burst on the event loops; each account's first tick comes at its own phase within the second period
+    // instead (never sooner than one period after the start, as before)
+    long phase = period + Math.floorMod(accountId.hashCode(), period);
     timer = vertx.setPeriodic(phase, period, id -> {
       if (ticking) {
         return; // a slow tick is not queued up behind: the next one starts when it is done
