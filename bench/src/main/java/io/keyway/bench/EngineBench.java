@@ -82,18 +82,10 @@ public final class EngineBench {
   }
 
   public static void main(String[] args) {
-    int status;
-    try {
-      Settings settings = Settings.fromSystemProperties();
-      Path serverLog = BenchLogging.routeServerLogToFile(false);
-      run(settings, serverLog, System.out);
-      status = 0;
-    } catch (Exception e) {
-      System.out.flush();
-      System.err.println("benchmark failed: " + e);
-      status = 2;
-    }
-    System.exit(status);
+    BenchLogging.runThenExit(serverLog -> {
+      run(Settings.fromSystemProperties(), serverLog, System.out);
+      return 0;
+    });
   }
 
   static void run(Settings s, Path serverLog, PrintStream out) throws Exception {

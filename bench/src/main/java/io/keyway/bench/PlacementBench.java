@@ -58,18 +58,12 @@ public final class PlacementBench {
   private PlacementBench() {}
 
   public static void main(String[] args) {
-    int status;
-    try {
+    BenchLogging.runThenExit(serverLog -> {
       run(SystemProperties.intProperty(PREFIX + "accounts", 10_000, 1, 1_000_000),
           SystemProperties.intProperty(PREFIX + "warmupSeconds", 10, 1, 3600),
           SystemProperties.intProperty(PREFIX + "measureSeconds", 30, 1, 3600), System.out);
-      status = 0;
-    } catch (Exception e) {
-      System.out.flush();
-      System.err.println("benchmark failed: " + e);
-      status = 2;
-    }
-    System.exit(status);
+      return 0;
+    });
   }
 
   static void run(int accounts, int warmupSeconds, int measureSeconds, PrintStream out) throws Exception {

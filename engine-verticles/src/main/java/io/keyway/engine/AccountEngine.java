@@ -105,6 +105,7 @@ public final class AccountEngine extends VerticleBase {
   public Future<?> start() {
     budget = new RateBudget(ctx.clock(), ctx.venueRequestsPerMinute());
     pipeline = new OrderPipeline(ctx, budget, this::orderChanged, fence);
+    StreamEvents.register(vertx);
     commands = vertx.eventBus().consumer(EngineAddresses.command(accountId), this::command);
     long period = ctx.tick().toMillis();
     // engines started together (a node starting, a hand-over) would otherwise tick together, every period, as one

@@ -23,13 +23,18 @@ public final class StreamEvents {
 
   private StreamEvents() {}
 
-  /** Publishes {@code event} on {@code address}, shared read-only by the local consumers. */
+  /**
+   * Publishes {@code event} on {@code address}, shared read-only by the local consumers; {@link #register} must
+   * have run on this {@code vertx} first (a publisher registers once when it starts, not per event).
+   */
   public static void publish(Vertx vertx, String address, JsonObject event) {
-    register(vertx);
     vertx.eventBus().publish(address, event, SHARED);
   }
 
-  /** Registers the codec on {@code vertx} once; a node that only consumes needs it to read another node's events. */
+  /**
+   * Registers the codec on {@code vertx} once: a publisher needs it before its first event, a node that only
+   * consumes needs it to read another node's events.
+   */
   public static void register(Vertx vertx) {
     if (REGISTERED.add(vertx)) {
       try {

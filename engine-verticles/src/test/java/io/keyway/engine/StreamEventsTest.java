@@ -23,6 +23,7 @@ class StreamEventsTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
+    StreamEvents.register(vertx);
   }
 
   @AfterAll
@@ -44,11 +45,13 @@ class StreamEventsTest {
       vertx.eventBus().<JsonObject>consumer(address, m -> f.complete(m.body())).completion()
           .await(5, TimeUnit.SECONDS);
     }
-    JsonObject event = balance();
+    JsonObject nested = new JsonObject().put("id", "o-1");
+    JsonObject event = balance().put("order", nested);
     JsonObject expected = event.copy();
     StreamEvents.publish(vertx, address, event);
     for (CompletableFuture<JsonObject> f : heard) {
       JsonObject body = f.get(5, TimeUnit.SECONDS);
+      assertThat(body.getValue("order")).as("the published body itself, not a copy").isSameAs(nested);
       assertThat(body).isEqualTo(expected);
       assertThat(body.encode()).isEqualTo(expected.encode());
       assertThatThrownBy(() -> body.put("cash", "0.00")).isInstanceOf(UnsupportedOperationException.class);

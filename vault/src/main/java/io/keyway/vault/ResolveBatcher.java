@@ -104,6 +104,6 @@ final class ResolveBatcher {
     for (int i = 0; i < group.size(); i++) {
       answers.get(i).onComplete(group.get(i).answer());
     }
-    return answers.get(0);
+    return Future.join(answers);
   }
 }

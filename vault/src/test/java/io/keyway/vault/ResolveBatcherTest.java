@@ -242,11 +242,15 @@ class ResolveBatcherTest {
     Promise<Void> asked = Promise.promise();
     context.runOnContext(first -> {
       answers.add(batcher.resolve(ask(TENANT_A, ALICE, "main")));
-      // each in a turn of its own, queued behind the first turn's flush, before its read can be back
-      context.runOnContext(second -> answers.add(batcher.resolve(ask(TENANT_A, AMY, "spare"))));
-      context.runOnContext(third -> {
-        answers.add(batcher.resolve(ask(TENANT_A, ALICE, "spare")));
-        asked.complete();
+      // each in a turn of its own, queued behind the first turn's flush, before its read can be back; the third
+      // is queued from the second's turn, behind the flush the second asks for, so without the limit on flushes
+      // in flight the second would be read alone and the third take a statement of its own
+      context.runOnContext(second -> {
+        answers.add(batcher.resolve(ask(TENANT_A, AMY, "spare")));
+        context.runOnContext(third -> {
+          answers.add(batcher.resolve(ask(TENANT_A, ALICE, "spare")));
+          asked.complete();
+        });
       });
     });
     await(asked.future());

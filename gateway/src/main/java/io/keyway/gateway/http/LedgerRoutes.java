@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 
 /** Capital flows, balances and the ledger itself: entries, verification, checkpoints. */
 final class LedgerRoutes {
-  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
+  /** A valid Idempotency-Key: 1 to 255 visible ASCII characters (also for orders, in {@link TradingActions}). */
+  static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
 
   private final GatewayServices s;
   private final LedgerActions ledgerActions;

@@ -54,7 +54,7 @@ public final class TradingActions {
 
   /** Places an order as {@code POST /api/accounts/{id}/orders}; {@code idempotencyKey} may be null. */
   public Future<JsonObject> placeOrder(Principal p, UUID accountId, JsonObject body, String idempotencyKey) {
-    if (idempotencyKey != null && !idempotencyKey.matches("[\\x21-\\x7e]{1,255}")) {
+    if (idempotencyKey != null && !LedgerRoutes.IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
       return Future.failedFuture(KeywayException.badField("Idempotency-Key", "must be 1-255 visible ASCII characters"));
     }
     JsonObject command;

@@ -138,7 +138,7 @@ public final class McpEndpoint {
         .onSuccess(answer -> reply(ctx, answer))
         .onFailure(e -> {
           if (e instanceof KeywayException k && k.code() == ErrorCode.FORBIDDEN) {
-            ctx.response().putHeader("WWW-Authenticate", BEARER_REALM + ", error=\"insufficient_scope\"");
+            ctx.response().putHeader("WWW-Authenticate", "Bearer error=\"insufficient_scope\"");
           }
           ctx.fail(e);
         });

@@ -81,11 +81,6 @@ public final class Outbox {
     return queue.isEmpty();
   }
 
-  /** Frames waiting, of both kinds. */
-  public int size() {
-    return queue.size();
-  }
-
   /** Forgets everything waiting (the socket is closing); answers how many frames were dropped. */
   public int clear() {
     int n = queue.size();

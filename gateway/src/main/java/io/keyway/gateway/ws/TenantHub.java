@@ -109,12 +109,6 @@ final class TenantHub {
       t.consumer.unregister();
     }
   }
-
-  /** How many tenant streams this instance consumes (for tests: one per tenant, none when idle). */
-  int consumedTenants() {
-    return tenants.size();
-  }
-
   /** Files the event if a socket here may get it; the drain at the end of this turn sends it. */
   private void onEvent(Tenant t, Message<JsonObject> m) {
     JsonObject event = m.body();

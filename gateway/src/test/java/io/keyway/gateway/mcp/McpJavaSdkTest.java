@@ -182,7 +182,7 @@ class McpJavaSdkTest {
       client.initialize();
       assertThat(client.listTools().tools().stream().map(McpSchema.Tool::name).toList()).isEqualTo(VIEWER_TOOLS);
       assertThatThrownBy(() -> call(client, "place_order", Map.of("accountId", aliceAccount, "symbol", "AAPL",
-          "side", "buy", "qty", "1"))).satisfies(e -> assertThat(refusal(e)).isEqualTo("403 Bearer realm=\"keyway\", error=\"insufficient_scope\""));
+          "side", "buy", "qty", "1"))).satisfies(e -> assertThat(refusal(e)).isEqualTo("403 Bearer error=\"insufficient_scope\""));
       var viewerReads = call(client, "list_accounts", Map.of());
       assertThat(viewerReads.isError()).isFalse();
       assertThat((List<?>) structured(viewerReads).get("accounts")).as("a viewer sees only what it owns").isEmpty();
