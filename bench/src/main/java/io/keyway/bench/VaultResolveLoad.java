@@ -35,6 +35,9 @@ final class VaultResolveLoad {
   /** The open loop's timer period: every tick sends the resolves due by then. */
   private static final long TICK_MILLIS = 1;
   private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+  /** Diagnostic: print each open-loop phase's slow slices beside the collector's pauses ({@link TailTimeline}). */
+  private static final String TIMELINE = "bench.timeline";
+  private static final long TIMELINE_THRESHOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
   /** What the callers saw: answered resolves, failures, and the latency of the answered ones. */
   record Outcome(long answered, long failed, String firstFailure, Duration elapsed, double p50Millis,
@@ -124,6 +127,8 @@ final class VaultResolveLoad {
   private class Recorder {
     final long start = System.nanoTime();
     final Histogram latencyNanos = new Histogram(HIGHEST_TRACKED_NANOS, 3);
+    /** Set in an open-loop phase run with {@code -Dbench.timeline=true}. */
+    TailTimeline timeline;
     int nextCredential;
     long failed;
     String firstFailure;
@@ -135,7 +140,11 @@ final class VaultResolveLoad {
       client.resolve(c.tenantId(), c.userId(), VaultCredential.PROVIDER, c.label()).onComplete(result -> {
         if (result.succeeded()) {
           try (ResolvedCredential resolved = result.result()) {
-            latencyNanos.recordValue(Math.min(System.nanoTime() - from, HIGHEST_TRACKED_NANOS));
+            long latency = Math.min(System.nanoTime() - from, HIGHEST_TRACKED_NANOS);
+            latencyNanos.recordValue(latency);
+            if (timeline != null) {
+              timeline.record(from, latency);
+            }
           }
         } else {
           failed++;
@@ -171,6 +180,9 @@ final class VaultResolveLoad {
     OpenPhase(int perSecond, Duration duration) {
       this.perSecond = perSecond;
       this.slots = duration.toMillis() / TICK_MILLIS;
+      if (SystemProperties.booleanProperty(TIMELINE, false)) {
+        timeline = new TailTimeline(start, TIMELINE_THRESHOLD_NANOS);
+      }
     }
 
     Future<OpenOutcome> start() {
@@ -209,6 +221,10 @@ final class VaultResolveLoad {
 
     private void finishIfDone() {
       if (nextSlot == slots && answered == sent && !done.future().isComplete()) {
+        if (timeline != null) {
+          timeline.close();
+          timeline.print(System.err, "open loop at " + perSecond + "/s");
+        }
         done.complete(new OpenOutcome(outcome(), late));
       }
     }

@@ -8,8 +8,9 @@ public final class VaultAddresses {
   private VaultAddresses() {}
 
   /**
-   * Request/reply, node-local, plaintext: body {@code {tenantId, userId, provider, label}}; reply a
-   * {@link ResolvedCredential} (never serialisable), or a failure with code NOT_FOUND.
+   * Request/reply, node-local, plaintext: body a {@link CredentialIdentity} (delivered by reference,
+   * codec {@link VaultVerticle#REQUEST_CODEC}); reply a {@link ResolvedCredential} (never
+   * serialisable), or a failure with code NOT_FOUND; any other body fails with BAD_REQUEST.
    */
   public static final String RESOLVE = "vault.credential.resolve";
 }

@@ -9,9 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +28,9 @@ public final class VaultVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(VaultVerticle.class);
   /** The codec name plaintext replies are sent with. */
   public static final String CODEC = "keyway-no-wire-ResolvedCredential";
+  /** The codec name resolve requests ({@link CredentialIdentity}) are sent with: by reference, never on the wire. */
+  public static final String REQUEST_CODEC = "keyway-no-wire-CredentialIdentity";
+  private static final DeliveryOptions PLAINTEXT_REPLY = new DeliveryOptions().setCodecName(CODEC);
 
   /** Connections of the pipelined read client: enough to keep PostgreSQL busy on a small node. */
   static final int READ_CONNECTIONS = 2;
@@ -68,12 +69,17 @@ public final class VaultVerticle extends VerticleBase {
     this(store, null);
   }
 
-  /** Registers the no-wire codec once per Vert.x instance (idempotent). */
+  /** Registers the no-wire codecs of the plaintext reply and of the request, once per Vert.x instance (idempotent). */
   public static void registerCodec(io.vertx.core.Vertx vertx) {
+    register(vertx, new SecretCodec<>(ResolvedCredential.class));
+    register(vertx, new SecretCodec<>(CredentialIdentity.class, "vault resolves"));
+  }
+
+  private static void register(io.vertx.core.Vertx vertx, SecretCodec<?> codec) {
     try {
-      vertx.eventBus().registerCodec(new SecretCodec<>(ResolvedCredential.class));
+      vertx.eventBus().registerCodec(codec);
     } catch (IllegalStateException alreadyRegistered) {
-      // another vault verticle on this Vert.x registered it first
+      // another vault verticle or client on this Vert.x registered it first
     }
   }
 
@@ -84,7 +90,7 @@ public final class VaultVerticle extends VerticleBase {
       reads = AppPool.pipelinedClient(vertx, readsUrl, READ_CONNECTIONS);
     }
     batcher = new ResolveBatcher(context, store, reads == null ? store.pool() : reads, flushesInFlight);
-    return vertx.eventBus().<JsonObject>localConsumer(VaultAddresses.RESOLVE, this::resolve).completion();
+    return vertx.eventBus().localConsumer(VaultAddresses.RESOLVE, this::resolve).completion();
   }
 
   @Override
@@ -102,22 +108,14 @@ public final class VaultVerticle extends VerticleBase {
     return context;
   }
 
-  private void resolve(Message<JsonObject> m) {
-    UUID tenant;
-    UUID user;
-    String provider;
-    String label;
-    try {
-      tenant = UUID.fromString(m.body().getString("tenantId"));
-      user = UUID.fromString(m.body().getString("userId"));
-      provider = m.body().getString("provider");
-      label = m.body().getString("label");
-    } catch (RuntimeException e) {
+  private void resolve(Message<Object> m) {
+    if (!(m.body() instanceof CredentialIdentity who) || who.tenantId() == null || who.userId() == null
+        || who.provider() == null || who.label() == null) {
       m.fail(ErrorCode.BAD_REQUEST.replyCode(), "malformed resolve");
       return;
     }
-    batcher.resolve(new CredentialIdentity(tenant, user, provider, label))
-        .onSuccess(c -> m.reply(c, new DeliveryOptions().setCodecName(CODEC)))
+    batcher.resolve(who)
+        .onSuccess(c -> m.reply(c, PLAINTEXT_REPLY))
         .onFailure(e -> {
           if (e instanceof KeywayException k) {
             m.fail(k.code().replyCode(), k.getMessage());

@@ -9,6 +9,9 @@ import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,5 +141,26 @@ class VaultVerticleTest {
     }
     await(store.unlink(TENANT_A, carol, rotated.id()));
     assertThat(failureCode(vault.resolve(TENANT_A, carol, "alpaca", "main"))).isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  @Test
+  @DisplayName("a resolve in any other shape than a whole CredentialIdentity is refused as a bad request, and the vault keeps answering")
+  void malformedResolveIsABadRequest() throws Exception {
+    DeliveryOptions typed = new DeliveryOptions().setCodecName(VaultVerticle.REQUEST_CODEC).setSendTimeout(5_000);
+    List<Future<?>> malformed = List.of(
+        vertx.eventBus().request(VaultAddresses.RESOLVE, new JsonObject().put("tenantId", TENANT_A.toString())
+            .put("userId", ALICE.toString()).put("provider", "alpaca").put("label", "l0")),
+        vertx.eventBus().request(VaultAddresses.RESOLVE, "l0"),
+        vertx.eventBus().request(VaultAddresses.RESOLVE, new CredentialIdentity(TENANT_A, null, "alpaca", "l0"), typed),
+        vertx.eventBus().request(VaultAddresses.RESOLVE, new CredentialIdentity(TENANT_A, ALICE, "alpaca", null), typed));
+    for (Future<?> f : malformed) {
+      Throwable e = f.toCompletionStage().toCompletableFuture().handle((x, t) -> t).get(10, TimeUnit.SECONDS);
+      assertThat(e).isInstanceOf(ReplyException.class);
+      assertThat(((ReplyException) e).failureCode()).isEqualTo(ErrorCode.BAD_REQUEST.replyCode());
+      assertThat(e.getMessage()).isEqualTo("malformed resolve");
+    }
+    try (ResolvedCredential c = await(vault.resolve(TENANT_A, ALICE, "alpaca", "l0"))) {
+      assertThat(c.secret().reveal()).isEqualTo("alice-secret-0");
+    }
   }
 }
