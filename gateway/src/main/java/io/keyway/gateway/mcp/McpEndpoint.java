@@ -2,6 +2,7 @@ package io.keyway.gateway.mcp;
 
 import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
+import io.keyway.gateway.BuildVersion;
 import io.keyway.gateway.http.GatewayServices;
 import io.keyway.gateway.http.LedgerActions;
 import io.keyway.gateway.http.OriginPolicy;
@@ -40,9 +41,7 @@ public final class McpEndpoint {
       LedgerActions ledger) {
     this.services = services;
     this.origins = origins;
-    String version = McpEndpoint.class.getPackage().getImplementationVersion();
-    this.dispatcher = new McpDispatcher(KeywayTools.all(vertx, services, trading, ledger),
-        version == null ? "dev" : version);
+    this.dispatcher = new McpDispatcher(KeywayTools.all(vertx, services, trading, ledger), BuildVersion.current());
   }
 
   public void mount(Router router, int maxBodyBytes) {
