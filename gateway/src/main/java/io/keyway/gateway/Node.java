@@ -95,12 +95,15 @@ public final class Node {
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
+    if (config.cluster().enabled()) {
+      options.setEventBusOptions(ClusterSetup.eventBus(config.cluster()));
+    }
+    var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     if (!config.cluster().enabled()) {
-      vertx = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).build();
+      vertx = builder.build();
       return Future.succeededFuture();
     }
-    options.setEventBusOptions(ClusterSetup.eventBus(config.cluster()));
-    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
+    return builder
         .withClusterManager(ClusterSetup.clusterManager(config.cluster()))
         .buildClustered()
         .map(v -> {

@@ -27,9 +27,9 @@ import java.util.UUID;
 public final class LeaseStore {
   private static final String HEARTBEAT = """
       WITH beat AS (
-        INSERT INTO engine.nodes (node_id, heartbeat_at, expires_at)
-          VALUES ($1, now(), now() + $2 * interval '1 millisecond')
-        ON CONFLICT (node_id) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at, expires_at = EXCLUDED.expires_at
+        INSERT INTO engine.nodes (node_id, expires_at)
+          VALUES ($1, now() + $2 * interval '1 millisecond')
+        ON CONFLICT (node_id) DO UPDATE SET expires_at = EXCLUDED.expires_at
         RETURNING node_id)
       SELECT node_id FROM engine.nodes WHERE expires_at > now()
       UNION SELECT node_id FROM beat""";

@@ -60,10 +60,10 @@ public final class PlacementLoop {
   private volatile long deadlineNanos = System.nanoTime();
   /** Set when a fence found the database disagreeing with {@link #held}: the next round compares them. */
   private volatile boolean reconcileDue = true;
-  private boolean refreshDue = true;
   /** Set when a round failed: the next one places every account, not only the announced ones. */
   private boolean placeAllDue = true;
-  private long nextRefresh;
+  /** When ({@link System#nanoTime}) every account is read again; the first round does it. */
+  private long nextRefresh = System.nanoTime();
 
   public PlacementLoop(String nodeId, LeaseStore leases, Supplier<Future<List<AccountStore.Located>>> accounts,
       Engines engines) {
@@ -152,7 +152,7 @@ public final class PlacementLoop {
           boolean lapsed = !heartbeatLiveAt(System.nanoTime());
           boolean membership = !beat.live().equals(liveNodes);
           liveNodes = beat.live();
-          boolean refresh = refreshDue || System.nanoTime() - nextRefresh >= 0;
+          boolean refresh = System.nanoTime() - nextRefresh >= 0;
           Future<Boolean> checked = lapsed || refresh || reconcileDue ? reconcile() : Future.succeededFuture(false);
           return checked.compose(differed -> {
             deadlineNanos = beat.deadlineNanos();
@@ -210,7 +210,6 @@ public final class PlacementLoop {
           announced.put(a.accountId(), a.tenantId());
         }
       });
-      refreshDue = false;
       nextRefresh = System.nanoTime() + refreshNanos;
       return null;
     });

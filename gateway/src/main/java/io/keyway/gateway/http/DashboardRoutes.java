@@ -54,11 +54,13 @@ final class DashboardRoutes {
   /**
    * Scripts and styles from this origin only ({@code blob:} styles are the theme editor's live
    * preview, made by our own script); the WebSocket of this origin named explicitly, since not every
-   * browser counts ws: as 'self'.
+   * browser counts ws: as 'self'. The one image the dashboard shows is the tenant's logo, a path here
+   * or any https:// URL (TenantTheme allows both), so images come from those two and nothing else
+   * (no {@code data:}, no plain http).
    */
   static String policy(String host) {
     String sockets = host != null && HOST.matcher(host).matches() ? " ws://" + host + " wss://" + host : "";
-    return "default-src 'self'; script-src 'self'; style-src 'self' blob:; img-src 'self' data: https:; "
+    return "default-src 'self'; script-src 'self'; style-src 'self' blob:; img-src 'self' https:; "
         + "font-src 'self'; connect-src 'self'" + sockets + "; object-src 'none'; base-uri 'none'; "
         + "form-action 'self'; frame-ancestors 'none'";
   }

@@ -35,21 +35,25 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(new RequestIds()).handler(new AccessLog());
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     AuthGuard guard = new AuthGuard(services.authenticator());
+    // one of each rule set per instance, shared by every door that applies it
+    var theme = new TenantTheme(new TenantScope(services.pool()), services.audit());
+    var trading = new TradingActions(services.accounts(), services.orders(), services.approvals(), services.engines());
+    var ledger = new LedgerActions(services);
+    var origins = OriginPolicy.of(services.config().allowedOrigins());
     new OpsRoutes(vertx, services.pool(), services.registry()).mount(router);
     new AuthRoutes(services.auth()).mount(router, guard);
     new SessionRoutes(services.auth(), services.config().refreshTokenTtl()).mount(router, guard);
     new AccountRoutes(services.authenticator(), services.apiTokens()).mount(router, guard);
-    new TenantRoutes(new TenantTheme(new TenantScope(services.pool()), services.audit())).mount(router, guard);
+    new TenantRoutes(theme).mount(router, guard);
     new UserRoutes(services.users()).mount(router, guard);
-    new LedgerRoutes(services).mount(router, guard);
+    new LedgerRoutes(services, ledger).mount(router, guard);
     new KeyRoutes(services.vault(), services.audit(), new KeyTester(services.alpaca())).mount(router, guard);
     new TradingAccountRoutes(services.accounts(), services.authenticator(), services.engines()).mount(router, guard);
-    var trading = new TradingActions(services.accounts(), services.orders(), services.approvals(), services.engines());
     new TradingRoutes(trading).mount(router, guard);
-    new McpEndpoint(vertx, services, trading, new LedgerActions(services)).mount(router, MAX_BODY_BYTES);
+    new McpEndpoint(vertx, services, origins, trading, ledger).mount(router, MAX_BODY_BYTES);
     new PublicRoutes(services.publicTrackRecord()).mount(router);
-    Future<Void> ws = new WsEndpoint(vertx, services, WsSettings.DEFAULTS).mount(router);
-    new ThemeStylesheetRoutes(new TenantTheme(new TenantScope(services.pool()), services.audit())).mount(router);
+    Future<Void> ws = new WsEndpoint(vertx, services, WsSettings.DEFAULTS, origins, trading).mount(router);
+    new ThemeStylesheetRoutes(theme).mount(router);
     new DashboardRoutes().mount(router);
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {

@@ -36,9 +36,9 @@ final class LedgerRoutes {
   private final GatewayServices s;
   private final LedgerActions ledgerActions;
 
-  LedgerRoutes(GatewayServices services) {
+  LedgerRoutes(GatewayServices services, LedgerActions ledgerActions) {
     this.s = services;
-    this.ledgerActions = new LedgerActions(services);
+    this.ledgerActions = ledgerActions;
   }
 
   void mount(Router router, AuthGuard guard) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -119,9 +120,21 @@ public final class Authenticator implements IdentityChanges {
     if (parsed.isEmpty()) {
       return Future.failedFuture(KeywayException.unauthorized());
     }
-    UUID tenantId = parsed.get().tenantId();
-    String key = HexFormat.of().formatHex(parsed.get().hash());
-    return apiTokens.get(key, k -> loadApiToken(tenantId, parsed.get().hash())).compose(t -> {
+    return authenticateApiToken(parsed.get().tenantId(), HexFormat.of().formatHex(parsed.get().hash()));
+  }
+
+  /**
+   * The hash (hex) an API token is stored and revoked by ({@link IdentityChanges#apiTokenRevoked}),
+   * for a connection that must authenticate again later without keeping the token; empty for anything
+   * that is not an API token.
+   */
+  public static Optional<String> apiTokenHash(String token) {
+    return OpaqueToken.parse(token, OpaqueToken.API).map(t -> HexFormat.of().formatHex(t.hash()));
+  }
+
+  /** Authenticates an API token of {@code tenantId} known by its hash (see {@link #apiTokenHash}). */
+  public Future<Principal> authenticateApiToken(UUID tenantId, String tokenHashHex) {
+    return apiTokens.get(tokenHashHex, k -> loadApiToken(tenantId, HexFormat.of().parseHex(k))).compose(t -> {
       if (t == null || t.revoked()) {
         return Future.failedFuture(KeywayException.unauthorized());
       }

@@ -2,8 +2,10 @@ package io.keyway.gateway.mcp;
 
 import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
+import io.keyway.gateway.BuildVersion;
 import io.keyway.gateway.http.GatewayServices;
 import io.keyway.gateway.http.LedgerActions;
+import io.keyway.gateway.http.OriginPolicy;
 import io.keyway.gateway.http.Replies;
 import io.keyway.gateway.http.RequestIds;
 import io.keyway.gateway.http.TradingActions;
@@ -11,14 +13,12 @@ import io.keyway.gateway.identity.Principal;
 import io.keyway.gateway.mcp.JsonRpc.Answer;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -34,13 +34,14 @@ public final class McpEndpoint {
   private static final String BEARER_REALM = "Bearer realm=\"keyway\"";
 
   private final GatewayServices services;
+  private final OriginPolicy origins;
   private final McpDispatcher dispatcher;
 
-  public McpEndpoint(Vertx vertx, GatewayServices services, TradingActions trading, LedgerActions ledger) {
+  public McpEndpoint(Vertx vertx, GatewayServices services, OriginPolicy origins, TradingActions trading,
+      LedgerActions ledger) {
     this.services = services;
-    String version = McpEndpoint.class.getPackage().getImplementationVersion();
-    this.dispatcher = new McpDispatcher(KeywayTools.all(vertx, services, trading, ledger),
-        version == null ? "dev" : version);
+    this.origins = origins;
+    this.dispatcher = new McpDispatcher(KeywayTools.all(vertx, services, trading, ledger), BuildVersion.current());
   }
 
   public void mount(Router router, int maxBodyBytes) {
@@ -53,21 +54,11 @@ public final class McpEndpoint {
   }
 
   private void origin(RoutingContext ctx) {
-    String origin = ctx.request().getHeader("Origin");
-    if (origin != null && !allowedOrigin(origin, ctx.request())) {
+    if (origins.refuses(ctx.request())) {
       ctx.fail(KeywayException.forbidden("this Origin may not call /mcp"));
       return;
     }
     ctx.next();
-  }
-
-  private boolean allowedOrigin(String origin, HttpServerRequest request) {
-    List<String> allowed = services.config().allowedOrigins();
-    if (!allowed.isEmpty()) {
-      return allowed.contains(origin);
-    }
-    String host = request.getHeader("Host");
-    return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
   }
 
   private void authenticate(RoutingContext ctx) {

@@ -4,8 +4,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * A tool's arguments, checked against its input schema before the tool runs (the subset of JSON
@@ -13,6 +16,8 @@ import java.util.UUID;
  * unknown properties). Anything that breaks it is an {@link InvalidArguments} (JSON-RPC -32602).
  */
 final class ToolArguments {
+  /** The schemas' patterns, compiled once each: the tools' schemas are fixed, so this stays small. */
+  private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
   private final JsonObject values;
 
   private ToolArguments(JsonObject values) {
@@ -63,7 +68,7 @@ final class ToolArguments {
           throw new InvalidArguments(name + ": is too long");
         }
         String pattern = p.getString("pattern");
-        if (pattern != null && !s.matches(pattern)) {
+        if (pattern != null && !PATTERNS.computeIfAbsent(pattern, Pattern::compile).matcher(s).matches()) {
           throw new InvalidArguments(name + ": " + p.getString("description", "has the wrong form"));
         }
       }

@@ -36,22 +36,20 @@ public final class PublicTrackRecord {
 
   /** {@code [{id, name, equity, drawdown}]} of every public account. */
   public Future<JsonArray> strategies(Context caller) {
-    return cache.get(LIST, () -> records.accounts()
-        .compose(accounts -> Future.all(accounts.stream().map(this::summary).toList()))
-        .map(all -> new JsonArray(all.<JsonObject>list())), caller);
+    return listed(caller).map(list -> new JsonArray(list.stream().map(TrackRecord::toSummaryJson).toList()));
   }
 
-  /** One public strategy in full; 404 for anything else. */
+  /**
+   * One public strategy in full; 404 for anything else. Its equity curve is the one the list was
+   * computed from (read once for both), so the detail and its list entry agree.
+   */
   public Future<JsonObject> strategy(UUID id, Context caller) {
-    return strategies(caller).compose(list -> {
-      JsonObject listed = list.stream().map(o -> (JsonObject) o).filter(o -> o.getString("id").equals(id.toString()))
-          .findFirst().orElse(null);
+    return listed(caller).compose(list -> {
+      TrackRecord listed = list.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
       if (listed == null) {
         return Future.failedFuture(KeywayException.notFound("strategy"));
       }
-      cache.evictExpired();
-      return cache.get("strategy:" + id, () -> load(new PublicAccount(id, listed.getString("name")))
-          .map(TrackRecord::toJson), caller);
+      return cache.get("strategy:" + id, () -> complete(listed).map(TrackRecord::toJson), caller);
     });
   }
 
@@ -61,16 +59,23 @@ public final class PublicTrackRecord {
         .map(o -> new BigDecimal(((JsonObject) o).getString("equity"))).reduce(BigDecimal.ZERO, BigDecimal::add))));
   }
 
-  private Future<JsonObject> summary(PublicAccount a) {
-    return records.equity(a.id(), TrackRecord.CURVE_POINTS)
-        .map(curve -> new TrackRecord(a.id(), a.name(), curve, List.of(), List.of()).toSummaryJson());
+  /** Every public account with its equity curve, nothing else yet. */
+  private Future<List<TrackRecord>> listed(Context caller) {
+    return cache.get(LIST, () -> records.accounts()
+        .compose(accounts -> Future.all(accounts.stream().map(this::withCurve).toList()))
+        .map(all -> all.<TrackRecord>list()), caller);
   }
 
-  private Future<TrackRecord> load(PublicAccount a) {
-    var curve = records.equity(a.id(), TrackRecord.CURVE_POINTS);
-    var holdings = records.holdings(a.id());
-    var trades = records.trades(a.id(), TrackRecord.TRADES);
-    return Future.all(curve, holdings, trades)
-        .map(x -> new TrackRecord(a.id(), a.name(), curve.result(), holdings.result(), trades.result()));
+  private Future<TrackRecord> withCurve(PublicAccount a) {
+    return records.equity(a.id(), TrackRecord.CURVE_POINTS)
+        .map(curve -> new TrackRecord(a.id(), a.name(), curve, List.of(), List.of()));
+  }
+
+  /** Adds holdings and trades to a listed record. */
+  private Future<TrackRecord> complete(TrackRecord listed) {
+    var holdings = records.holdings(listed.id());
+    var trades = records.trades(listed.id(), TrackRecord.TRADES);
+    return Future.all(holdings, trades).map(x -> new TrackRecord(listed.id(), listed.name(), listed.curve(),
+        holdings.result(), trades.result()));
   }
 }

@@ -48,7 +48,10 @@ final class LiveSocket {
   private final Map<Key, Sub> subs = new HashMap<>();
   private State state = State.AWAITING_AUTH;
   private Principal principal;
-  private String token;
+  /** An API token's hash, to re-check and to match its revocation by; the token itself is not kept. */
+  private String apiTokenHash;
+  /** An access token as presented, to re-check (it expires within minutes); null for an API token. */
+  private String accessToken;
   /** Frames a socket may have waiting for an answer; one more closes it 1008. */
   static final int MAX_PENDING_FRAMES = 64;
   private Future<Void> inbound = Future.succeededFuture();
@@ -179,7 +182,11 @@ final class LiveSocket {
       }
       vertx.cancelTimer(authTimer);
       principal = p;
-      token = presented;
+      if (p.kind() == Principal.Kind.API_TOKEN) {
+        apiTokenHash = Authenticator.apiTokenHash(presented).orElseThrow();
+      } else {
+        accessToken = presented;
+      }
       state = State.READY;
       send(ServerFrames.ready(p.userId()));
       return null;
@@ -315,12 +322,28 @@ final class LiveSocket {
 
   // ---- re-checks on identity and account changes
 
+  /** Whether this socket authenticated with the API token of this hash. */
+  boolean holdsApiToken(String tokenHashHex) {
+    return apiTokenHash != null && apiTokenHash.equals(tokenHashHex);
+  }
+
+  /** Its API token was revoked: nothing to look up, it closes. */
+  void apiTokenRevoked() {
+    if (state == State.READY) {
+      unauthorized();
+    }
+  }
+
   /** The user, session or token behind this socket changed: authenticate again, re-filter or close. */
   void recheckIdentity() {
     if (state != State.READY) {
       return;
     }
-    authenticator.authenticate("Bearer " + token).onComplete(ar -> {
+    metrics.identityRechecks.increment();
+    Future<Principal> again = apiTokenHash != null
+        ? authenticator.authenticateApiToken(principal.tenantId(), apiTokenHash)
+        : authenticator.authenticate("Bearer " + accessToken);
+    again.onComplete(ar -> {
       if (state != State.READY) {
         return;
       }

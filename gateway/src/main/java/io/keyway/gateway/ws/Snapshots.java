@@ -1,37 +1,32 @@
 package io.keyway.gateway.ws;
 
-import io.keyway.engine.EngineClient;
-import io.keyway.engine.account.Account;
-import io.keyway.engine.account.AccountStore;
 import io.keyway.engine.order.Order;
 import io.keyway.engine.order.OrderStore;
 import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
+import io.keyway.gateway.http.TradingActions;
 import io.keyway.gateway.identity.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The visibility rule of a subscription, checked at every subscribe and again whenever the account
- * changes, and the snapshot a subscription starts from. The rule is the REST one: admins see every
- * account of their tenant, everyone else their own; a foreign account fails exactly like a missing
- * one ({@code not_found}).
+ * changes, and the snapshot a subscription starts from. The rule and the snapshot are the REST ones,
+ * taken from {@link TradingActions}: admins see every account of their tenant, everyone else their
+ * own; a foreign account fails exactly like a missing one ({@code not_found}).
  */
 final class Snapshots {
   /** A subscription's starting state and the seq it is current to. */
   record Snapshot(JsonObject state, long seq) {}
 
-  private final AccountStore accounts;
+  private final TradingActions trading;
   private final OrderStore orders;
-  private final EngineClient engines;
 
-  Snapshots(AccountStore accounts, OrderStore orders, EngineClient engines) {
-    this.accounts = accounts;
+  Snapshots(TradingActions trading, OrderStore orders) {
+    this.trading = trading;
     this.orders = orders;
-    this.engines = engines;
   }
 
   Future<Snapshot> of(Principal p, Stream stream, UUID accountId) {
@@ -39,11 +34,9 @@ final class Snapshots {
       if (!p.isAdmin()) {
         return Future.failedFuture(KeywayException.forbidden("the tenant stream is for admins"));
       }
-      return accounts.list(p.tenantId(), Optional.empty()).map(list -> new Snapshot(new JsonObject()
-          .put("accounts", new JsonArray(list.stream().map(Account::toSummaryJson).toList())), 0));
+      return trading.listAccounts(p).map(accounts -> new Snapshot(new JsonObject().put("accounts", accounts), 0));
     }
-    return visible(p, accountId)
-        .compose(a -> engines.send(a.id(), new JsonObject().put("op", "snapshot").put("by", "reader")))
+    return trading.snapshot(p, accountId)
         .compose(s -> {
           long seq = s.getLong("seq", 0L);
           if (stream == Stream.BALANCE) {
@@ -58,11 +51,7 @@ final class Snapshots {
 
   /** Whether the caller may still see the account; false for a missing one too. */
   Future<Boolean> stillVisible(Principal p, UUID accountId) {
-    return visible(p, accountId).map(a -> true).recover(e -> e instanceof KeywayException k
+    return trading.visible(p, accountId).map(a -> true).recover(e -> e instanceof KeywayException k
         && k.code() == ErrorCode.NOT_FOUND ? Future.succeededFuture(false) : Future.failedFuture(e));
-  }
-
-  private Future<Account> visible(Principal p, UUID accountId) {
-    return accounts.get(p.tenantId(), accountId, p.isAdmin() ? Optional.empty() : Optional.of(p.userId()));
   }
 }

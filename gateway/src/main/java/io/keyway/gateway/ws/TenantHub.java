@@ -68,9 +68,8 @@ final class TenantHub {
             .equals(m.body()))),
         bus.<String>consumer(IdentityAddresses.SESSION_REVOKED, m -> identityChanged(p ->
             p.kind() == Principal.Kind.ACCESS_TOKEN && p.credentialId().toString().equals(m.body()))),
-        // the body is the token's hash, which a socket does not keep: every API-token socket re-checks
-        bus.<String>consumer(IdentityAddresses.API_TOKEN_REVOKED, m -> identityChanged(p ->
-            p.kind() == Principal.Kind.API_TOKEN)),
+        // the body is the token's hash, which the sockets it authenticated keep: they close, no lookup
+        bus.<String>consumer(IdentityAddresses.API_TOKEN_REVOKED, m -> apiTokenRevoked(m.body())),
         bus.<JsonObject>consumer(EngineAddresses.ACCOUNT_CHANGED, this::accountChanged));
     vertx.setPeriodic(tickMillis, t -> {
       long now = System.nanoTime();
@@ -150,6 +149,10 @@ final class TenantHub {
     }
     affected.forEach(LiveSocket::recheckIdentity);
     vertx.setTimer(RECHECK_AGAIN_MS, x -> affected.forEach(LiveSocket::recheckIdentity));
+  }
+
+  private void apiTokenRevoked(String tokenHashHex) {
+    sockets.stream().filter(s -> s.holdsApiToken(tokenHashHex)).toList().forEach(LiveSocket::apiTokenRevoked);
   }
 
   private void accountChanged(Message<JsonObject> m) {

@@ -3,12 +3,13 @@ package io.keyway.gateway.ws;
 import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
 import io.keyway.gateway.http.GatewayServices;
+import io.keyway.gateway.http.OriginPolicy;
+import io.keyway.gateway.http.TradingActions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 
 /**
  * {@code GET /ws}: refuses a browser origin that is not allowed (403, before the upgrade), then
@@ -19,19 +20,20 @@ public final class WsEndpoint {
   private final Vertx vertx;
   private final GatewayServices services;
   private final WsSettings settings;
-  private final List<String> allowedOrigins;
+  private final OriginPolicy origins;
   private final TenantHub hub;
   private final Snapshots snapshots;
   private final WsMetrics metrics;
 
-  public WsEndpoint(Vertx vertx, GatewayServices services, WsSettings settings) {
+  public WsEndpoint(Vertx vertx, GatewayServices services, WsSettings settings, OriginPolicy origins,
+      TradingActions trading) {
     this.vertx = vertx;
     this.services = services;
     this.settings = settings;
-    this.allowedOrigins = services.config().allowedOrigins();
+    this.origins = origins;
     this.metrics = new WsMetrics(services.registry());
     this.hub = new TenantHub(vertx, settings, metrics);
-    this.snapshots = new Snapshots(services.accounts(), services.orders(), services.engines());
+    this.snapshots = new Snapshots(trading, services.orders());
   }
 
   /** Applies the frame limits of {@code /ws} to the server's options. */
@@ -53,8 +55,7 @@ public final class WsEndpoint {
 
   private void upgrade(RoutingContext ctx) {
     var request = ctx.request();
-    String origin = request.getHeader("Origin");
-    if (origin != null && !originAllowed(origin, ctx)) {
+    if (origins.refuses(request)) {
       ctx.fail(KeywayException.forbidden("this origin may not open /ws"));
       return;
     }
@@ -69,18 +70,5 @@ public final class WsEndpoint {
             ctx.fail(KeywayException.of(ErrorCode.BAD_REQUEST, "the WebSocket handshake failed"));
           }
         });
-  }
-
-  /** Listed, or (no list configured) the gateway's own origin as the browser addressed it. */
-  private boolean originAllowed(String origin, RoutingContext ctx) {
-    if (!allowedOrigins.isEmpty()) {
-      return allowedOrigins.contains(origin);
-    }
-    var authority = ctx.request().authority();
-    if (authority == null) {
-      return false;
-    }
-    String own = ctx.request().scheme() + "://" + authority.host() + (authority.port() >= 0 ? ":" + authority.port() : "");
-    return origin.equalsIgnoreCase(own);
   }
 }

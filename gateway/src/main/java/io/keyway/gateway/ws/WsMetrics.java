@@ -17,6 +17,7 @@ final class WsMetrics {
   final Counter dropped;
   final Counter slowConsumers;
   final Counter malformed;
+  final Counter identityRechecks;
   private long sentNotPublished;
 
   WsMetrics(MeterRegistry registry) {
@@ -34,6 +35,8 @@ final class WsMetrics {
         .description("sockets closed 1013 for not keeping up with order events").register(registry);
     malformed = Counter.builder("keyway.ws.frames.malformed").description("client frames answered bad_request")
         .register(registry);
+    identityRechecks = Counter.builder("keyway.ws.identity.rechecks")
+        .description("sockets that authenticated again after an identity change").register(registry);
     registry.gauge("keyway.ws.connections", registry, r -> opened.count() - closed.count());
   }
 

@@ -158,7 +158,8 @@ class ClusterFailoverTest {
         }
         return out;
       });
-      assertThat(accepted.keySet()).containsAll(filled);
+      // (the venue's log read after the fills: an order filled after the first read above is in it too)
+      assertThat(accepted(alpaca).keySet()).containsAll(filled);
       // the dead node holds nothing; the thawed one is a live member again and gets its share back by hand-over
       assertThat(holders(db)).doesNotContainValue("node-b");
     } finally {

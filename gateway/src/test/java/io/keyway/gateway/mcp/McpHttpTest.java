@@ -66,7 +66,7 @@ class McpHttpTest {
   }
 
   @Test
-  @DisplayName("initialize answers the requested revision if supported, else 2025-11-25, and issues no session")
+  @DisplayName("initialize answers the requested revision if supported, else 2025-11-25, names the build's version, and issues no session")
   void initialize() {
     String token = fixtures.apiToken(operator, "init");
     var init = post(token, rpc(1, "initialize", new JsonObject().put("protocolVersion", "2025-06-18")
@@ -77,6 +77,8 @@ class McpHttpTest {
     assertThat(result.getString("protocolVersion")).isEqualTo("2025-06-18");
     assertThat(result.getJsonObject("capabilities").encode()).isEqualTo("{\"tools\":{\"listChanged\":false}}");
     assertThat(result.getJsonObject("serverInfo").getString("name")).isEqualTo("keyway");
+    // the build's project version (a filtered resource), not "dev"
+    assertThat(result.getJsonObject("serverInfo").getString("version")).matches("\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
     var old = post(token, rpc("x", "initialize", new JsonObject().put("protocolVersion", "2024-11-05")));
     assertThat(new JsonObject(old.body()).getString("id")).isEqualTo("x");
     assertThat(new JsonObject(old.body()).getJsonObject("result").getString("protocolVersion")).isEqualTo("2025-11-25");

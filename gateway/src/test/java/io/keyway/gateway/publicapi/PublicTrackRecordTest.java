@@ -125,8 +125,10 @@ class PublicTrackRecordTest {
 
   @Test
   @Order(3)
-  @DisplayName("one strategy shows only the listed fields, down to its sleeves, trades and curve: no owner, tenant, keys, risk or kill reason")
+  @DisplayName("one strategy shows only the listed fields, down to its sleeves, trades and curve: no owner, tenant, keys, "
+      + "risk or kill reason; its equity and drawdown are its list entry's (one curve read serves both)")
   void detail() {
+    JsonObject listed = api.get("/api/public/strategies", null).array().getJsonObject(0);
     Api.Response r = api.get("/api/public/strategies/" + publicId, null);
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(r.header("Cache-Control")).isEqualTo("public, max-age=30");
@@ -138,6 +140,10 @@ class PublicTrackRecordTest {
     assertThat(s.getJsonArray("trades")).hasSize(1);
     assertThat(s.getJsonArray("sleeves").getJsonObject(0).getString("symbol")).isEqualTo("AAPL");
     assertThat(s.getJsonArray("equityCurve")).isNotEmpty();
+    assertThat(s.getString("equity")).isEqualTo(listed.getString("equity"));
+    assertThat(s.getString("drawdown")).isEqualTo(listed.getString("drawdown"));
+    assertThat(s.getJsonArray("equityCurve").getJsonObject(s.getJsonArray("equityCurve").size() - 1).getString("equity"))
+        .isEqualTo(listed.getString("equity"));
     assertThat(r.body()).doesNotContain(alice.userId()).doesNotContain(alice.tenantId()).doesNotContain("maxOrderUsd");
   }
 

@@ -54,4 +54,21 @@ class TtlCacheTest {
     assertThat(cache.<String>get("bad", () -> Future.succeededFuture("up"), VERTX.getOrCreateContext())
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo("up");
   }
+
+  @Test
+  @DisplayName("keys never asked again are swept out once their TTL has passed, by the next call, without a caller asking")
+  void sweepsExpired() {
+    MovableClock clock = new MovableClock();
+    TtlCache<String> cache = new TtlCache<>(clock, Duration.ofSeconds(30));
+    for (int i = 0; i < 10; i++) {
+      cache.get("once-" + i, () -> Future.succeededFuture("x"), VERTX.getOrCreateContext());
+    }
+    assertThat(cache.size()).isEqualTo(10);
+    clock.advance(Duration.ofSeconds(29));
+    cache.get("kept", () -> Future.succeededFuture("x"), VERTX.getOrCreateContext());
+    assertThat(cache.size()).isEqualTo(11); // nothing expired yet
+    clock.advance(Duration.ofSeconds(2));
+    cache.get("kept", () -> Future.succeededFuture("x"), VERTX.getOrCreateContext());
+    assertThat(cache.size()).isEqualTo(1); // the ten are gone; "kept" (2 s old) stays
+  }
 }

@@ -28,6 +28,8 @@ class DashboardServingTest {
     String csp = r.header("Content-Security-Policy");
     assertThat(csp).contains("default-src 'self'", "script-src 'self';", "frame-ancestors 'none'", "object-src 'none'")
         .doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
+    // images: the tenant's logo only, a path here or an https:// URL
+    assertThat(csp).contains("img-src 'self' https:;").doesNotContain("data:");
     assertThat(csp).containsPattern("connect-src 'self' ws://127\\.0\\.0\\.1:\\d+ wss://127\\.0\\.0\\.1:\\d+");
     assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
     assertThat(r.header("Cache-Control")).isEqualTo("no-cache");
