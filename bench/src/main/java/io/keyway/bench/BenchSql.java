@@ -58,7 +58,8 @@ final class BenchSql {
       "INSERT INTO baseline.blocks (" + BLOCK_COLUMNS + ") VALUES " + placeholders(1, BLOCK_COLUMN_COUNT);
   /** The batch's keyed entries, as the ledger writes them. */
   static final String BASELINE_KEYS_INSERT = "INSERT INTO baseline.idempotency_keys "
-      + "(tenant_id, idempotency_key, seq, request_hash) SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])";
+      + "(tenant_id, idempotency_key, seq, request_hash) "
+      + "SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])";
 
   /** {@code ($1, $2), ($3, $4)} for 2 rows of 2 columns: a multi-row VALUES list of numbered parameters. */
   static String placeholders(int rows, int columns) {

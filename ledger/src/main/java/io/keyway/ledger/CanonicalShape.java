@@ -123,7 +123,8 @@ final class CanonicalShape {
     if (text[p] == '"') {
       return afterString(text, p + 1, to);
     }
-    return to - p >= NULL.length && Arrays.equals(text, p, p + NULL.length, NULL, 0, NULL.length) ? p + NULL.length : -1;
+    boolean isNull = to - p >= NULL.length && Arrays.equals(text, p, p + NULL.length, NULL, 0, NULL.length);
+    return isNull ? p + NULL.length : -1;
   }
 
   /** {@code text[from, to)} is one JSON object (used by tests of the shape). */

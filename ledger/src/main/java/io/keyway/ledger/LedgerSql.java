@@ -18,7 +18,8 @@ final class LedgerSql {
   static final String ENTRIES_BY_KEYS =
       "SELECT k.idempotency_key, k.request_hash, k.seq, b.canonicals[(k.seq - b.first_seq + 1)::int] AS canonical, "
           + "substr(b.hashes, ((k.seq - b.first_seq) * 32 + 1)::int, 32) AS hash FROM ledger.idempotency_keys k "
-          + "CROSS JOIN LATERAL (SELECT first_seq, canonicals, hashes FROM ledger.blocks b WHERE b.tenant_id = k.tenant_id "
+          + "CROSS JOIN LATERAL (SELECT first_seq, canonicals, hashes FROM ledger.blocks b "
+          + "WHERE b.tenant_id = k.tenant_id "
           + "AND b.first_seq <= k.seq ORDER BY b.first_seq DESC LIMIT 1) b "
           + "WHERE k.tenant_id = $1 AND k.idempotency_key = ANY($2::text[])";
   static final String BALANCES_FOR =
@@ -60,9 +61,10 @@ final class LedgerSql {
         + " ORDER BY first_seq) TO STDOUT (FORMAT binary)";
   }
 
-  /** For verification: this transaction's snapshot, exported for the other readers, and the chain's last block start. */
+  /** For verification: this transaction's snapshot, exported for the other readers, and the last block's first seq. */
   static String chainExtent(java.util.UUID tenantId) {
-    return "SELECT pg_export_snapshot(), (SELECT max(first_seq) FROM ledger.blocks WHERE tenant_id = '" + tenantId + "')";
+    return "SELECT pg_export_snapshot(), (SELECT max(first_seq) FROM ledger.blocks WHERE tenant_id = '" + tenantId
+        + "')";
   }
 
   /** Takes up an exported snapshot (no parameters either: checked to be a snapshot id). */
@@ -76,7 +78,8 @@ final class LedgerSql {
   /** A person's allocations and deallocations, from the postings in their entries' payloads. */
   static final String ALLOCATED_CAPITAL =
       "SELECT p.v ->> 'account' AS account, COALESCE(sum((p.v ->> 'amount')::numeric), 0) AS amount "
-          + "FROM ledger.blocks b CROSS JOIN LATERAL unnest(b.canonicals, b.kinds, b.user_ids) AS x(canonical, kind, user_id) "
+          + "FROM ledger.blocks b "
+          + "CROSS JOIN LATERAL unnest(b.canonicals, b.kinds, b.user_ids) AS x(canonical, kind, user_id) "
           + "CROSS JOIN LATERAL jsonb_array_elements(x.canonical::jsonb -> 'payload' -> 'postings') AS p(v) "
           + "WHERE b.tenant_id = $1 AND b.user_ids @> ARRAY[$4::uuid] AND x.user_id = $4 "
           + "AND x.kind IN ('capital.allocate', 'capital.deallocate') "

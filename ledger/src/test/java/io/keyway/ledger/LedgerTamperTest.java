@@ -233,10 +233,7 @@ class LedgerTamperTest {
       LedgerFixture.storeBack(c, 1);
     });
 
-    VerifyReport report = verify(ledger, tenant);
-    assertThat(report.ok()).isFalse();
-    assertThat(report.firstBadSeq()).isEqualTo(7);
-    assertThat(report.problem()).contains("seq 7");
+    assertNamed(tenant, 7, "seq 7");
   }
 
   @Test
@@ -250,10 +247,7 @@ class LedgerTamperTest {
           + "FROM ledger.blocks WHERE tenant_id = ? AND first_seq = 5", tenant)).isEqualTo(1);
     });
 
-    VerifyReport report = verify(ledger, tenant);
-    assertThat(report.ok()).isFalse();
-    assertThat(report.firstBadSeq()).isEqualTo(6);
-    assertThat(report.problem()).contains("seq 6 appears again");
+    assertNamed(tenant, 6, "seq 6 appears again");
   }
 
   @Test
@@ -265,10 +259,7 @@ class LedgerTamperTest {
       LedgerFixture.execute(c, "UPDATE ledger.blocks SET last_seq = 25 WHERE tenant_id = ? AND first_seq = 11", tenant);
     });
 
-    VerifyReport report = verify(ledger, tenant);
-    assertThat(report.ok()).isFalse();
-    assertThat(report.firstBadSeq()).isEqualTo(11);
-    assertThat(report.problem()).contains("block holding seq 11 is malformed");
+    assertNamed(tenant, 11, "block holding seq 11 is malformed");
   }
 
   @Test
@@ -277,10 +268,7 @@ class LedgerTamperTest {
     ledger.tamper(c -> assertThat(LedgerFixture.execute(c, "UPDATE ledger.blocks SET user_ids[(8 - first_seq + 1)::int] = ? "
         + "WHERE tenant_id = ? AND 8 BETWEEN first_seq AND last_seq", UUID.randomUUID(), tenant)).isEqualTo(1));
 
-    VerifyReport report = verify(ledger, tenant);
-    assertThat(report.ok()).isFalse();
-    assertThat(report.firstBadSeq()).isEqualTo(8);
-    assertThat(report.problem()).contains("columns of seq 8");
+    assertNamed(tenant, 8, "columns of seq 8");
   }
 
   @Test
@@ -380,6 +368,14 @@ class LedgerTamperTest {
   private static VerifyReport withoutTime(VerifyReport r) {
     return new VerifyReport(r.ok(), r.entries(), r.headSeq(), r.headHash(), r.firstBadSeq(), r.problem(),
         r.checkpoint(), 0);
+  }
+
+  /** Verify fails on the tenant's chain, naming {@code seq} and saying {@code problem}. */
+  private static void assertNamed(UUID t, long seq, String problem) throws SQLException {
+    VerifyReport report = verify(ledger, t);
+    assertThat(report.ok()).isFalse();
+    assertThat(report.firstBadSeq()).isEqualTo(seq);
+    assertThat(report.problem()).contains(problem);
   }
 
   /** Another tenant's chain like the one {@link #seedSignedChain} makes, signed at its head. */
