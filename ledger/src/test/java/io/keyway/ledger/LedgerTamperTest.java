@@ -251,15 +251,19 @@ class LedgerTamperTest {
   }
 
   @Test
-  @DisplayName("a block whose seq range disagrees with its entries (last_seq moved) is named as malformed")
+  @DisplayName("a block whose parts disagree (last_seq moved, hashes cut short, an array of two dimensions) is named as malformed at its first seq")
   void malformedBlock() throws Exception {
-    ledger.tamper(c -> {
-      LedgerFixture.takeOut(c, tenant);
-      LedgerFixture.storeBack(c, 1, 11, 21);
-      LedgerFixture.execute(c, "UPDATE ledger.blocks SET last_seq = 25 WHERE tenant_id = ? AND first_seq = 11", tenant);
-    });
+    for (String change : List.of("last_seq = 25", "hashes = substr(hashes, 1, 64)", "kinds = ARRAY[kinds, kinds]")) {
+      UUID t = seededChain();
+      ledger.tamper(c -> {
+        LedgerFixture.takeOut(c, t);
+        LedgerFixture.storeBack(c, 1, 11, 21);
+        assertThat(LedgerFixture.execute(c, "UPDATE ledger.blocks SET " + change + " WHERE tenant_id = ? AND first_seq = 11",
+            t)).as(change).isEqualTo(1);
+      });
 
-    assertNamed(tenant, 11, "block holding seq 11 is malformed");
+      assertNamed(t, 11, "block holding seq 11 is malformed");
+    }
   }
 
   @Test
