@@ -31,38 +31,35 @@ final class BenchSql {
    */
   static final String CHECKPOINTS_STARTED = "SELECT num_timed + num_requested FROM pg_stat_checkpointer";
 
-  /** The columns of {@code ledger.entries}, in the order the bulk load and the baseline write them. */
-  static final String ENTRY_COLUMNS = "tenant_id, seq, id, kind, actor, subject, user_id, account_id, "
-      + "idempotency_key, request_hash, created_at, canonical, prev_hash, hash";
-  static final int ENTRY_COLUMN_COUNT = 14;
-  static final String POSTING_COLUMNS = "tenant_id, entry_seq, n, account, currency, amount";
-  static final int POSTING_COLUMN_COUNT = 6;
+  /** The columns of {@code ledger.blocks}, in the order the bulk load and the baseline write them. */
+  static final String BLOCK_COLUMNS = "tenant_id, first_seq, last_seq, prev_hash, hashes, canonicals, created_ats, "
+      + "kinds, user_ids, account_ids";
+  static final int BLOCK_COLUMN_COUNT = 10;
 
   /** Bulk load of a chain, as the owner (a superuser, so row level security does not apply). */
-  static final String COPY_ENTRIES = "COPY ledger.entries (" + ENTRY_COLUMNS + ") FROM STDIN (FORMAT binary)";
+  static final String COPY_BLOCKS = "COPY ledger.blocks (" + BLOCK_COLUMNS + ") FROM STDIN (FORMAT binary)";
   static final String HEAD_INSERT = "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES (?, ?, ?)";
-  static final String VACUUM_ENTRIES = "VACUUM (ANALYZE) ledger.entries";
+  static final String VACUUM_BLOCKS = "VACUUM (ANALYZE) ledger.blocks";
 
   /**
-   * The baseline's tables: the ledger's own columns, constraints and indexes ({@code LIKE … INCLUDING
-   * ALL}), but no row level security and no trigger (the ledger's postings have no foreign key since
-   * V5, only a statement trigger, which is the ledger's own work); written by the runtime role.
+   * The baseline's tables: the ledger's own columns, constraints, indexes and storage settings
+   * ({@code LIKE … INCLUDING ALL}: the GIN indexes, canonicals stored uncompressed), but no row level
+   * security and no trigger; written by the runtime role.
    */
   static final String[] BASELINE_SCHEMA = {
       "CREATE SCHEMA IF NOT EXISTS baseline",
-      "CREATE TABLE IF NOT EXISTS baseline.entries (LIKE ledger.entries INCLUDING ALL)",
-      "CREATE TABLE IF NOT EXISTS baseline.postings (LIKE ledger.postings INCLUDING ALL)",
+      "CREATE TABLE IF NOT EXISTS baseline.blocks (LIKE ledger.blocks INCLUDING ALL)",
+      "CREATE TABLE IF NOT EXISTS baseline.idempotency_keys (LIKE ledger.idempotency_keys INCLUDING ALL)",
       "GRANT USAGE ON SCHEMA baseline TO " + Schemas.APP_ROLE,
-      "GRANT INSERT ON baseline.entries, baseline.postings TO " + Schemas.APP_ROLE};
+      "GRANT INSERT ON baseline.blocks, baseline.idempotency_keys TO " + Schemas.APP_ROLE};
 
-  static String baselineEntriesInsert(int rows) {
-    return "INSERT INTO baseline.entries (" + ENTRY_COLUMNS + ") VALUES " + placeholders(rows, ENTRY_COLUMN_COUNT);
-  }
-
-  static String baselinePostingsInsert(int rows) {
-    return "INSERT INTO baseline.postings (" + POSTING_COLUMNS + ") VALUES "
-        + placeholders(rows, POSTING_COLUMN_COUNT);
-  }
+  /** One batch as one block row, as the ledger writes it. */
+  static final String BASELINE_BLOCK_INSERT =
+      "INSERT INTO baseline.blocks (" + BLOCK_COLUMNS + ") VALUES " + placeholders(1, BLOCK_COLUMN_COUNT);
+  /** The batch's keyed entries, as the ledger writes them. */
+  static final String BASELINE_KEYS_INSERT = "INSERT INTO baseline.idempotency_keys "
+      + "(tenant_id, idempotency_key, seq, request_hash) "
+      + "SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])";
 
   /** {@code ($1, $2), ($3, $4)} for 2 rows of 2 columns: a multi-row VALUES list of numbered parameters. */
   static String placeholders(int rows, int columns) {

@@ -12,7 +12,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.postgresql.PGConnection;
@@ -23,12 +23,15 @@ import org.postgresql.copy.PGCopyOutputStream;
  * #TEMPLATES} appends of the usual mix planned by the ledger's own planner ({@link PlannedChain}), so
  * the canonical text has the real shapes and sizes; each entry is then sealed with {@link
  * StoredEntry#seal} under its own seq, id, idempotency key and time, chained after the previous one,
- * and streamed into {@code ledger.entries} with one binary COPY as the owner. Then the head is set
- * and {@code VACUUM (ANALYZE)} leaves the table as autovacuum would. Only entries and the head are
- * written: the verifier reads nothing else, and the tenant is used by nothing but verification.
+ * and streamed into {@code ledger.blocks}, {@value #BLOCK} entries a block row as the ledger stores a
+ * committed batch, with one binary COPY as the owner. Then the head is set and {@code VACUUM
+ * (ANALYZE)} leaves the table as autovacuum would. Only blocks and the head are written: the verifier
+ * reads nothing else, and the tenant is used by nothing but verification.
  */
 final class BulkChain {
   static final int TEMPLATES = 4096;
+  /** Entries a block row: a batch of group commit under load. */
+  static final int BLOCK = 100;
   private static final int COPY_BUFFER = 1 << 20;
 
   /** A chain ready to verify. */
@@ -43,15 +46,22 @@ final class BulkChain {
     // one entry a millisecond, ending now
     Instant first = Instant.now().truncatedTo(ChronoUnit.MICROS).minusMillis(entries);
     byte[] prev = HashChain.GENESIS;
-    PGCopyOutputStream copy = new PGCopyOutputStream(owner.unwrap(PGConnection.class), BenchSql.COPY_ENTRIES,
+    PGCopyOutputStream copy = new PGCopyOutputStream(owner.unwrap(PGConnection.class), BenchSql.COPY_BLOCKS,
         COPY_BUFFER);
+    long blocks = 0;
     try (PgCopyBinary rows = new PgCopyBinary(new BufferedOutputStream(copy, COPY_BUFFER))) {
+      List<StoredEntry> block = new ArrayList<>(BLOCK);
       for (int seq = 1; seq <= entries; seq++) {
         StoredEntry t = templates.get((seq - 1) % TEMPLATES);
         String key = t.idempotencyKey() == null ? null : new UUID(~idPrefix, seq).toString();
         StoredEntry e = StoredEntry.seal(tenantId, seq, new UUID(idPrefix, seq), t.kind(), t.actor(), t.subject(),
             t.userId(), t.accountId(), key, t.requestHash(), first.plusMillis(seq), t.payload(), prev);
-        write(rows, e);
+        block.add(e);
+        if (block.size() == BLOCK || seq == entries) {
+          write(rows, block);
+          blocks++;
+          block.clear();
+        }
         prev = e.hash();
       }
     } catch (IOException | RuntimeException e) {
@@ -61,8 +71,8 @@ final class BulkChain {
       throw e;
     }
     long copied = copy.endCopy();
-    if (copied != entries) {
-      throw new IllegalStateException("COPY wrote " + copied + " entries, not " + entries);
+    if (copied != blocks) {
+      throw new IllegalStateException("COPY wrote " + copied + " blocks, not " + blocks);
     }
     try (PreparedStatement head = owner.prepareStatement(BenchSql.HEAD_INSERT)) {
       head.setObject(1, tenantId);
@@ -73,27 +83,28 @@ final class BulkChain {
     Duration copying = Duration.ofNanos(System.nanoTime() - start);
     long vacuumStart = System.nanoTime();
     try (Statement s = owner.createStatement()) {
-      s.execute(BenchSql.VACUUM_ENTRIES);
+      s.execute(BenchSql.VACUUM_BLOCKS);
     }
-    return new Built(tenantId, copied, copying, Duration.ofNanos(System.nanoTime() - vacuumStart));
+    return new Built(tenantId, entries, copying, Duration.ofNanos(System.nanoTime() - vacuumStart));
   }
 
-  /** One entry, in {@link BenchSql#ENTRY_COLUMNS} order. */
-  private static void write(PgCopyBinary rows, StoredEntry e) throws IOException {
-    rows.startRow(BenchSql.ENTRY_COLUMN_COUNT);
-    rows.uuid(e.tenantId());
-    rows.int8(e.seq());
-    rows.uuid(e.id());
-    rows.text(e.kind());
-    rows.text(e.actor());
-    rows.text(e.subject());
-    rows.uuid(e.userId());
-    rows.uuid(e.accountId());
-    rows.text(e.idempotencyKey());
-    rows.bytea(e.requestHash() == null ? null : HexFormat.of().parseHex(e.requestHash()));
-    rows.timestamptz(e.createdAt());
-    rows.text(e.canonical());
-    rows.bytea(e.prevHash());
-    rows.bytea(e.hash());
+  /** Consecutive entries as one block row, in {@link BenchSql#BLOCK_COLUMNS} order. */
+  private static void write(PgCopyBinary rows, List<StoredEntry> block) throws IOException {
+    StoredEntry first = block.get(0);
+    byte[] hashes = new byte[block.size() * 32];
+    for (int i = 0; i < block.size(); i++) {
+      System.arraycopy(block.get(i).hash(), 0, hashes, i * 32, 32);
+    }
+    rows.startRow(BenchSql.BLOCK_COLUMN_COUNT);
+    rows.uuid(first.tenantId());
+    rows.int8(first.seq());
+    rows.int8(block.get(block.size() - 1).seq());
+    rows.bytea(first.prevHash());
+    rows.bytea(hashes);
+    rows.textArray(block.stream().map(StoredEntry::canonical).toList());
+    rows.timestamptzArray(block.stream().map(StoredEntry::createdAt).toList());
+    rows.textArray(block.stream().map(StoredEntry::kind).toList());
+    rows.uuidArray(block.stream().map(StoredEntry::userId).toList());
+    rows.uuidArray(block.stream().map(StoredEntry::accountId).toList());
   }
 }

@@ -10,7 +10,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import io.vertx.sqlclient.data.Numeric;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,20 +18,19 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * The limit on this machine: the rows the ledger writes for the same appends, inserted with plain
- * multi-row {@code INSERT … VALUES} straight through the runtime pool, and nothing else: no hashing
- * (the rows are computed before the phase), no idempotency lookups, no head, no balances, no tenant
- * scope. Entries and their postings go to tables shaped like the ledger's ({@link
- * BenchSql#BASELINE_SCHEMA}) in one transaction per batch, the two inserts pipelined as the ledger
+ * The limit on this machine: the rows the ledger stores for the same appends, inserted with plain
+ * {@code INSERT}s straight through the runtime pool, and nothing else: no hashing (the texts and
+ * hashes are computed before the phase), no idempotency lookups, no head, no balances, no tenant
+ * scope. Each batch is one block row (its entries' texts, hashes and filter columns in arrays) and
+ * the rows of its keyed entries, in tables shaped like the ledger's ({@link
+ * BenchSql#BASELINE_SCHEMA}), in one transaction per batch, the two inserts pipelined as the ledger
  * pipelines its own. As many writers as group commit has transactions in flight: {@code
  * LedgerVerticle.PIPELINE_DEPTH} per chain, each writer with one transaction in flight.
  */
@@ -41,10 +39,9 @@ final class InsertBaseline {
   /** Distinct precomputed rows the batches cycle through; even, so deposits and records alternate. */
   static final int TEMPLATES = 4096;
 
-  /** One precomputed row: its entry columns and its postings' columns, ready to bind. */
-  private record Row(String kind, String actor, String subject, UUID userId, UUID accountId, boolean hasKey,
-      Buffer requestHash, OffsetDateTime createdAt, String canonical, Buffer prevHash, Buffer hash,
-      List<Object[]> postings) {}
+  /** One precomputed entry: what its block stores of it, ready to bind. */
+  private record Row(String kind, UUID userId, UUID accountId, boolean hasKey, Buffer requestHash,
+      OffsetDateTime createdAt, String canonical, byte[] hash) {}
 
   /** What the writers saw: rows committed, failed transactions, and the transaction latencies. */
   record Outcome(long rows, long failedTransactions, String firstFailure, Duration elapsed, double p50Millis,
@@ -53,8 +50,6 @@ final class InsertBaseline {
   private final Vertx vertx;
   private final Pool pool;
   private final List<Row> rows;
-  private final Map<Integer, String> entryStatements = new HashMap<>();
-  private final Map<Integer, String> postingStatements = new HashMap<>();
 
   private InsertBaseline(Vertx vertx, Pool pool, List<Row> rows) {
     this.vertx = vertx;
@@ -71,17 +66,11 @@ final class InsertBaseline {
     }
     PlannedChain chain = new PlannedChain(new EntryMix(UUID.randomUUID(), 7));
     BatchPlanner.Plan plan = chain.nextBatch(TEMPLATES);
-    Map<Long, List<Object[]>> postingsBySeq = new HashMap<>();
-    for (BatchPlanner.PostingRow p : plan.postings()) {
-      postingsBySeq.computeIfAbsent(p.seq(), k -> new ArrayList<>()).add(new Object[] {(short) p.n(),
-          p.posting().account(), p.posting().currency(), Numeric.create(p.posting().amount())});
-    }
     List<Row> rows = new ArrayList<>(TEMPLATES);
     for (StoredEntry e : plan.entries()) {
-      rows.add(new Row(e.kind(), e.actor(), e.subject(), e.userId(), e.accountId(), e.idempotencyKey() != null,
+      rows.add(new Row(e.kind(), e.userId(), e.accountId(), e.idempotencyKey() != null,
           e.requestHash() == null ? null : Buffer.buffer(HexFormat.of().parseHex(e.requestHash())),
-          e.createdAt().atOffset(ZoneOffset.UTC), e.canonical(), Buffer.buffer(e.prevHash()), Buffer.buffer(e.hash()),
-          postingsBySeq.getOrDefault(e.seq(), List.of())));
+          e.createdAt().atOffset(ZoneOffset.UTC), e.canonical(), e.hash()));
     }
     return new InsertBaseline(vertx, pool, rows);
   }
@@ -149,16 +138,14 @@ final class InsertBaseline {
 
     private Future<Void> insert(SqlConnection c, Batch batch) {
       List<Future<?>> writes = new ArrayList<>(2);
-      writes.add(c.preparedQuery(entryStatements.computeIfAbsent(batchSize, BenchSql::baselineEntriesInsert))
-          .execute(batch.entries()));
-      if (batch.postingRows() > 0) {
-        writes.add(c.preparedQuery(postingStatements.computeIfAbsent(batch.postingRows(),
-            BenchSql::baselinePostingsInsert)).execute(batch.postings()));
+      writes.add(c.preparedQuery(BenchSql.BASELINE_BLOCK_INSERT).execute(batch.block()));
+      if (batch.keys() != null) {
+        writes.add(c.preparedQuery(BenchSql.BASELINE_KEYS_INSERT).execute(batch.keys()));
       }
       return Future.all(writes).mapEmpty();
     }
 
-    /** One chain's rows: its own tenant, consecutive seqs, fresh ids and idempotency keys. */
+    /** One chain's blocks: its own tenant, consecutive seqs, fresh idempotency keys. */
     private final class Writer {
       private final UUID tenantId;
       private int cursor;
@@ -170,41 +157,41 @@ final class InsertBaseline {
       }
 
       Batch nextBatch() {
-        List<Object> entries = new ArrayList<>(batchSize * BenchSql.ENTRY_COLUMN_COUNT);
-        List<Object> postings = new ArrayList<>();
+        long first = seq + 1;
+        Buffer hashes = Buffer.buffer(batchSize * 32);
+        String[] canonicals = new String[batchSize];
+        OffsetDateTime[] times = new OffsetDateTime[batchSize];
+        String[] kinds = new String[batchSize];
+        UUID[] users = new UUID[batchSize];
+        UUID[] accounts = new UUID[batchSize];
+        List<String> keys = new ArrayList<>();
+        List<Long> keySeqs = new ArrayList<>();
+        List<Buffer> requestHashes = new ArrayList<>();
+        byte[] prevHash = rows.get((cursor + rows.size() - 1) % rows.size()).hash();
         for (int i = 0; i < batchSize; i++) {
           Row r = rows.get(cursor);
           cursor = (cursor + 1) % rows.size();
           seq++;
-          UUID id = new UUID(idPrefix, nextId++);
-          String key = r.hasKey() ? new UUID(idPrefix, nextId++).toString() : null;
-          entries.add(tenantId);
-          entries.add(seq);
-          entries.add(id);
-          entries.add(r.kind());
-          entries.add(r.actor());
-          entries.add(r.subject());
-          entries.add(r.userId());
-          entries.add(r.accountId());
-          entries.add(key);
-          entries.add(r.requestHash());
-          entries.add(r.createdAt());
-          entries.add(r.canonical());
-          entries.add(r.prevHash());
-          entries.add(r.hash());
-          for (Object[] p : r.postings()) {
-            postings.add(tenantId);
-            postings.add(seq);
-            for (Object column : p) {
-              postings.add(column);
-            }
+          hashes.appendBytes(r.hash());
+          canonicals[i] = r.canonical();
+          times[i] = r.createdAt();
+          kinds[i] = r.kind();
+          users[i] = r.userId();
+          accounts[i] = r.accountId();
+          if (r.hasKey()) {
+            keys.add(new UUID(idPrefix, nextId++).toString());
+            keySeqs.add(seq);
+            requestHashes.add(r.requestHash());
           }
         }
-        return new Batch(Tuple.wrap(entries), Tuple.wrap(postings),
-            postings.size() / BenchSql.POSTING_COLUMN_COUNT);
+        Tuple block = Tuple.from(List.of(tenantId, first, seq, Buffer.buffer(prevHash), hashes, canonicals, times,
+            kinds, users, accounts));
+        Tuple keyRows = keys.isEmpty() ? null : Tuple.of(tenantId, keys.toArray(String[]::new),
+            keySeqs.toArray(Long[]::new), requestHashes.toArray(Buffer[]::new));
+        return new Batch(block, keyRows);
       }
     }
   }
 
-  private record Batch(Tuple entries, Tuple postings, int postingRows) {}
+  private record Batch(Tuple block, Tuple keys) {}
 }

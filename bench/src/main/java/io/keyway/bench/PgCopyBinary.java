@@ -1,10 +1,12 @@
 package io.keyway.bench;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -18,7 +20,13 @@ final class PgCopyBinary implements AutoCloseable {
   /** 2000-01-01T00:00:00Z, the origin of PostgreSQL's timestamps, in Unix seconds. */
   static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
 
+  private static final int TEXT = 25;
+  private static final int UUID_TYPE = 2950;
+  private static final int TIMESTAMPTZ = 1184;
+
   private final DataOutputStream out;
+  private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(1 << 16);
+  private final ByteArrayOutputStream elementBytes = new ByteArrayOutputStream(1024);
 
   /** Starts the stream: writes the signature, no flags and an empty header extension. */
   PgCopyBinary(OutputStream out) throws IOException {
@@ -68,6 +76,57 @@ final class PgCopyBinary implements AutoCloseable {
     }
     out.writeInt(8);
     out.writeLong(postgresMicros(v));
+  }
+
+  /** A one-dimensional {@code text[]}; elements may be NULL. */
+  void textArray(List<String> v) throws IOException {
+    array(TEXT, v, (e, o) -> o.write(e.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** A one-dimensional {@code uuid[]}; elements may be NULL. */
+  void uuidArray(List<UUID> v) throws IOException {
+    array(UUID_TYPE, v, (e, o) -> {
+      o.writeLong(e.getMostSignificantBits());
+      o.writeLong(e.getLeastSignificantBits());
+    });
+  }
+
+  /** A one-dimensional {@code timestamptz[]}; elements may be NULL. */
+  void timestamptzArray(List<Instant> v) throws IOException {
+    array(TIMESTAMPTZ, v, (e, o) -> o.writeLong(postgresMicros(e)));
+  }
+
+  /** How one non-NULL element is spelled in its type's binary send format. */
+  @FunctionalInterface
+  private interface Element<T> {
+    void write(T element, DataOutputStream out) throws IOException;
+  }
+
+  /**
+   * PostgreSQL's binary array format: dimensions (1), a has-NULLs flag, the element type's oid, the
+   * size and lower bound (1), then each element as a length (-1 for NULL) and its bytes.
+   */
+  private <T> void array(int elementType, List<T> v, Element<T> element) throws IOException {
+    scratch.reset();
+    DataOutputStream a = new DataOutputStream(scratch);
+    a.writeInt(1);
+    a.writeInt(v.contains(null) ? 1 : 0);
+    a.writeInt(elementType);
+    a.writeInt(v.size());
+    a.writeInt(1);
+    for (T e : v) {
+      if (e == null) {
+        a.writeInt(-1);
+        continue;
+      }
+      elementBytes.reset();
+      element.write(e, new DataOutputStream(elementBytes));
+      a.writeInt(elementBytes.size());
+      elementBytes.writeTo(a);
+    }
+    a.flush();
+    out.writeInt(scratch.size());
+    scratch.writeTo(out);
   }
 
   /** Microseconds from 2000-01-01T00:00:00Z to {@code t}, finer digits dropped. */

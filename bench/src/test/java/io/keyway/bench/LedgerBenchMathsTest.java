@@ -52,8 +52,7 @@ class LedgerBenchMathsTest {
   @DisplayName("a multi-row VALUES list numbers its parameters row by row")
   void placeholders() {
     assertThat(BenchSql.placeholders(2, 3)).isEqualTo("($1, $2, $3), ($4, $5, $6)");
-    assertThat(BenchSql.baselineEntriesInsert(1)).endsWith("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-        + "$12, $13, $14)");
+    assertThat(BenchSql.BASELINE_BLOCK_INSERT).endsWith("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
     assertThatThrownBy(() -> BenchSql.placeholders(5_000, 14)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> BenchSql.placeholders(0, 14)).isInstanceOf(IllegalArgumentException.class);
   }

@@ -96,7 +96,9 @@ public final class BatchPlanner {
         outcomes.add(new Outcome(null, overdraw));
         continue;
       }
-      JsonObject payload = r.payload().copy();
+      // copied only to add the postings: a payload without them is recorded as it came (the event
+      // bus already handed the ledger a copy of its own)
+      JsonObject payload = after.isEmpty() ? r.payload() : r.payload().copy();
       if (!after.isEmpty()) {
         JsonArray balancesAfter = new JsonArray();
         after.forEach((k, v) -> {

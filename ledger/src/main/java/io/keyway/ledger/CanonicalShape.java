@@ -9,11 +9,13 @@ import java.util.Arrays;
 import java.util.UUID;
 
 /**
- * Checks an entry's indexed columns against its canonical text without parsing it. The canonical
- * form is fixed (see {@link StoredEntry#canonical}): keys in order, {@code payload} the only one
- * that is not a plain value, so the text must be exactly the columns spelled as {@link
- * CanonicalJson} spells them, before and after one balanced JSON object. Everything is compared as
- * UTF-8 bytes: the escapes only touch ASCII bytes, which never occur inside a multi-byte character.
+ * Checks an entry's stored columns (kind, user and account ids, the block's time, the seq its place
+ * gives it, the tenant) against its canonical text without parsing it. The canonical form is fixed
+ * (see {@link StoredEntry#canonical}): keys in order, {@code payload} the only one that is not a
+ * plain value, so the text must be exactly the columns spelled as {@link CanonicalJson} spells them,
+ * with a JSON string or {@code null} where a key is stored nowhere else (actor, id, idempotency key,
+ * subject) and one balanced JSON object as the payload. Everything is compared as UTF-8 bytes: the
+ * escapes only touch ASCII bytes, which never occur inside a multi-byte character.
  *
  * <p>{@code true} means the columns agree with the text. {@code false} only means the text is not in
  * the shape the ledger writes; the caller then decides by parsing it. One instance per thread.
@@ -65,46 +67,78 @@ final class CanonicalShape {
 
   boolean matches(UUID tenantId, ChainRows rows, int r) {
     byte[] text = rows.data(r);
-    int from = rows.off(r, ChainRows.CANONICAL);
-    int to = from + rows.len(r, ChainRows.CANONICAL);
+    int p = rows.off(r, ChainRows.CANONICAL);
+    int to = p + rows.len(r, ChainRows.CANONICAL);
     len = 0;
     put(ACCOUNT_ID);
     uuid(rows, r, ChainRows.ACCOUNT_ID);
     put(ACTOR);
-    string(rows, r, ChainRows.ACTOR);
+    p = expect(text, p, to);
+    p = skipValue(text, p, to);
+    len = 0;
     put(CREATED_AT);
     instant(rows.createdAtMicros(r));
     put(ID);
-    uuid(rows, r, ChainRows.ID);
+    p = expect(text, p, to);
+    p = skipValue(text, p, to);
+    len = 0;
     put(IDEMPOTENCY_KEY);
-    string(rows, r, ChainRows.IDEMPOTENCY_KEY);
+    p = expect(text, p, to);
+    p = skipValue(text, p, to);
+    len = 0;
     put(KIND);
     string(rows, r, ChainRows.KIND);
     put(PAYLOAD);
-    int payloadStart = from + len;
-    if (to < payloadStart || !Arrays.equals(text, from, payloadStart, buf, 0, len)) {
-      return false;
-    }
+    p = expect(text, p, to);
+    p = p < 0 ? -1 : objectEnd(text, p, to);
     len = 0;
     put(SEQ);
     digits(rows.seq(r));
     put(SUBJECT);
-    string(rows, r, ChainRows.SUBJECT);
+    p = expect(text, p, to);
+    p = skipValue(text, p, to);
+    len = 0;
     put(TENANT_ID);
     put(tenantText(tenantId));
     put(USER_ID);
     uuid(rows, r, ChainRows.USER_ID);
     put((byte) '}');
-    int payloadEnd = to - len;
-    return payloadEnd > payloadStart
-        && Arrays.equals(text, payloadEnd, to, buf, 0, len)
-        && oneObject(text, payloadStart, payloadEnd);
+    p = expect(text, p, to);
+    return p == to;
   }
 
-  /** {@code text[from, to)} is one JSON object: braces balance outside strings and close only at the end. */
+  /** {@code text} at {@code p} goes on with what {@link #buf} holds: where that ends, or -1. */
+  private int expect(byte[] text, int p, int to) {
+    if (p < 0 || to - p < len || !Arrays.equals(text, p, p + len, buf, 0, len)) {
+      return -1;
+    }
+    return p + len;
+  }
+
+  /** A JSON string or {@code null} at {@code p}: where it ends, or -1. */
+  private static int skipValue(byte[] text, int p, int to) {
+    if (p < 0 || p >= to) {
+      return -1;
+    }
+    if (text[p] == '"') {
+      return afterString(text, p + 1, to);
+    }
+    boolean isNull = to - p >= NULL.length && Arrays.equals(text, p, p + NULL.length, NULL, 0, NULL.length);
+    return isNull ? p + NULL.length : -1;
+  }
+
+  /** {@code text[from, to)} is one JSON object (used by tests of the shape). */
   static boolean oneObject(byte[] text, int from, int to) {
-    if (text[from] != '{') {
-      return false;
+    return objectEnd(text, from, to) == to;
+  }
+
+  /**
+   * Where the JSON object starting at {@code from} ends (after its closing brace: braces balance
+   * outside strings), or -1 if none does before {@code to}.
+   */
+  static int objectEnd(byte[] text, int from, int to) {
+    if (from >= to || text[from] != '{') {
+      return -1;
     }
     int depth = 0;
     int i = from;
@@ -113,7 +147,7 @@ final class CanonicalShape {
       if (kind == QUOTE) {
         i = afterString(text, i + 1, to);
         if (i < 0) {
-          return false;
+          return -1;
         }
         continue;
       }
@@ -121,13 +155,13 @@ final class CanonicalShape {
         depth++;
       } else if (kind == CLOSE) {
         depth--;
-        if (depth == 0 && i != to - 1) {
-          return false;
+        if (depth == 0) {
+          return i + 1;
         }
       }
       i++;
     }
-    return depth == 0;
+    return -1;
   }
 
   /** Where a JSON string whose content starts at {@code i} ends (after its closing quote), or -1 if it does not. */

@@ -9,26 +9,25 @@ import java.util.Arrays;
 import java.util.UUID;
 
 /**
- * Consecutive rows of a chain as the verifier reads them, without an object per row or per field:
- * each field is a slice (offset, length; -1 for NULL) of the row's bytes, which are the binary
- * {@code COPY} message the row arrived in. Fields in {@link LedgerSql#chainCopy} order, each in its
- * type's binary send format: {@code int8} and {@code timestamptz} as 8 big-endian bytes, {@code uuid}
- * as 16, {@code text} as UTF-8, {@code bytea} as is.
+ * Consecutive entries of a chain as the verifier reads them, without an object per entry or per
+ * field: each field is a slice (offset, length; -1 for NULL) of the bytes of the block the entry was
+ * stored in, which are the binary {@code COPY} message the block arrived in ({@link BinaryCopyReader}
+ * cuts a block into its entries). An entry's {@code PREV_HASH} is the previous element's slice of
+ * the block's hashes (the block's {@code prev_hash} for its first), its seq is the block's first seq
+ * plus its index. Fields in their type's binary send format:
+ * {@code timestamptz} as 8 big-endian bytes, {@code uuid} as 16, {@code text} as UTF-8, hashes as is.
+ * An entry of a block whose shape is wrong (its arrays of different lengths, its {@code last_seq}
+ * not its first seq plus its length less one) is marked {@link #blockWrong}.
  */
 final class ChainRows {
-  static final int SEQ = 0;
-  static final int ID = 1;
-  static final int KIND = 2;
-  static final int ACTOR = 3;
-  static final int SUBJECT = 4;
-  static final int USER_ID = 5;
-  static final int ACCOUNT_ID = 6;
-  static final int IDEMPOTENCY_KEY = 7;
-  static final int CREATED_AT = 8;
-  static final int CANONICAL = 9;
-  static final int PREV_HASH = 10;
-  static final int HASH = 11;
-  static final int FIELDS = 12;
+  static final int KIND = 0;
+  static final int USER_ID = 1;
+  static final int ACCOUNT_ID = 2;
+  static final int CREATED_AT = 3;
+  static final int CANONICAL = 4;
+  static final int PREV_HASH = 5;
+  static final int HASH = 6;
+  static final int FIELDS = 7;
 
   /** 2000-01-01T00:00:00Z, the origin of PostgreSQL's timestamps, in Unix seconds. */
   private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
@@ -36,13 +35,19 @@ final class ChainRows {
   private static final VarHandle BIG_ENDIAN_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-  private final byte[][] data;
-  private final int[] off;
-  private final int[] len;
+  private final int capacity;
+  private byte[][] data;
+  private long[] seqs;
+  private boolean[] blockWrong;
+  private int[] off;
+  private int[] len;
   private int size;
 
   ChainRows(int capacity) {
+    this.capacity = capacity;
     data = new byte[capacity][];
+    seqs = new long[capacity];
+    blockWrong = new boolean[capacity];
     off = new int[capacity * FIELDS];
     len = new int[capacity * FIELDS];
   }
@@ -51,16 +56,32 @@ final class ChainRows {
     return size;
   }
 
+  /** Holds its capacity or more (a block is never split, so the last one may go beyond it). */
   boolean full() {
-    return size == data.length;
+    return size >= capacity;
   }
 
-  /** Appends a row whose fields are the given slices of {@code bytes}. */
-  void add(byte[] bytes, int[] fieldOff, int[] fieldLen) {
+  /** Appends an entry at {@code seq} whose fields are the given slices of {@code bytes}. */
+  void add(byte[] bytes, long seq, boolean wrongBlock, int[] fieldOff, int[] fieldLen) {
+    if (size == data.length) {
+      int more = Math.max(16, size);
+      data = Arrays.copyOf(data, size + more);
+      seqs = Arrays.copyOf(seqs, size + more);
+      blockWrong = Arrays.copyOf(blockWrong, size + more);
+      off = Arrays.copyOf(off, (size + more) * FIELDS);
+      len = Arrays.copyOf(len, (size + more) * FIELDS);
+    }
     data[size] = bytes;
+    seqs[size] = seq;
+    blockWrong[size] = wrongBlock;
     System.arraycopy(fieldOff, 0, off, size * FIELDS, FIELDS);
     System.arraycopy(fieldLen, 0, len, size * FIELDS, FIELDS);
     size++;
+  }
+
+  /** The entry came in a block whose shape is wrong. */
+  boolean blockWrong(int row) {
+    return blockWrong[row];
   }
 
   byte[] data(int row) {
@@ -77,7 +98,7 @@ final class ChainRows {
   }
 
   long seq(int row) {
-    return long8(data[row], off(row, SEQ));
+    return seqs[row];
   }
 
   /** Micros since 2000-01-01T00:00:00Z, as PostgreSQL keeps a {@code timestamptz}. */
@@ -114,11 +135,10 @@ final class ChainRows {
         t.getNano() / 1_000L);
   }
 
-  /** The row decoded into objects, for what the byte-level checks cannot decide (rare). */
+  /** The entry decoded into objects, for what the byte-level checks cannot decide (rare). */
   ChainVerifier.Row decoded(int row) {
-    return new ChainVerifier.Row(seq(row), uuid(row, ID), text(row, KIND), text(row, ACTOR), text(row, SUBJECT),
-        uuid(row, USER_ID), uuid(row, ACCOUNT_ID), text(row, IDEMPOTENCY_KEY), instant(createdAtMicros(row)),
-        text(row, CANONICAL), copy(row, PREV_HASH), copy(row, HASH));
+    return new ChainVerifier.Row(seq(row), text(row, KIND), uuid(row, USER_ID), uuid(row, ACCOUNT_ID),
+        instant(createdAtMicros(row)), text(row, CANONICAL), copy(row, PREV_HASH), copy(row, HASH));
   }
 
   private UUID uuid(int row, int field) {
@@ -130,11 +150,11 @@ final class ChainRows {
     return n < 0 ? null : new String(data[row], off(row, field), n, StandardCharsets.UTF_8);
   }
 
-  /** One row holding a {@link ChainVerifier.RawRow}'s fields, laid out as {@code COPY} sends them. */
+  /** One entry holding a {@link ChainVerifier.RawRow}'s fields, laid out as {@code COPY} sends them. */
   static ChainRows of(ChainVerifier.RawRow r) {
     byte[][] fields = {
-        long8(r.seq()), uuid(r.id()), r.kind(), r.actor(), r.subject(), uuid(r.userId()), uuid(r.accountId()),
-        r.idempotencyKey(), long8(postgresMicros(r.createdAt())), r.canonical(), r.prevHash(), r.hash()};
+        r.kind(), uuid(r.userId()), uuid(r.accountId()), long8(postgresMicros(r.createdAt())), r.canonical(),
+        r.prevHash(), r.hash()};
     int total = 0;
     for (byte[] f : fields) {
       total += f == null ? 0 : f.length;
@@ -152,7 +172,7 @@ final class ChainRows {
       }
     }
     ChainRows one = new ChainRows(1);
-    one.add(bytes, fieldOff, fieldLen);
+    one.add(bytes, r.seq(), false, fieldOff, fieldLen);
     return one;
   }
 

@@ -9,10 +9,14 @@ public final class HashChain {
   /** The {@code prev_hash} of a chain's first entry. */
   public static final byte[] GENESIS = new byte[32];
 
+  /** One digest a thread: looking one up per entry cost more than the hashing of short entries. */
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(HashChain::sha256);
+
   private HashChain() {}
 
   public static byte[] link(byte[] prevHash, String canonicalEntry) {
-    MessageDigest sha = sha256();
+    MessageDigest sha = DIGEST.get();
+    sha.reset();
     sha.update(prevHash);
     sha.update(canonicalEntry.getBytes(StandardCharsets.UTF_8));
     return sha.digest();

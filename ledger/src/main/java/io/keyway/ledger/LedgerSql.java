@@ -14,22 +14,26 @@ final class LedgerSql {
   /** Moves the head from ($2, $3) to ($4, $5), waiting for a writer still holding it; fails if it is elsewhere. */
   static final String HEAD_ADVANCE = "SELECT ledger.advance_head($1, $2, $3, $4, $5)";
 
+  /** The entries recorded under the given keys: the key's row and its entry, cut out of the block holding it. */
   static final String ENTRIES_BY_KEYS =
-      "SELECT idempotency_key, request_hash, id, seq, hash, canonical FROM ledger.entries "
-          + "WHERE tenant_id = $1 AND idempotency_key = ANY($2::text[])";
+      "SELECT k.idempotency_key, k.request_hash, k.seq, b.canonicals[(k.seq - b.first_seq + 1)::int] AS canonical, "
+          + "substr(b.hashes, ((k.seq - b.first_seq) * 32 + 1)::int, 32) AS hash FROM ledger.idempotency_keys k "
+          + "CROSS JOIN LATERAL (SELECT first_seq, canonicals, hashes FROM ledger.blocks b "
+          + "WHERE b.tenant_id = k.tenant_id "
+          + "AND b.first_seq <= k.seq ORDER BY b.first_seq DESC LIMIT 1) b "
+          + "WHERE k.tenant_id = $1 AND k.idempotency_key = ANY($2::text[])";
   static final String BALANCES_FOR =
       "SELECT b.account, b.currency, b.amount FROM ledger.balances b "
           + "JOIN unnest($2::text[], $3::text[]) AS k(account, currency) "
           + "ON b.account = k.account AND b.currency = k.currency WHERE b.tenant_id = $1";
 
-  static final String ENTRIES_INSERT =
-      "INSERT INTO ledger.entries (tenant_id, seq, id, kind, actor, subject, user_id, account_id, idempotency_key, "
-          + "request_hash, created_at, canonical, prev_hash, hash) "
-          + "SELECT $1, * FROM unnest($2::bigint[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::uuid[], "
-          + "$8::uuid[], $9::text[], $10::bytea[], $11::timestamptz[], $12::text[], $13::bytea[], $14::bytea[])";
-  static final String POSTINGS_INSERT =
-      "INSERT INTO ledger.postings (tenant_id, entry_seq, n, account, currency, amount) "
-          + "SELECT $1, * FROM unnest($2::bigint[], $3::int2[], $4::text[], $5::text[], $6::numeric[])";
+  /** One committed batch: its entries' hashes (32 bytes each, in order), texts and filter columns. */
+  static final String BLOCK_INSERT =
+      "INSERT INTO ledger.blocks (tenant_id, first_seq, last_seq, prev_hash, hashes, canonicals, created_ats, kinds, "
+          + "user_ids, account_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+  static final String KEYS_INSERT =
+      "INSERT INTO ledger.idempotency_keys (tenant_id, idempotency_key, seq, request_hash) "
+          + "SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])";
   static final String BALANCES_UPSERT =
       "INSERT INTO ledger.balances (tenant_id, account, currency, amount) "
           + "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::numeric[]) "
@@ -46,20 +50,21 @@ final class LedgerSql {
           + "(SELECT max(c.seq) FROM ledger.checkpoints c WHERE c.tenant_id = h.tenant_id), 0)";
 
   /**
-   * For verification: the entries of the chain with {@code after < seq <= upTo} (no bound where
+   * For verification: the blocks of the chain with {@code after < first_seq <= upTo} (no bound where
    * null) in seq order, as binary COPY (which takes no parameters: the tenant is a {@link UUID},
    * whose text is only hex digits and dashes, and the bounds are numbers).
    */
   static String chainCopy(java.util.UUID tenantId, Long after, Long upTo) {
-    return "COPY (SELECT seq, id, kind, actor, subject, user_id, account_id, idempotency_key, created_at, canonical, "
-        + "prev_hash, hash FROM ledger.entries WHERE tenant_id = '" + tenantId + "'"
-        + (after == null ? "" : " AND seq > " + after) + (upTo == null ? "" : " AND seq <= " + upTo)
-        + " ORDER BY seq) TO STDOUT (FORMAT binary)";
+    return "COPY (SELECT first_seq, last_seq, prev_hash, hashes, canonicals, created_ats, kinds, user_ids, account_ids "
+        + "FROM ledger.blocks WHERE tenant_id = '" + tenantId + "'"
+        + (after == null ? "" : " AND first_seq > " + after) + (upTo == null ? "" : " AND first_seq <= " + upTo)
+        + " ORDER BY first_seq) TO STDOUT (FORMAT binary)";
   }
 
-  /** For verification: this transaction's snapshot, exported for the other readers, and the chain's last seq. */
+  /** For verification: this transaction's snapshot, exported for the other readers, and the last block's first seq. */
   static String chainExtent(java.util.UUID tenantId) {
-    return "SELECT pg_export_snapshot(), (SELECT max(seq) FROM ledger.entries WHERE tenant_id = '" + tenantId + "')";
+    return "SELECT pg_export_snapshot(), (SELECT max(first_seq) FROM ledger.blocks WHERE tenant_id = '" + tenantId
+        + "')";
   }
 
   /** Takes up an exported snapshot (no parameters either: checked to be a snapshot id). */
@@ -70,10 +75,15 @@ final class LedgerSql {
     return "SET TRANSACTION SNAPSHOT '" + snapshotId + "'";
   }
 
+  /** A person's allocations and deallocations, from the postings in their entries' payloads. */
   static final String ALLOCATED_CAPITAL =
-      "SELECT p.account, COALESCE(sum(p.amount), 0) AS amount FROM ledger.postings p JOIN ledger.entries e "
-          + "ON e.tenant_id = p.tenant_id AND e.seq = p.entry_seq WHERE p.tenant_id = $1 AND p.account = ANY($2::text[]) "
-          + "AND p.currency = $3 AND e.kind IN ('capital.allocate', 'capital.deallocate') GROUP BY p.account";
+      "SELECT p.v ->> 'account' AS account, COALESCE(sum((p.v ->> 'amount')::numeric), 0) AS amount "
+          + "FROM ledger.blocks b "
+          + "CROSS JOIN LATERAL unnest(b.canonicals, b.kinds, b.user_ids) AS x(canonical, kind, user_id) "
+          + "CROSS JOIN LATERAL jsonb_array_elements(x.canonical::jsonb -> 'payload' -> 'postings') AS p(v) "
+          + "WHERE b.tenant_id = $1 AND b.user_ids @> ARRAY[$4::uuid] AND x.user_id = $4 "
+          + "AND x.kind IN ('capital.allocate', 'capital.deallocate') "
+          + "AND p.v ->> 'account' = ANY($2::text[]) AND p.v ->> 'currency' = $3 GROUP BY 1";
   static final String BALANCES_OF_USER =
       "SELECT account, currency, amount FROM ledger.balances WHERE tenant_id = $1 AND account LIKE $2";
 }

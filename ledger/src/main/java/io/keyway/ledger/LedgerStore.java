@@ -26,9 +26,10 @@ import java.util.function.Consumer;
 
 /**
  * Writes one batch of one chain in one transaction: lock the head, look up reused idempotency keys
- * and the balances involved, let {@link BatchPlanner} decide, then insert entries, postings and
- * balances with one statement each and move the head. Nothing is answered before the commit. The
- * transaction is scoped to the tenant exactly as {@code TenantScope.inTenant} scopes its own.
+ * and the balances involved, let {@link BatchPlanner} decide, then insert the batch as one block
+ * row, its keyed entries' rows and its balances with one statement each and move the head. Nothing
+ * is answered before the commit. The transaction is scoped to the tenant exactly as {@code
+ * TenantScope.inTenant} scopes its own.
  */
 final class LedgerStore {
   private final TenantScope db;
@@ -114,12 +115,20 @@ final class LedgerStore {
     return c.preparedQuery(LedgerSql.ENTRIES_BY_KEYS).execute(Tuple.of(tenantId, (Object) keys)).map(rows -> {
       Map<String, BatchPlanner.Existing> out = new HashMap<>();
       for (Row r : rows) {
-        JsonObject canonical = new JsonObject(r.getString("canonical"));
+        String key = r.getString("idempotency_key");
+        long seq = r.getLong("seq");
+        String text = r.getString("canonical");
+        JsonObject canonical = text == null ? null : new JsonObject(text);
+        // the key's row must point at the entry that carries the key: anything else is tampering
+        if (canonical == null || !key.equals(canonical.getString("idempotencyKey"))
+            || !Long.valueOf(seq).equals(canonical.getLong("seq"))) {
+          throw new IllegalStateException("idempotency key row of seq " + seq + " does not match its entry");
+        }
         Buffer requestHash = r.getBuffer("request_hash");
-        AppendResult result = new AppendResult(r.getUUID("id"), r.getLong("seq"),
+        AppendResult result = new AppendResult(UUID.fromString(canonical.getString("id")), seq,
             HexFormat.of().formatHex(r.getBuffer("hash").getBytes()), canonical.getString("createdAt"),
             canonical.getJsonObject("payload"), true);
-        out.put(r.getString("idempotency_key"), new BatchPlanner.Existing(result,
+        out.put(key, new BatchPlanner.Existing(result,
             requestHash == null ? null : HexFormat.of().formatHex(requestHash.getBytes())));
       }
       return out;
@@ -153,9 +162,10 @@ final class LedgerStore {
       writes.add(c.query("COMMIT").execute());
       return Future.all(writes).mapEmpty();
     }
-    writes.add(c.preparedQuery(LedgerSql.ENTRIES_INSERT).execute(entriesTuple(tenantId, plan.entries())));
-    if (!plan.postings().isEmpty()) {
-      writes.add(c.preparedQuery(LedgerSql.POSTINGS_INSERT).execute(postingsTuple(tenantId, plan.postings())));
+    writes.add(c.preparedQuery(LedgerSql.BLOCK_INSERT).execute(blockTuple(tenantId, fromHash, plan.entries())));
+    Tuple keys = keysTuple(tenantId, plan.entries());
+    if (keys != null) {
+      writes.add(c.preparedQuery(LedgerSql.KEYS_INSERT).execute(keys));
     }
     if (!plan.balances().isEmpty()) {
       var bs = new ArrayList<>(plan.balances().entrySet());
@@ -168,63 +178,46 @@ final class LedgerStore {
     return Future.all(writes).mapEmpty();
   }
 
-  /** One array per column, filled in one pass (this runs for every entry on the ledger's event loop). */
-  private static Tuple entriesTuple(UUID tenantId, List<StoredEntry> es) {
+  /**
+   * The batch as one block row: one array per column, filled in one pass (this runs for every entry
+   * on the ledger's event loop).
+   */
+  private static Tuple blockTuple(UUID tenantId, byte[] prevHash, List<StoredEntry> es) {
     int n = es.size();
-    Long[] seqs = new Long[n];
-    UUID[] ids = new UUID[n];
+    Buffer hashes = Buffer.buffer(n * 32);
+    String[] canonicals = new String[n];
     String[] kinds = new String[n];
-    String[] actors = new String[n];
-    String[] subjects = new String[n];
     UUID[] users = new UUID[n];
     UUID[] accounts = new UUID[n];
-    String[] keys = new String[n];
-    Buffer[] requestHashes = new Buffer[n];
-    OffsetDateTime[] createdAt = new OffsetDateTime[n];
-    String[] canonicals = new String[n];
-    Buffer[] prevHashes = new Buffer[n];
-    Buffer[] hashes = new Buffer[n];
-    OffsetDateTime lastTime = null;
+    OffsetDateTime[] times = new OffsetDateTime[n];
+    OffsetDateTime time = null;
     for (int i = 0; i < n; i++) {
       StoredEntry e = es.get(i);
-      seqs[i] = e.seq();
-      ids[i] = e.id();
+      // a batch is planned at one instant: convert it once
+      if (time == null || !time.toInstant().equals(e.createdAt())) {
+        time = e.createdAt().atOffset(ZoneOffset.UTC);
+      }
+      times[i] = time;
+      hashes.appendBytes(e.hash());
+      canonicals[i] = e.canonical();
       kinds[i] = e.kind();
-      actors[i] = e.actor();
-      subjects[i] = e.subject();
       users[i] = e.userId();
       accounts[i] = e.accountId();
-      keys[i] = e.idempotencyKey();
-      requestHashes[i] = requestHash(e);
-      // a batch is planned at one instant: convert it once
-      if (lastTime == null || !lastTime.toInstant().equals(e.createdAt())) {
-        lastTime = e.createdAt().atOffset(ZoneOffset.UTC);
-      }
-      createdAt[i] = lastTime;
-      canonicals[i] = e.canonical();
-      prevHashes[i] = Buffer.buffer(e.prevHash());
-      hashes[i] = Buffer.buffer(e.hash());
     }
-    return Tuple.from(List.of(tenantId, seqs, ids, kinds, actors, subjects, users, accounts, keys, requestHashes,
-        createdAt, canonicals, prevHashes, hashes));
+    StoredEntry first = es.get(0);
+    return Tuple.from(List.of(tenantId, first.seq(), es.get(n - 1).seq(), Buffer.buffer(prevHash), hashes, canonicals,
+        times, kinds, users, accounts));
   }
 
-  private static Tuple postingsTuple(UUID tenantId, List<BatchPlanner.PostingRow> ps) {
-    int n = ps.size();
-    Long[] seqs = new Long[n];
-    Short[] ns = new Short[n];
-    String[] accounts = new String[n];
-    String[] currencies = new String[n];
-    Numeric[] amounts = new Numeric[n];
-    for (int i = 0; i < n; i++) {
-      BatchPlanner.PostingRow p = ps.get(i);
-      seqs[i] = p.seq();
-      ns[i] = (short) p.n();
-      accounts[i] = p.posting().account();
-      currencies[i] = p.posting().currency();
-      amounts[i] = Numeric.create(p.posting().amount());
+  /** The keyed entries' rows of the idempotency table, or null if the batch has none. */
+  private static Tuple keysTuple(UUID tenantId, List<StoredEntry> es) {
+    List<StoredEntry> keyed = es.stream().filter(e -> e.idempotencyKey() != null).toList();
+    if (keyed.isEmpty()) {
+      return null;
     }
-    return Tuple.of(tenantId, seqs, ns, accounts, currencies, amounts);
+    return Tuple.of(tenantId, keyed.stream().map(StoredEntry::idempotencyKey).toArray(String[]::new),
+        keyed.stream().map(StoredEntry::seq).toArray(Long[]::new),
+        keyed.stream().map(LedgerStore::requestHash).toArray(Buffer[]::new));
   }
 
   private static Buffer requestHash(StoredEntry e) {

@@ -29,21 +29,22 @@ import org.postgresql.copy.CopyOut;
  * application see, all as of one snapshot: the first transaction exports it
  * ({@code pg_export_snapshot()}), the others take it up ({@code SET TRANSACTION SNAPSHOT}).
  *
- * <p>A long chain is read as consecutive seq ranges at once, one binary {@code COPY} in seq order
- * per range on its own connection, so PostgreSQL works on every core too. Each row's own hash and
- * columns are checked on every core (a row carries its stored {@code prev_hash}, so this needs no
- * neighbour); each range is walked in order on its reading thread ({@link ChainVerifier.Segment});
+ * <p>A long chain is read as consecutive seq ranges of its blocks at once, one binary {@code COPY}
+ * in seq order per range on its own connection, so PostgreSQL works on every core too; each block
+ * comes as one {@code COPY} row and is cut into its entries ({@link BinaryCopyReader}). Each entry's
+ * own hash and columns are checked on every core (an entry's {@code prev_hash} is in its block, so
+ * this needs no neighbour); each range is walked in order on its reading thread ({@link ChainVerifier.Segment});
  * the ranges are then joined in seq order, which names the first bad seq exactly as one walk over
  * the whole chain would.
  */
 public final class LedgerVerifier {
-  /** Rows handed to a checking thread at a time. */
+  /** Entries handed to a checking thread at a time (whole blocks: one more block at most). */
   private static final int CHUNK = 2_048;
   /** Chunks a range reads ahead of its walk, which bounds the memory a verification holds. */
   private static final int AHEAD = 8;
   /** Connections one verification opens at most. */
   private static final int MAX_RANGES = 4;
-  /** Rows a range holds at least: a chain shorter than twice this is read in one range. */
+  /** Entries a range holds at least: a chain shorter than twice this is read in one range. */
   private static final long MIN_RANGE_ROWS = 50_000;
 
   private final DbUrl url;

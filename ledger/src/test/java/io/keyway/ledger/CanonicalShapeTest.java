@@ -44,21 +44,21 @@ class CanonicalShapeTest {
     StoredEntry e = entry("capital.deposit", "admin", "user:x", USER, ACCOUNT, "key-1", new JsonObject().put("n", 1));
     ChainVerifier.RawRow raw = ChainVerifier.RawRow.of(ChainVerifier.Row.of(e));
     assertThat(new CanonicalShape().matches(UUID.randomUUID(), raw)).as("other tenant").isFalse();
-    assertThat(new CanonicalShape().matches(TENANT, new ChainVerifier.RawRow(raw.seq() + 1, raw.id(), raw.kind(),
-        raw.actor(), raw.subject(), raw.userId(), raw.accountId(), raw.idempotencyKey(), raw.createdAt(),
+    assertThat(new CanonicalShape().matches(TENANT, new ChainVerifier.RawRow(raw.seq() + 1,
+        raw.kind(), raw.userId(), raw.accountId(), raw.createdAt(),
         raw.canonical(), raw.prevHash(), raw.hash()))).as("other seq").isFalse();
-    assertThat(new CanonicalShape().matches(TENANT, new ChainVerifier.RawRow(raw.seq(), raw.id(), raw.kind(),
-        raw.actor(), raw.subject(), UUID.randomUUID(), raw.accountId(), raw.idempotencyKey(), raw.createdAt(),
+    assertThat(new CanonicalShape().matches(TENANT, new ChainVerifier.RawRow(raw.seq(),
+        raw.kind(), UUID.randomUUID(), raw.accountId(), raw.createdAt(),
         raw.canonical(), raw.prevHash(), raw.hash()))).as("other user").isFalse();
-    assertThat(new CanonicalShape().matches(TENANT, new ChainVerifier.RawRow(raw.seq(), raw.id(), raw.kind(),
-        raw.actor(), raw.subject(), raw.userId(), null, raw.idempotencyKey(), raw.createdAt(),
+    assertThat(new CanonicalShape().matches(TENANT, new ChainVerifier.RawRow(raw.seq(),
+        raw.kind(), raw.userId(), null, raw.createdAt(),
         raw.canonical(), raw.prevHash(), raw.hash()))).as("account dropped").isFalse();
-    assertThat(new CanonicalShape().matches(TENANT, new ChainVerifier.RawRow(raw.seq(), raw.id(),
-        "capital.withdrawal".getBytes(StandardCharsets.UTF_8), raw.actor(), raw.subject(), raw.userId(),
-        raw.accountId(), raw.idempotencyKey(), raw.createdAt(), raw.canonical(), raw.prevHash(), raw.hash())))
+    assertThat(new CanonicalShape().matches(TENANT, new ChainVerifier.RawRow(raw.seq(),
+        "capital.withdrawal".getBytes(StandardCharsets.UTF_8), raw.userId(), raw.accountId(), raw.createdAt(),
+        raw.canonical(), raw.prevHash(), raw.hash())))
         .as("other kind").isFalse();
-    assertThat(new CanonicalShape().matches(TENANT, new ChainVerifier.RawRow(raw.seq(), raw.id(), raw.kind(),
-        raw.actor(), raw.subject(), raw.userId(), raw.accountId(), raw.idempotencyKey(), raw.createdAt().plusNanos(1000),
+    assertThat(new CanonicalShape().matches(TENANT, new ChainVerifier.RawRow(raw.seq(),
+        raw.kind(), raw.userId(), raw.accountId(), raw.createdAt().plusNanos(1000),
         raw.canonical(), raw.prevHash(), raw.hash()))).as("other time").isFalse();
   }
 
@@ -80,9 +80,9 @@ class CanonicalShapeTest {
           new JsonObject(), HashChain.GENESIS);
       ChainVerifier.RawRow raw = ChainVerifier.RawRow.of(ChainVerifier.Row.of(e));
       assertThat(new CanonicalShape().matches(TENANT, raw)).as(t.toString()).isTrue();
-      assertThat(new CanonicalShape().matches(TENANT, new ChainVerifier.RawRow(raw.seq(), raw.id(), raw.kind(),
-          raw.actor(), raw.subject(), raw.userId(), raw.accountId(), raw.idempotencyKey(), t.plusSeconds(1),
-          raw.canonical(), raw.prevHash(), raw.hash()))).as("a second later than " + t).isFalse();
+      assertThat(new CanonicalShape().matches(TENANT, new ChainVerifier.RawRow(raw.seq(),
+        raw.kind(), raw.userId(), raw.accountId(), t.plusSeconds(1),
+        raw.canonical(), raw.prevHash(), raw.hash()))).as("a second later than " + t).isFalse();
     }
   }
 

@@ -58,8 +58,8 @@ class ChainVerifierTest {
   void changedContent() {
     List<ChainVerifier.Row> rows = rows(chain(5));
     ChainVerifier.Row r = rows.get(2);
-    rows.set(2, new ChainVerifier.Row(r.seq(), r.id(), r.kind(), r.actor(), r.subject(), r.userId(), r.accountId(),
-        r.idempotencyKey(), r.createdAt(), r.canonical().replace("note-3", "note-X"), r.prevHash(), r.hash()));
+    rows.set(2, new ChainVerifier.Row(r.seq(), r.kind(), r.userId(), r.accountId(), r.createdAt(),
+        r.canonical().replace("note-3", "note-X"), r.prevHash(), r.hash()));
 
     VerifyReport report = verify(rows, Optional.empty());
 
@@ -98,16 +98,16 @@ class ChainVerifierTest {
   void columnsDisagree() {
     List<ChainVerifier.Row> rows = rows(chain(3));
     ChainVerifier.Row r = rows.get(1);
-    rows.set(1, new ChainVerifier.Row(r.seq(), r.id(), r.kind(), r.actor(), r.subject(), UUID.randomUUID(),
-        r.accountId(), r.idempotencyKey(), r.createdAt(), r.canonical(), r.prevHash(), r.hash()));
+    rows.set(1, new ChainVerifier.Row(r.seq(), r.kind(), UUID.randomUUID(), r.accountId(), r.createdAt(),
+        r.canonical(), r.prevHash(), r.hash()));
     VerifyReport movedUser = verify(rows, Optional.empty());
     assertThat(movedUser.firstBadSeq()).isEqualTo(2);
     assertThat(movedUser.problem()).contains("columns of seq 2");
 
     rows = rows(chain(3));
     r = rows.get(0);
-    rows.set(0, new ChainVerifier.Row(r.seq(), r.id(), "capital.deposit", r.actor(), r.subject(), r.userId(),
-        r.accountId(), r.idempotencyKey(), r.createdAt(), r.canonical(), r.prevHash(), r.hash()));
+    rows.set(0, new ChainVerifier.Row(r.seq(), "capital.deposit", r.userId(), r.accountId(), r.createdAt(),
+        r.canonical(), r.prevHash(), r.hash()));
     assertThat(verify(rows, Optional.empty()).firstBadSeq()).isEqualTo(1);
   }
 

@@ -269,7 +269,7 @@ class LedgerAppendTest {
         .isInstanceOfSatisfying(KeywayException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT));
 
-    assertThat(ledger.query("SELECT id FROM ledger.entries WHERE tenant_id = ?", tenant))
+    assertThat(ledger.query("SELECT (canonical::jsonb ->> 'id')::uuid FROM ledger.entries WHERE tenant_id = ?", tenant))
         .extracting(r -> r[0]).containsExactly(first.entryId());
     assertThat(new LedgerQueries(ledger.scope).userBalance(tenant, user, "USD").await().cash())
         .isEqualByComparingTo("100.00");
@@ -294,8 +294,10 @@ class LedgerAppendTest {
     assertThat(answers).allSatisfy(a -> assertThat(a.failure()).isNull());
     assertThat(answers.stream().map(a -> a.result().entryId()).distinct()).hasSize(1);
     assertThat(answers.stream().filter(a -> !a.result().replayed())).hasSize(1);
-    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ? AND idempotency_key = ?", tenant,
-        "dep-race")).isEqualTo(1);
+    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ? "
+        + "AND canonical::jsonb ->> 'idempotencyKey' = ?", tenant, "dep-race")).isEqualTo(1);
+    assertThat(ledger.count("SELECT count(*) FROM ledger.idempotency_keys WHERE tenant_id = ? AND idempotency_key = ?",
+        tenant, "dep-race")).isEqualTo(1);
     assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant)).isEqualTo(2);
     assertThat(new LedgerQueries(ledger.scope).userBalance(tenant, user, "USD").await().cash())
         .isEqualByComparingTo("40.00");
@@ -353,6 +355,45 @@ class LedgerAppendTest {
   }
 
   @Test
+  @DisplayName("the capital allocated to an account is its allocations less its deallocations, read from the entries' postings, per tenant; entries filter by user, account and kind")
+  void allocatedCapitalAndFilters() {
+    UUID tenant = UUID.randomUUID();
+    UUID other = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    UUID account = UUID.randomUUID();
+    UUID untouched = UUID.randomUUID();
+    for (UUID t : List.of(tenant, other)) {
+      ledger.client.append(deposit(t, user, "1000.00", null, null)).await();
+    }
+    ledger.client.append(new CapitalFlow(CapitalFlow.Type.ALLOCATE, user, account, new BigDecimal("300.00"), "USD", null)
+        .toAppend(tenant, "admin", null, null)).await();
+    ledger.client.append(new CapitalFlow(CapitalFlow.Type.DEALLOCATE, user, account, new BigDecimal("100.00"), "USD",
+        null).toAppend(tenant, "admin", null, null)).await();
+    ledger.client.append(AppendRequest.record(tenant, "auth.login", "user:" + user, "user:" + user, user, null)).await();
+
+    LedgerQueries queries = new LedgerQueries(ledger.scope);
+    assertThat(queries.allocatedCapital(tenant, user, List.of(account, untouched), "USD").await())
+        .containsOnlyKeys(account, untouched)
+        .hasEntrySatisfying(account, v -> assertThat(v).isEqualByComparingTo("200.00"))
+        .hasEntrySatisfying(untouched, v -> assertThat(v).isEqualByComparingTo("0"));
+    assertThat(queries.allocatedCapital(other, user, List.of(account), "USD").await().get(account))
+        .as("the other tenant's chain").isEqualByComparingTo("0");
+
+    assertThat(seqs(queries, tenant, new EntryFilter(null, user, null, null, null, null, 100))).containsExactly(4L, 3L, 2L, 1L);
+    assertThat(seqs(queries, tenant, new EntryFilter(null, null, account, null, null, null, 100))).containsExactly(3L, 2L);
+    assertThat(seqs(queries, tenant, new EntryFilter("capital.*", null, null, null, null, null, 100))).containsExactly(3L, 2L, 1L);
+    assertThat(seqs(queries, tenant, new EntryFilter("auth.login", user, null, null, null, null, 100))).containsExactly(4L);
+    assertThat(seqs(queries, tenant, new EntryFilter(null, UUID.randomUUID(), null, null, null, null, 100))).isEmpty();
+    LedgerQueries.Page page = queries.entries(tenant, new EntryFilter(null, null, null, null, null, 4L, 2)).await();
+    assertThat(page.items().stream().map(o -> ((JsonObject) o).getLong("seq")).toList()).containsExactly(3L, 2L);
+    assertThat(page.nextBeforeSeq()).isEqualTo(2L);
+  }
+
+  private static List<Long> seqs(LedgerQueries queries, UUID tenant, EntryFilter f) {
+    return queries.entries(tenant, f).await().items().stream().map(o -> ((JsonObject) o).getLong("seq")).toList();
+  }
+
+  @Test
   @DisplayName("a batch the database refuses fails only its own appends; the batches pipelined behind it are written again, in order, and the chain verifies")
   void failedBatchInThePipeline() throws Exception {
     UUID tenant = UUID.randomUUID();
@@ -360,8 +401,8 @@ class LedgerAppendTest {
     try (Connection c = ledger.owner(); Statement s = c.createStatement()) {
       s.execute("CREATE FUNCTION ledger.test_refuse() RETURNS trigger LANGUAGE plpgsql AS "
           + "$$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$");
-      s.execute("CREATE TRIGGER test_refuse BEFORE INSERT ON ledger.entries FOR EACH ROW "
-          + "WHEN (NEW.kind = 'test.refused') EXECUTE FUNCTION ledger.test_refuse()");
+      s.execute("CREATE TRIGGER test_refuse BEFORE INSERT ON ledger.blocks FOR EACH ROW "
+          + "WHEN ('test.refused' = ANY(NEW.kinds)) EXECUTE FUNCTION ledger.test_refuse()");
     }
     try {
       List<AppendRequest> requests = new ArrayList<>();
@@ -395,7 +436,7 @@ class LedgerAppendTest {
       assertThat(report.headSeq()).isEqualTo(PIPELINED_APPENDS - failed.size());
     } finally {
       try (Connection c = ledger.owner(); Statement s = c.createStatement()) {
-        s.execute("DROP TRIGGER test_refuse ON ledger.entries");
+        s.execute("DROP TRIGGER test_refuse ON ledger.blocks");
         s.execute("DROP FUNCTION ledger.test_refuse()");
       }
     }

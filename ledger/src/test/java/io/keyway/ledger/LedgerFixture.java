@@ -110,24 +110,50 @@ final class LedgerFixture {
 
   /**
    * As the table owner, in one transaction: the append-only triggers are lifted (they are ALWAYS,
-   * so only disabling them does it), foreign keys are skipped ({@code session_replication_role =
-   * replica}), and the triggers are put back as ALWAYS before the commit.
+   * so only disabling them does it), and put back as ALWAYS before the commit.
    */
   void tamper(OwnerWork work) throws SQLException {
     try (Connection c = owner()) {
       c.setAutoCommit(false);
       try (Statement s = c.createStatement()) {
         s.execute("SET LOCAL session_replication_role = replica");
-        s.execute("ALTER TABLE ledger.entries DISABLE TRIGGER entries_append_only");
-        s.execute("ALTER TABLE ledger.postings DISABLE TRIGGER postings_append_only");
+        s.execute("ALTER TABLE ledger.blocks DISABLE TRIGGER blocks_append_only");
+        s.execute("ALTER TABLE ledger.idempotency_keys DISABLE TRIGGER idempotency_keys_append_only");
         work.run(c);
-        s.execute("ALTER TABLE ledger.entries ENABLE ALWAYS TRIGGER entries_append_only");
-        s.execute("ALTER TABLE ledger.postings ENABLE ALWAYS TRIGGER postings_append_only");
+        s.execute("ALTER TABLE ledger.blocks ENABLE ALWAYS TRIGGER blocks_append_only");
+        s.execute("ALTER TABLE ledger.idempotency_keys ENABLE ALWAYS TRIGGER idempotency_keys_append_only");
       }
       c.commit();
     }
-    assertThat(query("SELECT count(*) FROM pg_trigger WHERE tgname IN ('entries_append_only', 'postings_append_only') "
-        + "AND tgenabled = 'A'").get(0)[0]).as("append-only triggers restored as ALWAYS").isEqualTo(2L);
+    assertThat(query("SELECT count(*) FROM pg_trigger WHERE tgname IN ('blocks_append_only', "
+        + "'idempotency_keys_append_only') AND tgenabled = 'A'").get(0)[0])
+        .as("append-only triggers restored as ALWAYS").isEqualTo(2L);
+  }
+
+  /**
+   * Inside {@link #tamper}: the tenant's entries, one row each (the {@code ledger.entries} view's
+   * columns), into the temporary table {@code chain}, and the tenant's blocks deleted. Edit
+   * {@code chain} with SQL, then {@link #storeBack} it.
+   */
+  static void takeOut(Connection c, UUID tenant) throws SQLException {
+    execute(c, "CREATE TEMP TABLE chain ON COMMIT DROP AS SELECT * FROM ledger.entries WHERE tenant_id = ?", tenant);
+    execute(c, "DELETE FROM ledger.blocks WHERE tenant_id = ?", tenant);
+  }
+
+  /**
+   * The {@code chain} table stored as blocks again, one block from each of {@code starts} (ascending,
+   * the first at most the lowest seq) to the next: each block's prev_hash is its first row's, its
+   * last seq its first plus its length less one, its arrays the rows in seq order.
+   */
+  static void storeBack(Connection c, long... starts) throws SQLException {
+    String bounds = java.util.Arrays.stream(starts).mapToObj(Long::toString)
+        .collect(java.util.stream.Collectors.joining(",", "ARRAY[", "]::bigint[]"));
+    execute(c, "INSERT INTO ledger.blocks (tenant_id, first_seq, last_seq, prev_hash, hashes, canonicals, created_ats, "
+        + "kinds, user_ids, account_ids) SELECT tenant_id, min(seq), min(seq) + count(*) - 1, "
+        + "(array_agg(prev_hash ORDER BY seq))[1], string_agg(hash, ''::bytea ORDER BY seq), "
+        + "array_agg(canonical ORDER BY seq), array_agg(created_at ORDER BY seq), array_agg(kind ORDER BY seq), "
+        + "array_agg(user_id ORDER BY seq), array_agg(account_id ORDER BY seq) "
+        + "FROM chain GROUP BY tenant_id, width_bucket(seq, " + bounds + ")");
   }
 
   Connection owner() throws SQLException {

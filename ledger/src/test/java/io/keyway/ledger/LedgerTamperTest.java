@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -87,8 +89,8 @@ class LedgerTamperTest {
     String changed = canonical.substring(0, at) + 'S' + canonical.substring(at + 1);
     assertThat(changed).hasSameSizeAs(canonical).isNotEqualTo(canonical);
 
-    ledger.tamper(c -> LedgerFixture.execute(c,
-        "UPDATE ledger.entries SET canonical = ? WHERE tenant_id = ? AND seq = 17", changed, tenant));
+    ledger.tamper(c -> assertThat(LedgerFixture.execute(c, "UPDATE ledger.blocks SET canonicals[(17 - first_seq + 1)::int] = ? "
+        + "WHERE tenant_id = ? AND 17 BETWEEN first_seq AND last_seq", changed, tenant)).isEqualTo(1));
 
     VerifyReport report = verify(ledger, tenant);
     assertThat(report.ok()).isFalse();
@@ -98,14 +100,19 @@ class LedgerTamperTest {
   }
 
   @Test
-  @DisplayName("the last 10 entries deleted: verify fails against the checkpoint, naming the signed head and the head it found")
+  @DisplayName("the last 10 entries deleted (a whole block deleted, the block before trimmed): verify fails against the checkpoint, naming the signed head and the head it found")
   void tailDeleted() throws Exception {
     String foundHead = hashHex(20);
     ledger.tamper(c -> {
-      LedgerFixture.execute(c, "DELETE FROM ledger.postings WHERE tenant_id = ? AND entry_seq > 20", tenant);
-      assertThat(LedgerFixture.execute(c, "DELETE FROM ledger.entries WHERE tenant_id = ? AND seq > 20", tenant))
-          .isEqualTo(10);
+      LedgerFixture.takeOut(c, tenant);
+      LedgerFixture.storeBack(c, 1, 10, 19, 24);
+      assertThat(LedgerFixture.execute(c, "DELETE FROM ledger.blocks WHERE tenant_id = ? AND first_seq > 20", tenant))
+          .isEqualTo(1);
+      assertThat(LedgerFixture.execute(c, "UPDATE ledger.blocks SET last_seq = 20, hashes = substr(hashes, 1, 64), "
+          + "canonicals = canonicals[1:2], created_ats = created_ats[1:2], kinds = kinds[1:2], user_ids = user_ids[1:2], "
+          + "account_ids = account_ids[1:2] WHERE tenant_id = ? AND first_seq = 19", tenant)).isEqualTo(1);
     });
+    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant)).isEqualTo(20);
 
     VerifyReport report = verify(ledger, tenant);
     assertThat(report.ok()).isFalse();
@@ -120,9 +127,10 @@ class LedgerTamperTest {
   @DisplayName("a wholesale rewrite from seq 12 with every hash recomputed is consistent in itself but fails against the checkpoint")
   void rewriteWithRecomputedHashes() throws Exception {
     ledger.tamper(c -> {
+      LedgerFixture.takeOut(c, tenant);
       byte[] prev = HexFormat.of().parseHex(hashHex(11));
       for (long seq = 12; seq <= SEEDED; seq++) {
-        JsonObject was = new JsonObject(canonical(seq));
+        JsonObject was = new JsonObject(canonicalOf(c, seq));
         JsonObject payload = was.getJsonObject("payload");
         if (seq == 12) {
           payload.put("note", "forged");
@@ -131,10 +139,11 @@ class LedgerTamperTest {
             was.getString("actor"), was.getString("subject"), uuid(was.getString("userId")),
             uuid(was.getString("accountId")), was.getString("idempotencyKey"), null,
             Instant.parse(was.getString("createdAt")), payload, prev);
-        LedgerFixture.execute(c, "UPDATE ledger.entries SET canonical = ?, prev_hash = ?, hash = ? "
-            + "WHERE tenant_id = ? AND seq = ?", forged.canonical(), forged.prevHash(), forged.hash(), tenant, seq);
+        LedgerFixture.execute(c, "UPDATE chain SET canonical = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+            forged.canonical(), forged.prevHash(), forged.hash(), seq);
         prev = forged.hash();
       }
+      LedgerFixture.storeBack(c, 1, 7, 12, 20);
       LedgerFixture.execute(c, "UPDATE ledger.heads SET hash = ? WHERE tenant_id = ?", prev, tenant);
     });
     // the writer keeps chaining onto the forged head, as it would after a real rewrite
@@ -151,58 +160,124 @@ class LedgerTamperTest {
   }
 
   @Test
-  @DisplayName("two entries swapped in order (seq 10 and 11) fail at seq 10")
+  @DisplayName("a chain stored in other blocks (same entries, other cuts) still verifies: the blocks carry no meaning of their own")
+  void otherCutsVerify() throws Exception {
+    ledger.tamper(c -> {
+      LedgerFixture.takeOut(c, tenant);
+      LedgerFixture.storeBack(c, 1, 2, 3, 17, 18, 30);
+    });
+    assertThat(ledger.count("SELECT count(*) FROM ledger.blocks WHERE tenant_id = ?", tenant)).isEqualTo(6);
+
+    VerifyReport report = verify(ledger, tenant);
+    assertThat(report.ok()).as(report.problem()).isTrue();
+    assertThat(report.entries()).isEqualTo(SEEDED);
+  }
+
+  @Test
+  @DisplayName("two entries swapped in order (seq 10 and 11) fail at seq 10, inside one block and as two block rows")
   void reorderedPair() throws Exception {
-    ledger.tamper(c -> {
-      move(c, 10, 1_000_000);
-      move(c, 11, 10);
-      move(c, 1_000_000, 11);
-    });
+    for (long[] cuts : List.of(new long[] {1}, new long[] {1, 10, 11, 12})) {
+      UUID t = seededChain();
+      ledger.tamper(c -> {
+        LedgerFixture.takeOut(c, t);
+        LedgerFixture.execute(c, "UPDATE chain SET seq = 21 - seq WHERE seq IN (10, 11)");
+        LedgerFixture.storeBack(c, cuts);
+      });
 
-    VerifyReport report = verify(ledger, tenant);
-    assertThat(report.ok()).isFalse();
-    assertThat(report.firstBadSeq()).isEqualTo(10);
+      VerifyReport report = verify(ledger, t);
+      assertThat(report.ok()).as("cut at %s", java.util.Arrays.toString(cuts)).isFalse();
+      assertThat(report.firstBadSeq()).isEqualTo(10);
+    }
   }
 
   @Test
-  @DisplayName("a row inserted in the middle (later entries shifted up) fails at the first entry after it")
+  @DisplayName("an entry inserted in the middle (later entries shifted up) fails at the first entry after it, inside a block and as a block row of its own")
   void insertedRow() throws Exception {
+    // inside a block an entry's prev_hash is the hash before it, so the entry after the forged one no
+    // longer hashes right; as a block row of its own, the next block's prev_hash no longer links
+    Map<long[], String> problems = new LinkedHashMap<>();
+    problems.put(new long[] {1}, "the hash of seq 16 does not match");
+    problems.put(new long[] {1, 15, 16}, "prev_hash of seq 16");
+    for (long[] cuts : problems.keySet()) {
+      UUID t = seededChain();
+      ledger.tamper(c -> {
+        LedgerFixture.takeOut(c, t);
+        LedgerFixture.execute(c, "UPDATE chain SET seq = seq + 1 WHERE seq >= 15");
+        // a well-formed entry that links correctly to seq 14: only what follows it can give it away
+        JsonObject was = new JsonObject(canonicalOf(c, 14));
+        StoredEntry forged = StoredEntry.seal(t, 15, UUID.randomUUID(), "capital.deposit", "admin", "user:" + user,
+            user, null, null, null, Instant.parse(was.getString("createdAt")),
+            new JsonObject().put("note", "inserted"), hashOf(c, 14));
+        LedgerFixture.execute(c, "INSERT INTO chain (tenant_id, seq, kind, user_id, account_id, created_at, canonical, "
+                + "prev_hash, hash) VALUES (?, 15, ?, ?, NULL, ?, ?, ?, ?)", t, forged.kind(), user,
+            OffsetDateTime.ofInstant(forged.createdAt(), ZoneOffset.UTC), forged.canonical(), forged.prevHash(),
+            forged.hash());
+        LedgerFixture.storeBack(c, cuts);
+      });
+
+      VerifyReport report = verify(ledger, t);
+      assertThat(report.ok()).isFalse();
+      assertThat(report.firstBadSeq()).isEqualTo(16);
+      assertThat(report.problem()).contains(problems.get(cuts));
+    }
+  }
+
+  @Test
+  @DisplayName("an entry duplicated inside its block (later entries shifted up) fails at the copy")
+  void duplicatedElement() throws Exception {
     ledger.tamper(c -> {
-      for (long seq = SEEDED; seq >= 15; seq--) {
-        move(c, seq, seq + 1);
-      }
-      // a well-formed entry that links correctly to seq 14: only what follows it can give it away
-      StoredEntry forged = StoredEntry.seal(tenant, 15, UUID.randomUUID(), "capital.deposit", "admin", "user:" + user,
-          user, null, null, null, Instant.parse(new JsonObject(canonical(14)).getString("createdAt")),
-          new JsonObject().put("note", "inserted"), HexFormat.of().parseHex(hashHex(14)));
-      LedgerFixture.execute(c, "INSERT INTO ledger.entries (tenant_id, seq, id, kind, actor, subject, user_id, "
-              + "created_at, canonical, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          tenant, 15L, forged.id(), forged.kind(), forged.actor(), forged.subject(), user,
-          OffsetDateTime.ofInstant(forged.createdAt(), ZoneOffset.UTC), forged.canonical(), forged.prevHash(),
-          forged.hash());
+      LedgerFixture.takeOut(c, tenant);
+      LedgerFixture.execute(c, "UPDATE chain SET seq = seq + 1 WHERE seq > 6");
+      LedgerFixture.execute(c, "INSERT INTO chain SELECT tenant_id, 7, kind, user_id, account_id, created_at, canonical, "
+          + "prev_hash, hash FROM chain WHERE seq = 6");
+      LedgerFixture.storeBack(c, 1);
     });
 
-    VerifyReport report = verify(ledger, tenant);
-    assertThat(report.ok()).isFalse();
-    assertThat(report.firstBadSeq()).isEqualTo(16);
-    assertThat(report.problem()).contains("prev_hash of seq 16");
+    assertNamed(tenant, 7, "seq 7");
   }
 
   @Test
-  @DisplayName("an entry moved to another user by its user_id column is caught: the column disagrees with the hashed text")
+  @DisplayName("a block row overlapping the one before it (entries 6 to 8 stored twice) fails at the repeated seq")
+  void overlappingBlocks() throws Exception {
+    ledger.tamper(c -> {
+      LedgerFixture.takeOut(c, tenant);
+      LedgerFixture.storeBack(c, 1, 5, 9);
+      assertThat(LedgerFixture.execute(c, "INSERT INTO ledger.blocks SELECT tenant_id, 6, 8, substr(hashes, 1, 32), "
+          + "substr(hashes, 33, 96), canonicals[2:4], created_ats[2:4], kinds[2:4], user_ids[2:4], account_ids[2:4] "
+          + "FROM ledger.blocks WHERE tenant_id = ? AND first_seq = 5", tenant)).isEqualTo(1);
+    });
+
+    assertNamed(tenant, 6, "seq 6 appears again");
+  }
+
+  @Test
+  @DisplayName("a block whose parts disagree (last_seq moved, hashes cut short, an array of two dimensions) is named as malformed at its first seq")
+  void malformedBlock() throws Exception {
+    for (String change : List.of("last_seq = 25", "hashes = substr(hashes, 1, 64)", "kinds = ARRAY[kinds, kinds]")) {
+      UUID t = seededChain();
+      ledger.tamper(c -> {
+        LedgerFixture.takeOut(c, t);
+        LedgerFixture.storeBack(c, 1, 11, 21);
+        assertThat(LedgerFixture.execute(c, "UPDATE ledger.blocks SET " + change + " WHERE tenant_id = ? AND first_seq = 11",
+            t)).as(change).isEqualTo(1);
+      });
+
+      assertNamed(t, 11, "block holding seq 11 is malformed");
+    }
+  }
+
+  @Test
+  @DisplayName("an entry moved to another user by its user_ids element is caught: the column disagrees with the hashed text")
   void userColumnRewritten() throws Exception {
-    ledger.tamper(c -> LedgerFixture.execute(c,
-        "UPDATE ledger.entries SET user_id = ? WHERE tenant_id = ? AND seq = 8", UUID.randomUUID(), tenant));
+    ledger.tamper(c -> assertThat(LedgerFixture.execute(c, "UPDATE ledger.blocks SET user_ids[(8 - first_seq + 1)::int] = ? "
+        + "WHERE tenant_id = ? AND 8 BETWEEN first_seq AND last_seq", UUID.randomUUID(), tenant)).isEqualTo(1));
 
-    VerifyReport report = verify(ledger, tenant);
-    assertThat(report.ok()).isFalse();
-    assertThat(report.firstBadSeq()).isEqualTo(8);
-    assertThat(report.problem()).contains("columns of seq 8");
+    assertNamed(tenant, 8, "columns of seq 8");
   }
 
   @Test
-  @DisplayName("a duplicated row (constraints dropped by the owner) fails at the repeated seq")
-  void duplicatedRow() throws Exception {
+  @DisplayName("a duplicated block row (primary key dropped by the owner) fails at the repeated seq")
+  void duplicatedBlockRow() throws Exception {
     // dropping the primary key would outlive this test, so it runs on a database and event bus of its own
     Vertx other = Vertx.vertx();
     LedgerFixture own = LedgerFixture.deploy(other);
@@ -211,19 +286,21 @@ class LedgerTamperTest {
       own.seed(t, UUID.randomUUID(), 12);
       own.signNow(t);
       assertThat(verify(own, t).ok()).isTrue();
+      long first = own.count("SELECT first_seq FROM ledger.blocks WHERE tenant_id = ? AND 6 BETWEEN first_seq AND last_seq", t);
       try (Connection c = own.owner(); Statement s = c.createStatement()) {
         c.setAutoCommit(false);
-        s.execute("ALTER TABLE ledger.entries DROP CONSTRAINT entries_pkey CASCADE");
-        s.execute("ALTER TABLE ledger.entries DROP CONSTRAINT entries_id_key");
-        LedgerFixture.execute(c, "INSERT INTO ledger.entries SELECT * FROM ledger.entries WHERE tenant_id = ? AND seq = 6", t);
+        s.execute("ALTER TABLE ledger.blocks DROP CONSTRAINT blocks_pkey CASCADE");
+        LedgerFixture.execute(c, "INSERT INTO ledger.blocks SELECT * FROM ledger.blocks WHERE tenant_id = ? AND first_seq = ?",
+            t, first);
         c.commit();
       }
-      assertThat(own.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ? AND seq = 6", t)).isEqualTo(2);
+      assertThat(own.count("SELECT count(*) FROM ledger.blocks WHERE tenant_id = ? AND first_seq = ?", t, first))
+          .isEqualTo(2);
 
       VerifyReport report = verify(own, t);
       assertThat(report.ok()).isFalse();
-      assertThat(report.firstBadSeq()).isEqualTo(6);
-      assertThat(report.problem()).contains("seq 6 appears again");
+      assertThat(report.firstBadSeq()).isEqualTo(first);
+      assertThat(report.problem()).contains("seq " + first + " appears again");
     } finally {
       own.close();
       other.close().await();
@@ -233,32 +310,48 @@ class LedgerTamperTest {
   @Test
   @DisplayName("the runtime role cannot UPDATE, DELETE or TRUNCATE the chain, and the owner cannot either, even as a replica")
   void appendOnlyInTheDatabase() throws Exception {
+    // one keyed entry, so the idempotency table has a row of this tenant to refuse changing
+    ledger.client.append(new CapitalFlow(CapitalFlow.Type.DEPOSIT, user, null, new java.math.BigDecimal("5"), "USD", "keyed")
+        .toAppend(tenant, "admin", "key-1", "aa".repeat(32))).await();
     try (Connection app = DatabaseBootstrap.connect(ledger.db.app()); Statement s = app.createStatement()) {
       LedgerFixture.execute(app, "SELECT set_config('keyway.tenant_id', ?, false)", tenant.toString());
-      assertThat(count(app, "SELECT count(*) FROM ledger.entries")).as("the runtime role sees its chain").isEqualTo(SEEDED);
-      for (String sql : List.of("UPDATE ledger.entries SET kind = 'x' WHERE seq = 1",
-          "DELETE FROM ledger.entries WHERE seq = " + SEEDED,
-          "TRUNCATE ledger.entries CASCADE",
-          "UPDATE ledger.postings SET amount = 0",
+      assertThat(count(app, "SELECT count(*) FROM ledger.entries")).as("the runtime role sees its chain")
+          .isEqualTo(SEEDED + 1);
+      for (String sql : List.of("UPDATE ledger.blocks SET kinds = kinds WHERE first_seq = 1",
+          "DELETE FROM ledger.blocks WHERE first_seq = 1",
+          "TRUNCATE ledger.blocks CASCADE",
+          "UPDATE ledger.idempotency_keys SET seq = 1",
+          "DELETE FROM ledger.idempotency_keys",
           "DELETE FROM ledger.checkpoints")) {
         assertThatThrownBy(() -> s.execute(sql)).as(sql).isInstanceOf(SQLException.class)
             .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
       }
+      // the per-entry views can be read, never written (not even by their owner)
+      for (String sql : List.of("UPDATE ledger.entries SET kind = 'x' WHERE seq = 1", "DELETE FROM ledger.postings",
+          "INSERT INTO ledger.postings (tenant_id, entry_seq, n, account, currency, amount) "
+              + "VALUES ('" + tenant + "', 1, 9, 'external', 'USD', 1)")) {
+        assertThatThrownBy(() -> s.execute(sql)).as(sql).isInstanceOf(SQLException.class)
+            .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isIn("42501", "55000"));
+      }
     }
     try (Connection owner = ledger.owner()) {
       LedgerFixture.execute(owner, "SET session_replication_role = replica");
-      for (String sql : List.of("UPDATE ledger.entries SET kind = 'x' WHERE tenant_id = ? AND seq = 1",
-          "DELETE FROM ledger.entries WHERE tenant_id = ? AND seq = " + SEEDED,
-          "UPDATE ledger.postings SET amount = 0 WHERE tenant_id = ?",
+      for (String sql : List.of("UPDATE ledger.blocks SET kinds = kinds WHERE tenant_id = ? AND first_seq = 1",
+          "DELETE FROM ledger.blocks WHERE tenant_id = ?",
+          "UPDATE ledger.idempotency_keys SET seq = 1 WHERE tenant_id = ?",
+          "DELETE FROM ledger.idempotency_keys WHERE tenant_id = ?",
           "DELETE FROM ledger.checkpoints WHERE tenant_id = ?")) {
         assertThatThrownBy(() -> LedgerFixture.execute(owner, sql, tenant)).as(sql).isInstanceOf(SQLException.class)
             .hasMessageContaining("append-only");
       }
-      assertThatThrownBy(() -> LedgerFixture.execute(owner, "TRUNCATE ledger.entries, ledger.postings"))
-          .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+      for (String sql : List.of("TRUNCATE ledger.blocks", "TRUNCATE ledger.idempotency_keys")) {
+        assertThatThrownBy(() -> LedgerFixture.execute(owner, sql)).as(sql)
+            .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+      }
     }
 
-    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant)).isEqualTo(SEEDED);
+    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant)).isEqualTo(SEEDED + 1);
+    assertThat(ledger.count("SELECT count(*) FROM ledger.idempotency_keys WHERE tenant_id = ?", tenant)).isEqualTo(1);
     assertThat(verify(ledger, tenant).ok()).isTrue();
   }
 
@@ -281,38 +374,20 @@ class LedgerTamperTest {
         r.checkpoint(), 0);
   }
 
-  @Test
-  @DisplayName("a posting whose entry is not in its chain is refused, as the runtime role of either tenant and as the owner in replica mode; one of an existing entry is taken")
-  void orphanPostingRefused() throws Exception {
-    UUID otherTenant = UUID.randomUUID();
-    ledger.seed(otherTenant, UUID.randomUUID(), 3);
-    String insert = "INSERT INTO ledger.postings (tenant_id, entry_seq, n, account, currency, amount) "
-        + "VALUES (?, ?, 9, 'external', 'USD', 1)";
-    try (Connection app = DatabaseBootstrap.connect(ledger.db.app())) {
-      app.setAutoCommit(false);
-      LedgerFixture.execute(app, "SELECT set_config('keyway.tenant_id', ?, true)", tenant.toString());
-      assertThat(LedgerFixture.execute(app, insert, tenant, 1L)).as("a posting of entry 1 of its own chain").isEqualTo(1);
-      app.rollback();
-      for (long seq : List.of(0L, SEEDED + 1L)) {
-        LedgerFixture.execute(app, "SELECT set_config('keyway.tenant_id', ?, true)", tenant.toString());
-        assertThatThrownBy(() -> LedgerFixture.execute(app, insert, tenant, seq)).as("seq " + seq)
-            .isInstanceOf(SQLException.class)
-            .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
-        app.rollback();
-      }
-      // seq 10 exists in the first tenant's chain, not in the other's: the other tenant cannot borrow it
-      LedgerFixture.execute(app, "SELECT set_config('keyway.tenant_id', ?, true)", otherTenant.toString());
-      assertThatThrownBy(() -> LedgerFixture.execute(app, insert, otherTenant, 10L)).isInstanceOf(SQLException.class)
-          .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("23503"));
-      app.rollback();
-    }
-    try (Connection owner = ledger.owner()) {
-      LedgerFixture.execute(owner, "SET session_replication_role = replica");
-      assertThatThrownBy(() -> LedgerFixture.execute(owner, insert, tenant, SEEDED + 1L))
-          .isInstanceOf(SQLException.class).hasMessageContaining("must belong to an entry");
-    }
-    assertThat(ledger.count("SELECT count(*) FROM ledger.postings WHERE n = 9 AND tenant_id IN (?, ?)", tenant,
-        otherTenant)).isZero();
+  /** Verify fails on the tenant's chain, naming {@code seq} and saying {@code problem}. */
+  private static void assertNamed(UUID t, long seq, String problem) throws SQLException {
+    VerifyReport report = verify(ledger, t);
+    assertThat(report.ok()).isFalse();
+    assertThat(report.firstBadSeq()).isEqualTo(seq);
+    assertThat(report.problem()).contains(problem);
+  }
+
+  /** Another tenant's chain like the one {@link #seedSignedChain} makes, signed at its head. */
+  private UUID seededChain() {
+    UUID t = UUID.randomUUID();
+    ledger.seed(t, user, SEEDED);
+    ledger.signNow(t);
+    return t;
   }
 
   private String canonical(long seq) throws SQLException {
@@ -325,9 +400,23 @@ class LedgerTamperTest {
         tenant, seq).get(0)[0]);
   }
 
-  private void move(Connection c, long from, long to) throws SQLException {
-    assertThat(LedgerFixture.execute(c, "UPDATE ledger.entries SET seq = ? WHERE tenant_id = ? AND seq = ?", to, tenant,
-        from)).isEqualTo(1);
+  /** Inside {@link LedgerFixture#takeOut}: an entry's text as the {@code chain} table holds it. */
+  private static String canonicalOf(Connection c, long seq) throws SQLException {
+    return (String) chainColumn(c, "canonical", seq);
+  }
+
+  private static byte[] hashOf(Connection c, long seq) throws SQLException {
+    return (byte[]) chainColumn(c, "hash", seq);
+  }
+
+  private static Object chainColumn(Connection c, String column, long seq) throws SQLException {
+    try (var ps = c.prepareStatement("SELECT " + column + " FROM chain WHERE seq = ?")) {
+      ps.setLong(1, seq);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getObject(1);
+      }
+    }
   }
 
   private static long count(Connection c, String sql) throws SQLException {

@@ -166,11 +166,13 @@ class LedgerApiTest {
   void tamperIsReported() throws Exception {
     long seq = items(api.get("/api/ledger/entries?limit=500", admin.accessToken())).get(2).getLong("seq");
     try (Connection c = DatabaseBootstrap.connect(GATEWAY.gateway().database().admin()); Statement s = c.createStatement()) {
-      s.execute("ALTER TABLE ledger.entries DISABLE TRIGGER ALL");
-      s.execute("UPDATE ledger.entries SET canonical = replace(canonical, 'led.test', 'lec.test') WHERE seq = " + seq
-          + " AND tenant_id = '" + admin.tenantId() + "'");
-      s.execute("ALTER TABLE ledger.entries ENABLE ALWAYS TRIGGER entries_append_only");
-      s.execute("ALTER TABLE ledger.entries ENABLE ALWAYS TRIGGER entries_no_truncate");
+      s.execute("ALTER TABLE ledger.blocks DISABLE TRIGGER ALL");
+      // the entry is one element of the block row holding its seq
+      s.execute("UPDATE ledger.blocks SET canonicals[(" + seq + " - first_seq + 1)::int] = "
+          + "replace(canonicals[(" + seq + " - first_seq + 1)::int], 'led.test', 'lec.test') WHERE " + seq
+          + " BETWEEN first_seq AND last_seq AND tenant_id = '" + admin.tenantId() + "'");
+      s.execute("ALTER TABLE ledger.blocks ENABLE ALWAYS TRIGGER blocks_append_only");
+      s.execute("ALTER TABLE ledger.blocks ENABLE ALWAYS TRIGGER blocks_no_truncate");
     }
     JsonObject report = api.get("/api/ledger/verify", admin.accessToken()).json();
     assertThat(report.getBoolean("ok")).isFalse();

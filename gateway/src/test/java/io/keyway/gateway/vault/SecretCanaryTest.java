@@ -118,7 +118,7 @@ class SecretCanaryTest {
         tables.add(rs.getString(1));
       }
     }
-    assertThat(tables).contains("vault.credentials", "ledger.entries", "identity.users");
+    assertThat(tables).contains("vault.credentials", "ledger.blocks", "identity.users");
     CopyManager copy = new CopyManager(c.unwrap(BaseConnection.class));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (String t : tables) {
