@@ -391,8 +391,19 @@ public final class WsBench {
         ahead ? "met" : "NOT met", p99, nodeP99));
   }
 
+  /**
+   * The collector and heap of this process, which hosts the node: its young pauses are what the p99 at 10,000
+   * sockets hangs on (docs/BENCHMARKS.md: run it with the recommended node settings, ZGC and a fixed heap).
+   */
+  private static String serverJvm() {
+    String collectors = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(java.lang.management.GarbageCollectorMXBean::getName).distinct().collect(java.util.stream.Collectors.joining(", "));
+    return String.format("%s, max heap %d MB", collectors, Runtime.getRuntime().maxMemory() >> 20);
+  }
+
   private static void print(List<Row> rows, int rate, String baseline) {
-    report().info(String.format("%nWebSocket fan-out, publisher %,d balance events/s (shared 2-core machine)", rate));
+    report().info(String.format("%nWebSocket fan-out, publisher %,d balance events/s (shared 2-core machine); server JVM: %s",
+        rate, serverJvm()));
     report().info(String.format("%-22s %7s %14s %9s %9s %10s %12s %12s %8s", "server", "N", "deliveries/s",
         "p50 ms", "p99 ms", "p99.9 ms", "RSS/conn B", "CPU us/push", "vs " + baseline));
     for (Row r : rows) {

@@ -93,7 +93,9 @@ public final class WsBenchClient {
       Thread.sleep(250);
       Histogram slice = latency.getIntervalHistogram();
       if (TIMELINE) {
-        System.err.printf("slice %3d: %6d pushes, p99 %7.2f ms, max %7.2f ms%n", i, slice.getTotalCount(),
+        // the slice's end in wall-clock time (UTC), to line a slow slice up with the server's GC log and JFR events
+        System.err.printf("slice %3d at %s: %6d pushes, p99 %7.2f ms, max %7.2f ms%n", i,
+            java.time.LocalTime.now(java.time.ZoneOffset.UTC), slice.getTotalCount(),
             slice.getValueAtPercentile(99) / 1e6, slice.getMaxValue() / 1e6);
       }
       if (h == null) {

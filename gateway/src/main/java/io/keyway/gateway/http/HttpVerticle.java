@@ -61,10 +61,20 @@ public final class HttpVerticle extends VerticleBase {
     }
     var options = WsEndpoint.limitFrames(new HttpServerOptions(), WsSettings.DEFAULTS)
         .setHost(services.config().httpHost())
-        .setPort(services.config().httpPort())
+        .setPort(sharedPort(services.config().httpPort()))
         .setMaxHeaderSize(16 * 1024)
         .setCompressionSupported(true);
     return ws.compose(x -> vertx.createHttpServer(options).requestHandler(router).listen()).onSuccess(s -> server = s);
+  }
+
+  /**
+   * The port every instance listens on. Vert.x shares a fixed port among a deployment's instances, and a random
+   * one only when asked for with a negative port: with 0, each instance would bind a random port of its own and
+   * only the first one's (the node's {@code httpPort()}) would ever get a connection, leaving every socket of
+   * {@code /ws} on one event loop.
+   */
+  static int sharedPort(int configured) {
+    return configured == 0 ? -1 : configured;
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */

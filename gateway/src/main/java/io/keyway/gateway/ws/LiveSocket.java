@@ -59,7 +59,7 @@ final class LiveSocket {
   private int pendingFrames;
   private long authTimer;
   private long lastInboundNanos = System.nanoTime();
-  private long lastPingNanos = lastInboundNanos;
+  private long lastPingNanos;
 
   LiveSocket(Vertx vertx, ServerWebSocket ws, TenantHub hub, Authenticator authenticator, Snapshots snapshots,
       WsSettings settings, WsMetrics metrics) {
@@ -72,6 +72,7 @@ final class LiveSocket {
     this.metrics = metrics;
     this.outbox = new Outbox(settings.outboxCapacity());
     this.malformed = new MalformedFrames(settings.malformedPerMinute(), java.time.Duration.ofMinutes(1));
+    this.lastPingNanos = hub.heartbeat().lastPingOfNew(lastInboundNanos);
   }
 
   void start() {
@@ -397,9 +398,9 @@ final class LiveSocket {
     if (state == State.CLOSED) {
       return;
     }
-    if (nowNanos - lastInboundNanos > settings.idleTimeout().toNanos()) {
+    if (hub.heartbeat().silent(lastInboundNanos, nowNanos)) {
       close(ServerFrames.CLOSE_GOING_AWAY, "idle");
-    } else if (nowNanos - lastPingNanos >= settings.heartbeat().toNanos()) {
+    } else if (hub.heartbeat().pingDue(lastPingNanos, nowNanos)) {
       lastPingNanos = nowNanos;
       ws.writePing(Buffer.buffer("hb"));
     }

@@ -30,6 +30,7 @@ import java.util.function.Predicate;
  * like its sockets, so nothing here is locked.
  */
 final class TenantHub {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TenantHub.class);
   /** A second look after this, in case another node's cache heard of a change after we did. */
   private static final long RECHECK_AGAIN_MS = 250;
   /** Events heard before one drain beyond which the hub is behind and conflates balances per account. */
@@ -50,18 +51,24 @@ final class TenantHub {
   private boolean drainScheduled;
   private final Map<UUID, Tenant> tenants = new HashMap<>();
   private final Set<LiveSocket> sockets = new LinkedHashSet<>();
-  private final long tickMillis;
+  private final Heartbeat heartbeat;
   private final WsMetrics metrics;
 
   TenantHub(Vertx vertx, WsSettings settings, WsMetrics metrics) {
     this.vertx = vertx;
     this.metrics = metrics;
-    this.tickMillis = Math.max(100, Math.min(settings.heartbeat().toMillis(), settings.idleTimeout().toMillis()) / 4);
+    this.heartbeat = new Heartbeat(settings.heartbeat(), settings.idleTimeout());
+  }
+
+  /** The heartbeat of this hub's sockets: when each is pinged, when a silent one closes. */
+  Heartbeat heartbeat() {
+    return heartbeat;
   }
 
   /** Subscribes to identity and account changes and starts the heartbeat clock. */
   Future<Void> start() {
     StreamEvents.register(vertx); // to read stream events published on another node
+    LOG.debug("The /ws hub of this HTTP instance runs on {}", Thread.currentThread().getName());
     var bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
         bus.<String>consumer(IdentityAddresses.USER_CHANGED, m -> identityChanged(p -> p.userId().toString()
@@ -71,7 +78,8 @@ final class TenantHub {
         // the body is the token's hash, which the sockets it authenticated keep: they close, no lookup
         bus.<String>consumer(IdentityAddresses.API_TOKEN_REVOKED, m -> apiTokenRevoked(m.body())),
         bus.<JsonObject>consumer(EngineAddresses.ACCOUNT_CHANGED, this::accountChanged));
-    vertx.setPeriodic(tickMillis, t -> {
+    // often, but each look pings only the sockets whose phase came (see Heartbeat)
+    vertx.setPeriodic(heartbeat.lookEveryMillis(), t -> {
       long now = System.nanoTime();
       new ArrayList<>(sockets).forEach(s -> s.tick(now));
       metrics.publishSent();
