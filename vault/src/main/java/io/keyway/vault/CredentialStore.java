@@ -42,8 +42,8 @@ public final class CredentialStore {
       "DELETE FROM vault.credentials WHERE tenant_id = $1 AND user_id = $2";
   /** One round trip: the function scopes its own statement to the tenant (see V2 migration). */
   private static final String SEALED_BY_NAME = "SELECT * FROM vault.sealed_credential($1, $2, $3, $4)";
-  /** Many resolves of any tenants in one round trip, each row with its request's ordinal (V5 migration). */
-  private static final String SEALED_MANY = "SELECT * FROM vault.sealed_credentials_of($1, $2, $3, $4)";
+  /** Many resolves of one tenant in one round trip, each row with its request's ordinal (V4 migration). */
+  private static final String SEALED_MANY = "SELECT * FROM vault.sealed_credentials($1, $2, $3, $4)";
   private static final String SEALED_BY_ID =
       "SELECT id, provider, label, wrapped_key, key_id_ct, secret_ct FROM vault.credentials "
           + "WHERE tenant_id = $1 AND user_id = $2 AND id = $3";
@@ -120,30 +120,31 @@ public final class CredentialStore {
   }
 
   /**
-   * Resolves of any tenants read in one statement through {@code reads} (V5 migration: each tenant's
-   * asks under that tenant's row-level security), then each decrypted: one answer per ask, in the
-   * order asked. Each ask gets its own credential, its own 404 (no such label for that user in that
-   * tenant) and its own integrity failure (naming its credential); only a failed statement fails them
-   * all. A single ask is read with the one-credential statement.
+   * Resolves of one tenant read in one statement through {@code reads} (V4 migration), then each
+   * decrypted: one answer per ask, in the order asked. Each ask gets its own credential, its own 404
+   * (no such label for that user) and its own integrity failure (naming its credential); only a
+   * failed statement fails them all. A single ask is read with the one-credential statement.
    */
-  public List<Future<ResolvedCredential>> resolveAll(SqlClient reads, List<CredentialIdentity> asks) {
+  public List<Future<ResolvedCredential>> resolveAll(SqlClient reads, UUID tenantId, List<CredentialIdentity> asks) {
+    for (CredentialIdentity who : asks) {
+      if (!who.tenantId().equals(tenantId)) {
+        throw new IllegalArgumentException("every ask of one statement must be of tenant " + tenantId);
+      }
+    }
     if (asks.size() == 1) {
       CredentialIdentity who = asks.get(0);
-      return List.of(resolve(reads, who.tenantId(), who.userId(), who.provider(), who.label()));
+      return List.of(resolve(reads, tenantId, who.userId(), who.provider(), who.label()));
     }
     int n = asks.size();
-    UUID[] tenants = new UUID[n];
     UUID[] users = new UUID[n];
     String[] providers = new String[n];
     String[] labels = new String[n];
     for (int i = 0; i < n; i++) {
-      CredentialIdentity who = asks.get(i);
-      tenants[i] = who.tenantId();
-      users[i] = who.userId();
-      providers[i] = who.provider();
-      labels[i] = who.label();
+      users[i] = asks.get(i).userId();
+      providers[i] = asks.get(i).provider();
+      labels[i] = asks.get(i).label();
     }
-    Tuple params = Tuple.tuple().addArrayOfUUID(tenants).addArrayOfUUID(users).addArrayOfString(providers)
+    Tuple params = Tuple.tuple().addUUID(tenantId).addArrayOfUUID(users).addArrayOfString(providers)
         .addArrayOfString(labels);
     List<Promise<ResolvedCredential>> answers = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -156,9 +157,8 @@ public final class CredentialStore {
       }
       for (Row r : read.result()) {
         int i = (int) (r.getLong("ordinal") - 1);
-        CredentialIdentity who = asks.get(i);
         try {
-          answers.get(i).complete(open(who.tenantId(), who, r));
+          answers.get(i).complete(open(tenantId, asks.get(i), r));
         } catch (RuntimeException integrity) {
           answers.get(i).fail(integrity);
         }

@@ -5,17 +5,20 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
- * Reads the resolves that reach the vault in one turn of its event loop with one statement, whatever
- * their tenants ({@link CredentialStore#resolveAll}: each tenant's asks under its own row-level
- * security). The first resolve of a batch schedules the flush at the end of the current turn
- * ({@link Context#runOnContext}, behind the messages already queued on the loop), so a lone resolve
- * waits for nothing. While {@code maxFlushesInFlight} flushes are being read, further resolves wait
- * for one of them to come back and go in the next flush: under load, batches grow with the load
- * instead of the statements multiplying. A batch that reaches {@link #MAX_GROUP} is read at once.
- * Each caller still gets its own answer, and nothing is cached: every resolve is read and decrypted.
+ * Groups the resolves that reach the vault in one turn of its event loop by tenant, and reads each
+ * group with one statement ({@link CredentialStore#resolveAll}). The first resolve of a batch
+ * schedules the flush at the end of the current turn ({@link Context#runOnContext}, behind the
+ * messages already queued on the loop), so a lone resolve waits for nothing. While {@code
+ * maxFlushesInFlight} flushes are being read, further resolves wait for one of them to come back
+ * and go in the next flush: under load, batches grow with the load instead of the statements
+ * multiplying. A tenant's group that reaches {@link #MAX_GROUP} is read at once. Each caller still
+ * gets its own answer, and nothing is cached: every resolve is read and decrypted.
  *
  * <p>Not thread-safe: used only on {@code context}, the vault verticle's.
  */
@@ -23,12 +26,13 @@ final class ResolveBatcher {
   /** The most resolves one statement reads. */
   static final int MAX_GROUP = 256;
 
+  private record Ask(CredentialIdentity who, Promise<ResolvedCredential> answer) {}
+
   private final Context context;
   private final CredentialStore store;
   private final SqlClient reads;
+  private final Map<UUID, List<Ask>> pending = new HashMap<>();
   private final int maxFlushesInFlight;
-  private List<CredentialIdentity> pendingAsks = new ArrayList<>();
-  private List<Promise<ResolvedCredential>> pendingAnswers = new ArrayList<>();
   private boolean flushScheduled;
   private int flushesInFlight;
   private long statements;
@@ -47,11 +51,12 @@ final class ResolveBatcher {
   /** Resolves {@code who}'s credential with the others asked in this turn. */
   Future<ResolvedCredential> resolve(CredentialIdentity who) {
     Promise<ResolvedCredential> answer = Promise.promise();
-    pendingAsks.add(who);
-    pendingAnswers.add(answer);
-    if (pendingAsks.size() >= MAX_GROUP) {
+    List<Ask> group = pending.computeIfAbsent(who.tenantId(), t -> new ArrayList<>());
+    group.add(new Ask(who, answer));
+    if (group.size() >= MAX_GROUP) {
+      pending.remove(who.tenantId());
       flushesInFlight++;
-      readPending().onComplete(this::flushed);
+      read(who.tenantId(), group).onComplete(this::flushed);
     } else if (!flushScheduled && flushesInFlight < maxFlushesInFlight) {
       flushScheduled = true;
       context.runOnContext(v -> {
@@ -62,7 +67,7 @@ final class ResolveBatcher {
     return answer.future();
   }
 
-  /** Statements sent so far. */
+  /** Statements sent so far (one per tenant group). */
   long statements() {
     return statements;
   }
@@ -72,13 +77,16 @@ final class ResolveBatcher {
     return resolves;
   }
 
-  /** Reads every pending resolve, unless {@code maxFlushesInFlight} are in flight: then the next to return does. */
+  /** Reads every pending group, unless {@code maxFlushesInFlight} are in flight: then the next to return does. */
   private void flush() {
-    if (pendingAsks.isEmpty() || flushesInFlight >= maxFlushesInFlight) {
+    if (pending.isEmpty() || flushesInFlight >= maxFlushesInFlight) {
       return;
     }
+    List<Future<?>> groups = new ArrayList<>(pending.size());
+    pending.forEach((tenantId, group) -> groups.add(read(tenantId, group)));
+    pending.clear();
     flushesInFlight++;
-    readPending().onComplete(this::flushed);
+    Future.join(groups).onComplete(this::flushed);
   }
 
   private void flushed(Object ignored) {
@@ -86,17 +94,15 @@ final class ResolveBatcher {
     flush();
   }
 
-  /** One statement for the pending resolves; the future completes once every answer is delivered. */
-  private Future<?> readPending() {
-    List<CredentialIdentity> asks = pendingAsks;
-    List<Promise<ResolvedCredential>> promised = pendingAnswers;
-    pendingAsks = new ArrayList<>();
-    pendingAnswers = new ArrayList<>();
+  /** One statement for {@code group}; the future completes once it has been read (answers delivered). */
+  private Future<?> read(UUID tenantId, List<Ask> group) {
     statements++;
-    resolves += asks.size();
-    List<Future<ResolvedCredential>> answers = store.resolveAll(reads, asks);
-    for (int i = 0; i < promised.size(); i++) {
-      answers.get(i).onComplete(promised.get(i));
+    resolves += group.size();
+    List<CredentialIdentity> asks = new ArrayList<>(group.size());
+    group.forEach(a -> asks.add(a.who()));
+    List<Future<ResolvedCredential>> answers = store.resolveAll(reads, tenantId, asks);
+    for (int i = 0; i < group.size(); i++) {
+      answers.get(i).onComplete(group.get(i).answer());
     }
     return Future.join(answers);
   }
