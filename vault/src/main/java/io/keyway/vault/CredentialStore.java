@@ -155,17 +155,22 @@ public final class CredentialStore {
         answers.forEach(a -> a.fail(read.cause()));
         return;
       }
+      // every row is opened before any caller is answered, so the answers (and the replies they
+      // send) leave together: a caller's event loop then wakes once for the batch, not once a row
+      Object[] outcomes = new Object[n];
       for (Row r : read.result()) {
         int i = (int) (r.getLong("ordinal") - 1);
         try {
-          answers.get(i).complete(open(tenantId, asks.get(i), r));
+          outcomes[i] = open(tenantId, asks.get(i), r);
         } catch (RuntimeException integrity) {
-          answers.get(i).fail(integrity);
+          outcomes[i] = integrity;
         }
       }
-      for (Promise<ResolvedCredential> a : answers) {
-        if (!a.future().isComplete()) {
-          a.fail(KeywayException.notFound("credential"));
+      for (int i = 0; i < n; i++) {
+        if (outcomes[i] instanceof ResolvedCredential opened) {
+          answers.get(i).complete(opened);
+        } else {
+          answers.get(i).fail(outcomes[i] == null ? KeywayException.notFound("credential") : (Throwable) outcomes[i]);
         }
       }
     });
