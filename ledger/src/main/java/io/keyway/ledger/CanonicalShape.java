@@ -51,7 +51,7 @@ final class CanonicalShape {
     KIND_OF[']'] = CLOSE;
   }
   private static final long HIGHS = 0x8080808080808080L;
-  private static final long MICROS_1970_TO_2000 = 946_684_800_000_000L;
+  private static final long MICROS_1970_TO_2000 = ChainRows.POSTGRES_EPOCH_SECONDS * 1_000_000L;
   /** 10000-01-01T00:00:00Z in micros since 1970. */
   private static final long MICROS_TO_10000 = 253_402_300_800_000_000L;
 

@@ -30,7 +30,7 @@ final class ChainRows {
   static final int FIELDS = 7;
 
   /** 2000-01-01T00:00:00Z, the origin of PostgreSQL's timestamps, in Unix seconds. */
-  private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
+  static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
 
   private static final VarHandle BIG_ENDIAN_LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);

@@ -28,12 +28,10 @@ import java.util.UUID;
 public final class ChainVerifier {
   private final UUID tenantId;
   private final long checkpointSeq;
-  private final Segment whole;
 
   public ChainVerifier(UUID tenantId, Optional<Checkpoint> checkpoint) {
     this.tenantId = tenantId;
     this.checkpointSeq = checkpoint.map(Checkpoint::seq).orElse(0L);
-    this.whole = new Segment(true);
   }
 
   /**
@@ -225,11 +223,6 @@ public final class ChainVerifier {
     return new Segment(false);
   }
 
-  /** Feeds the next row; returns false once a problem is found (the rest need not be read). */
-  public boolean accept(Row row) {
-    return whole.accept(row);
-  }
-
   // Readers filter on these columns (user_id and account_id decide who may see an entry), so each
   // must say what the hashed text says.
   private static boolean columnsMatch(UUID tenantId, Row row) {
@@ -252,11 +245,6 @@ public final class ChainVerifier {
 
   private static String text(UUID id) {
     return id == null ? null : id.toString();
-  }
-
-  /** The verdict once every row is in (rows fed through {@link #accept(Row)}). */
-  public VerifyReport finish(Optional<Checkpoint> checkpoint, CheckpointSigner signer, long elapsedMs) {
-    return report(whole, checkpoint, signer, elapsedMs);
   }
 
   /** The verdict over consecutive segments, joined in seq order, once every one has ended. */

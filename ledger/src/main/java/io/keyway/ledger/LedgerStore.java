@@ -190,12 +190,14 @@ final class LedgerStore {
     UUID[] users = new UUID[n];
     UUID[] accounts = new UUID[n];
     OffsetDateTime[] times = new OffsetDateTime[n];
+    Instant at = null;
     OffsetDateTime time = null;
     for (int i = 0; i < n; i++) {
       StoredEntry e = es.get(i);
-      // a batch is planned at one instant: convert it once
-      if (time == null || !time.toInstant().equals(e.createdAt())) {
-        time = e.createdAt().atOffset(ZoneOffset.UTC);
+      // a batch is planned at one instant: convert it once (comparing the Instants allocates nothing)
+      if (!e.createdAt().equals(at)) {
+        at = e.createdAt();
+        time = at.atOffset(ZoneOffset.UTC);
       }
       times[i] = time;
       hashes.appendBytes(e.hash());

@@ -356,37 +356,55 @@ class LedgerAppendTest {
 
   @Test
   @DisplayName("the capital allocated to an account is its allocations less its deallocations, read from the entries' postings, per tenant; entries filter by user, account and kind")
-  void allocatedCapitalAndFilters() {
+  void allocatedCapitalAndFilters() throws Exception {
     UUID tenant = UUID.randomUUID();
     UUID other = UUID.randomUUID();
     UUID user = UUID.randomUUID();
+    UUID bob = UUID.randomUUID();
+    UUID carol = UUID.randomUUID();
     UUID account = UUID.randomUUID();
     UUID untouched = UUID.randomUUID();
-    for (UUID t : List.of(tenant, other)) {
-      ledger.client.append(deposit(t, user, "1000.00", null, null)).await();
-    }
-    ledger.client.append(new CapitalFlow(CapitalFlow.Type.ALLOCATE, user, account, new BigDecimal("300.00"), "USD", null)
-        .toAppend(tenant, "admin", null, null)).await();
-    ledger.client.append(new CapitalFlow(CapitalFlow.Type.DEALLOCATE, user, account, new BigDecimal("100.00"), "USD",
-        null).toAppend(tenant, "admin", null, null)).await();
-    ledger.client.append(AppendRequest.record(tenant, "auth.login", "user:" + user, "user:" + user, user, null)).await();
+    ledger.client.append(deposit(other, user, "1000.00", null, null)).await();
+    // submitted in one turn: the first goes alone, the rest share a batch, so one block holds both users'
+    // entries and only the per-entry filters, not the blocks' GIN arrays, can tell them apart
+    List<Future<AppendResult>> answers = submitAll(List.of(
+        AppendRequest.record(tenant, "auth.login", "user:" + carol, "user:" + carol, carol, null),           // 1
+        deposit(tenant, user, "1000.00", null, null),                                                         // 2
+        deposit(tenant, bob, "500.00", null, null),                                                           // 3
+        allocation(CapitalFlow.Type.ALLOCATE, tenant, user, account, "300.00"),                               // 4
+        allocation(CapitalFlow.Type.ALLOCATE, tenant, bob, account, "50.00"),                                 // 5
+        allocation(CapitalFlow.Type.DEALLOCATE, tenant, user, account, "100.00"),                             // 6
+        AppendRequest.record(tenant, "auth.login", "user:" + user, "user:" + user, user, null),              // 7
+        AppendRequest.record(tenant, "auth.login", "user:" + bob, "user:" + bob, bob, null)));               // 8
+    Future.all(answers).await();
+    assertThat(ledger.query("SELECT first_seq FROM ledger.blocks WHERE tenant_id = ? AND user_ids @> ARRAY[?, ?]::uuid[]"
+        + " AND account_ids @> ARRAY[?]::uuid[]", tenant, user, bob, account))
+        .as("a block holds both users' entries and the account's").isNotEmpty();
 
     LedgerQueries queries = new LedgerQueries(ledger.scope);
     assertThat(queries.allocatedCapital(tenant, user, List.of(account, untouched), "USD").await())
         .containsOnlyKeys(account, untouched)
-        .hasEntrySatisfying(account, v -> assertThat(v).isEqualByComparingTo("200.00"))
+        .hasEntrySatisfying(account, v -> assertThat(v).as("bob's 50 in the same account not counted").isEqualByComparingTo("200.00"))
         .hasEntrySatisfying(untouched, v -> assertThat(v).isEqualByComparingTo("0"));
+    assertThat(queries.allocatedCapital(tenant, bob, List.of(account), "USD").await().get(account))
+        .isEqualByComparingTo("50.00");
     assertThat(queries.allocatedCapital(other, user, List.of(account), "USD").await().get(account))
         .as("the other tenant's chain").isEqualByComparingTo("0");
 
-    assertThat(seqs(queries, tenant, new EntryFilter(null, user, null, null, null, null, 100))).containsExactly(4L, 3L, 2L, 1L);
-    assertThat(seqs(queries, tenant, new EntryFilter(null, null, account, null, null, null, 100))).containsExactly(3L, 2L);
-    assertThat(seqs(queries, tenant, new EntryFilter("capital.*", null, null, null, null, null, 100))).containsExactly(3L, 2L, 1L);
-    assertThat(seqs(queries, tenant, new EntryFilter("auth.login", user, null, null, null, null, 100))).containsExactly(4L);
+    assertThat(seqs(queries, tenant, new EntryFilter(null, user, null, null, null, null, 100))).containsExactly(7L, 6L, 4L, 2L);
+    assertThat(seqs(queries, tenant, new EntryFilter(null, bob, null, null, null, null, 100))).containsExactly(8L, 5L, 3L);
+    assertThat(seqs(queries, tenant, new EntryFilter(null, null, account, null, null, null, 100))).containsExactly(6L, 5L, 4L);
+    assertThat(seqs(queries, tenant, new EntryFilter("capital.*", null, null, null, null, null, 100)))
+        .containsExactly(6L, 5L, 4L, 3L, 2L);
+    assertThat(seqs(queries, tenant, new EntryFilter("auth.login", user, null, null, null, null, 100))).containsExactly(7L);
     assertThat(seqs(queries, tenant, new EntryFilter(null, UUID.randomUUID(), null, null, null, null, 100))).isEmpty();
-    LedgerQueries.Page page = queries.entries(tenant, new EntryFilter(null, null, null, null, null, 4L, 2)).await();
-    assertThat(page.items().stream().map(o -> ((JsonObject) o).getLong("seq")).toList()).containsExactly(3L, 2L);
-    assertThat(page.nextBeforeSeq()).isEqualTo(2L);
+    LedgerQueries.Page page = queries.entries(tenant, new EntryFilter(null, null, null, null, null, 8L, 2)).await();
+    assertThat(page.items().stream().map(o -> ((JsonObject) o).getLong("seq")).toList()).containsExactly(7L, 6L);
+    assertThat(page.nextBeforeSeq()).isEqualTo(6L);
+  }
+
+  private static AppendRequest allocation(CapitalFlow.Type type, UUID tenant, UUID user, UUID account, String amount) {
+    return new CapitalFlow(type, user, account, new BigDecimal(amount), "USD", null).toAppend(tenant, "admin", null, null);
   }
 
   private static List<Long> seqs(LedgerQueries queries, UUID tenant, EntryFilter f) {

@@ -100,7 +100,14 @@ final class ResolveBatcher {
     resolves += group.size();
     List<CredentialIdentity> asks = new ArrayList<>(group.size());
     group.forEach(a -> asks.add(a.who()));
-    List<Future<ResolvedCredential>> answers = store.resolveAll(reads, tenantId, asks);
+    List<Future<ResolvedCredential>> answers;
+    try {
+      answers = store.resolveAll(reads, tenantId, asks);
+    } catch (RuntimeException refused) {
+      // a group that cannot even be sent fails its own callers; it must never stay pending and stall the rest
+      group.forEach(a -> a.answer().fail(refused));
+      return Future.failedFuture(refused);
+    }
     for (int i = 0; i < group.size(); i++) {
       answers.get(i).onComplete(group.get(i).answer());
     }

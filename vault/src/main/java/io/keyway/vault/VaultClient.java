@@ -24,11 +24,9 @@ public final class VaultClient {
   public Future<ResolvedCredential> resolve(UUID tenantId, UUID userId, String provider, String label) {
     CredentialIdentity ask = new CredentialIdentity(tenantId, userId, provider, label);
     return vertx.eventBus().<ResolvedCredential>request(VaultAddresses.RESOLVE, ask, LOCAL)
-        .transform(reply -> reply.succeeded()
-            ? Future.succeededFuture(reply.result().body())
-            : Future.failedFuture(reply.cause() instanceof ReplyException r
-                && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
-                ? KeywayException.of(ErrorCode.fromReplyCode(r.failureCode()), r.getMessage())
-                : KeywayException.of(ErrorCode.UNAVAILABLE, "the vault did not answer")));
+        .map(m -> m.body())
+        .recover(e -> Future.failedFuture(e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+            ? KeywayException.of(ErrorCode.fromReplyCode(r.failureCode()), r.getMessage())
+            : KeywayException.of(ErrorCode.UNAVAILABLE, "the vault did not answer")));
   }
 }

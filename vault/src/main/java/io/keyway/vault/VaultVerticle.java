@@ -56,9 +56,6 @@ public final class VaultVerticle extends VerticleBase {
    * appUrl} null reads through the store's pool (for comparing settings in the benchmark).
    */
   public VaultVerticle(CredentialStore store, DbUrl appUrl, int flushesInFlight) {
-    if (flushesInFlight < 1) {
-      throw new IllegalArgumentException("at least one flush must be allowed in flight");
-    }
     this.store = store;
     this.readsUrl = appUrl;
     this.flushesInFlight = flushesInFlight;

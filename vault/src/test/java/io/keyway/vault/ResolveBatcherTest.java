@@ -292,7 +292,8 @@ class ResolveBatcherTest {
     long statements = await(onVault(() -> verticle.batcher().statements())) - statementsBefore;
     long resolves = await(onVault(() -> verticle.batcher().resolves())) - resolvesBefore;
     assertThat(resolves).isEqualTo(2_000);
-    assertThat(statements).as("resolves arriving together share statements").isLessThan(resolves);
+    // four loops each send 500 in one turn, of two tenants: without batching this would be 2,000 statements
+    assertThat(statements).as("resolves arriving together share statements").isLessThanOrEqualTo(resolves / 10);
   }
 
   /** Reads a counter of the deployed vault's batcher on the vault's own event loop. */

@@ -151,7 +151,9 @@ class VaultVerticleTest {
         vertx.eventBus().request(VaultAddresses.RESOLVE, new JsonObject().put("tenantId", TENANT_A.toString())
             .put("userId", ALICE.toString()).put("provider", "alpaca").put("label", "l0")),
         vertx.eventBus().request(VaultAddresses.RESOLVE, "l0"),
+        vertx.eventBus().request(VaultAddresses.RESOLVE, new CredentialIdentity(null, ALICE, "alpaca", "l0"), typed),
         vertx.eventBus().request(VaultAddresses.RESOLVE, new CredentialIdentity(TENANT_A, null, "alpaca", "l0"), typed),
+        vertx.eventBus().request(VaultAddresses.RESOLVE, new CredentialIdentity(TENANT_A, ALICE, null, "l0"), typed),
         vertx.eventBus().request(VaultAddresses.RESOLVE, new CredentialIdentity(TENANT_A, ALICE, "alpaca", null), typed));
     for (Future<?> f : malformed) {
       Throwable e = f.toCompletionStage().toCompletableFuture().handle((x, t) -> t).get(10, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import io.keyway.config.ConfigKeys;
 import io.keyway.config.ConfigLoader;
 import io.keyway.config.KeywayConfig;
 import io.keyway.gateway.Node;
+import io.keyway.gateway.http.OriginPolicy;
 import java.io.PrintStream;
 import java.util.Deque;
 import java.util.List;
@@ -55,6 +56,9 @@ final class Serve {
     if (instances != null) {
       config = config.withInstances(instances);
     }
+    // the HTTP verticles read the list when they deploy, where a bad entry would only fail the deployment;
+    // read it here first so it stops the process as every configuration mistake does (exit 2, the key named)
+    OriginPolicy.of(config.allowedOrigins());
     Node node = Node.start(config).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
     Keyway.stopOnShutdown(node);
     out.println("Keyway is up on http://" + config.httpHost() + ":" + node.httpPort());

@@ -30,7 +30,6 @@ import java.util.function.Predicate;
  * like its sockets, so nothing here is locked.
  */
 final class TenantHub {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TenantHub.class);
   /** A second look after this, in case another node's cache heard of a change after we did. */
   private static final long RECHECK_AGAIN_MS = 250;
   /** Events heard before one drain beyond which the hub is behind and conflates balances per account. */
@@ -68,7 +67,6 @@ final class TenantHub {
   /** Subscribes to identity and account changes and starts the heartbeat clock. */
   Future<Void> start() {
     StreamEvents.register(vertx); // to read stream events published on another node
-    LOG.debug("The /ws hub of this HTTP instance runs on {}", Thread.currentThread().getName());
     var bus = vertx.eventBus();
     List<MessageConsumer<?>> consumers = List.of(
         bus.<String>consumer(IdentityAddresses.USER_CHANGED, m -> identityChanged(p -> p.userId().toString()

@@ -130,6 +130,9 @@ class LauncherTest {
         "KEYWAY_JWT_SECRET=" + "j".repeat(40)).toString());
     assertThat(plain.code()).isEqualTo(2);
     assertThat(plain.err()).contains("KEYWAY_CLUSTER_TLS_KEYSTORE").doesNotContain("secretpw").hasLineCount(1);
+    Run origins = cli("serve", "--config", configFile("KEYWAY_ALLOWED_ORIGINS=https://desk.example, not an origin").toString());
+    assertThat(origins.code()).isEqualTo(2);
+    assertThat(origins.err()).contains("KEYWAY_ALLOWED_ORIGINS").hasLineCount(1);
   }
 
   @Test
