@@ -100,7 +100,8 @@ public final class WsClient implements AutoCloseable {
       long left = deadline - System.nanoTime();
       JsonObject f = left <= 0 ? null : inbox.poll(left, TimeUnit.NANOSECONDS);
       if (f == null) {
-        throw new AssertionError("no matching frame within " + timeout + "; received " + received.size());
+        throw new AssertionError("no matching frame within " + timeout + "; received " + received.size()
+            + (closed.isDone() ? "; closed " + closed.getNow(null) : ""));
       }
       if (match.test(f)) {
         return f;
