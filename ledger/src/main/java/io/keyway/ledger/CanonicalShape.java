@@ -34,9 +34,9 @@ final class CanonicalShape {
   private static final byte[] USER_ID = ascii(",\"userId\":");
   private static final byte[] NULL = ascii("null");
   private static final byte[] HEX = ascii("0123456789abcdef");
-  /** Each byte's two lower-case hex digits, at twice its value. */
-  private static final byte[] HEX_PAIRS = new byte[512];
   private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BIG_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle BIG_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final byte PLAIN = 0;
   private static final byte QUOTE = 1;
@@ -46,10 +46,6 @@ final class CanonicalShape {
   private static final byte[] KIND_OF = new byte[256];
 
   static {
-    for (int b = 0; b < 256; b++) {
-      HEX_PAIRS[2 * b] = HEX[b >> 4];
-      HEX_PAIRS[2 * b + 1] = HEX[b & 0xF];
-    }
     KIND_OF['"'] = QUOTE;
     KIND_OF['{'] = OPEN;
     KIND_OF['['] = OPEN;
@@ -243,19 +239,39 @@ final class CanonicalShape {
     uuid(rows.uuidHigh(r, field), rows.uuidLow(r, field));
   }
 
+  /** {@code "8-4-4-4-12"} lower-case hex digits, eight at a time ({@link #hex8}), the dashes set between. */
   private void uuid(long high, long low) {
     ensure(38);
-    buf[len++] = '"';
-    hex(high >>> 32, 8);
-    buf[len++] = '-';
-    hex(high >>> 16, 4);
-    buf[len++] = '-';
-    hex(high, 4);
-    buf[len++] = '-';
-    hex(low >>> 48, 4);
-    buf[len++] = '-';
-    hex(low, 12);
-    buf[len++] = '"';
+    int at = len;
+    buf[at] = '"';
+    BIG_LONG.set(buf, at + 1, hex8(high >>> 32));
+    buf[at + 9] = '-';
+    long mid = hex8(high);
+    BIG_LONG.set(buf, at + 11, mid);
+    BIG_INT.set(buf, at + 10, (int) (mid >>> 32));
+    buf[at + 14] = '-';
+    buf[at + 19] = '-';
+    long lowHigh = hex8(low >>> 32);
+    BIG_LONG.set(buf, at + 21, lowHigh);
+    BIG_INT.set(buf, at + 20, (int) (lowHigh >>> 32));
+    buf[at + 24] = '-';
+    BIG_LONG.set(buf, at + 29, hex8(low));
+    buf[at + 37] = '"';
+    len = at + 38;
+  }
+
+  /**
+   * The eight hex digits of the low 32 bits of {@code bits} as ASCII, the first digit in the high
+   * byte: the nibbles spread one a byte, then {@code '0' + n}, or {@code 'a' + n - 10} where adding 6
+   * carries into bit 4 (n of 10 or more).
+   */
+  private static long hex8(long bits) {
+    long v = bits & 0xFFFF_FFFFL;
+    v = (v | (v << 16)) & 0x0000_FFFF_0000_FFFFL;
+    v = (v | (v << 8)) & 0x00FF_00FF_00FF_00FFL;
+    v = (v | (v << 4)) & 0x0F0F_0F0F_0F0F_0F0FL;
+    long letters = ((v + ONES * 6) >>> 4) & ONES;
+    return v + ONES * '0' + letters * ('a' - '0' - 10);
   }
 
   /**
@@ -367,17 +383,6 @@ final class CanonicalShape {
     for (int i = digits - 1; i >= 0; i--) {
       buf[len + i] = (byte) ('0' + v % 10);
       v /= 10;
-    }
-    len += digits;
-  }
-
-  /** The low {@code digits} (even) hex digits of {@code bits}, a byte at a time. */
-  private void hex(long bits, int digits) {
-    for (int i = len + digits - 2; i >= len; i -= 2) {
-      int b = (int) (bits & 0xFF) << 1;
-      buf[i] = HEX_PAIRS[b];
-      buf[i + 1] = HEX_PAIRS[b + 1];
-      bits >>>= 8;
     }
     len += digits;
   }
