@@ -35,6 +35,8 @@ final class CanonicalShape {
   private static final byte[] NULL = ascii("null");
   private static final byte[] HEX = ascii("0123456789abcdef");
   private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle BIG_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle BIG_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
   private static final long ONES = 0x0101010101010101L;
   private static final byte PLAIN = 0;
   private static final byte QUOTE = 1;
@@ -51,6 +53,8 @@ final class CanonicalShape {
     KIND_OF[']'] = CLOSE;
   }
   private static final long HIGHS = 0x8080808080808080L;
+  private static final long QUOTES = ONES * '"';
+  private static final long BACKSLASHES = ONES * '\\';
   private static final long MICROS_1970_TO_2000 = ChainRows.POSTGRES_EPOCH_SECONDS * 1_000_000L;
   /** 10000-01-01T00:00:00Z in micros since 1970. */
   private static final long MICROS_TO_10000 = 253_402_300_800_000_000L;
@@ -59,6 +63,13 @@ final class CanonicalShape {
   private UUID tenant;
   private byte[] tenantText;
   private int len;
+  /** The day {@link #dayText} spells, in days since 1970-01-01. */
+  private long day = Long.MIN_VALUE;
+  private final byte[] dayText = new byte[12];
+  /** The seq whose digits {@link #seqText} ends with ({@link #seqDigits} of them, none yet at first). */
+  private long seqSpelled = -1;
+  private final byte[] seqText = new byte[20];
+  private int seqDigits;
 
   /** For one row given as objects (tests, and rows fed one at a time). */
   boolean matches(UUID tenantId, ChainVerifier.RawRow row) {
@@ -164,9 +175,22 @@ final class CanonicalShape {
     return -1;
   }
 
-  /** Where a JSON string whose content starts at {@code i} ends (after its closing quote), or -1 if it does not. */
+  /**
+   * Where a JSON string whose content starts at {@code i} ends (after its closing quote), or -1 if it
+   * does not. Eight bytes at a time up to the next quote or backslash: the lowest byte the zero-byte
+   * test flags is exact (no borrow reaches it from below), so the scan lands on the first of them.
+   */
   private static int afterString(byte[] text, int i, int to) {
     while (i < to) {
+      if (to - i >= 8) {
+        long w = word(text, i);
+        long special = zeroBytes(w ^ QUOTES) | zeroBytes(w ^ BACKSLASHES);
+        if (special == 0) {
+          i += 8;
+          continue;
+        }
+        i += Long.numberOfTrailingZeros(special) >>> 3;
+      }
       byte b = text[i];
       if (b == '"') {
         return i + 1;
@@ -176,14 +200,18 @@ final class CanonicalShape {
     return -1;
   }
 
+  /** The high bit of each byte of {@code x} that is zero, and perhaps of bytes above the lowest such. */
+  private static long zeroBytes(long x) {
+    return (x - ONES) & ~x & HIGHS;
+  }
+
   private static long word(byte[] b, int at) {
     return (long) LONG.get(b, at);
   }
 
   /** Some byte of {@code w} is {@code c} (the classic zero-byte test on {@code w ^ c…c}). */
   private static boolean has(long w, char c) {
-    long x = w ^ (ONES * c);
-    return ((x - ONES) & ~x & HIGHS) != 0;
+    return zeroBytes(w ^ (ONES * c)) != 0;
   }
 
   /** Some byte of {@code w} is below 0x20, a control character (bytes of 0x80 and up are not). */
@@ -211,37 +239,81 @@ final class CanonicalShape {
     uuid(rows.uuidHigh(r, field), rows.uuidLow(r, field));
   }
 
+  /** {@code "8-4-4-4-12"} lower-case hex digits, eight at a time ({@link #hex8}), the dashes set between. */
   private void uuid(long high, long low) {
     ensure(38);
-    buf[len++] = '"';
-    hex(high >>> 32, 8);
-    buf[len++] = '-';
-    hex(high >>> 16, 4);
-    buf[len++] = '-';
-    hex(high, 4);
-    buf[len++] = '-';
-    hex(low >>> 48, 4);
-    buf[len++] = '-';
-    hex(low, 12);
-    buf[len++] = '"';
+    int at = len;
+    buf[at] = '"';
+    BIG_LONG.set(buf, at + 1, hex8(high >>> 32));
+    buf[at + 9] = '-';
+    long mid = hex8(high);
+    BIG_LONG.set(buf, at + 11, mid);
+    BIG_INT.set(buf, at + 10, (int) (mid >>> 32));
+    buf[at + 14] = '-';
+    buf[at + 19] = '-';
+    long lowHigh = hex8(low >>> 32);
+    BIG_LONG.set(buf, at + 21, lowHigh);
+    BIG_INT.set(buf, at + 20, (int) (lowHigh >>> 32));
+    buf[at + 24] = '-';
+    BIG_LONG.set(buf, at + 29, hex8(low));
+    buf[at + 37] = '"';
+    len = at + 38;
   }
 
-  /** A non-negative number's decimal digits; a negative one as {@link Long#toString} spells it. */
+  /**
+   * The eight hex digits of the low 32 bits of {@code bits} as ASCII, the first digit in the high
+   * byte: the nibbles spread one a byte, then {@code '0' + n}, or {@code 'a' + n - 10} where adding 6
+   * carries into bit 4 (n of 10 or more).
+   */
+  private static long hex8(long bits) {
+    long v = bits & 0xFFFF_FFFFL;
+    v = (v | (v << 16)) & 0x0000_FFFF_0000_FFFFL;
+    v = (v | (v << 8)) & 0x00FF_00FF_00FF_00FFL;
+    v = (v | (v << 4)) & 0x0F0F_0F0F_0F0F_0F0FL;
+    long letters = ((v + ONES * 6) >>> 4) & ONES;
+    return v + ONES * '0' + letters * ('a' - '0' - 10);
+  }
+
+  /**
+   * A non-negative number's decimal digits; a negative one as {@link Long#toString} spells it. A
+   * walk's seqs come one after the other, so the last one spelled is counted up in place.
+   */
   private void digits(long v) {
     if (v < 0) {
       put(ascii(Long.toString(v)));
       return;
     }
-    ensure(20);
-    int n = 1;
-    for (long x = v; x >= 10; x /= 10) {
-      n++;
+    if (v != seqSpelled) {
+      if (seqDigits > 0 && v == seqSpelled + 1) {
+        countUp();
+      } else {
+        spellSeq(v);
+      }
+      seqSpelled = v;
     }
-    for (int i = len + n - 1; i >= len; i--) {
-      buf[i] = (byte) ('0' + v % 10);
+    put(seqText, seqText.length - seqDigits, seqDigits);
+  }
+
+  /** {@link #seqText} plus one: its right-most digits carry, one more digit if all were nines. */
+  private void countUp() {
+    int i = seqText.length - 1;
+    while (i >= seqText.length - seqDigits && seqText[i] == '9') {
+      seqText[i--] = '0';
+    }
+    if (i < seqText.length - seqDigits) {
+      seqDigits++;
+      seqText[i] = '1';
+    } else {
+      seqText[i]++;
+    }
+  }
+
+  private void spellSeq(long v) {
+    seqDigits = 0;
+    do {
+      seqText[seqText.length - ++seqDigits] = (byte) ('0' + v % 10);
       v /= 10;
-    }
-    len += n;
+    } while (v > 0);
   }
 
   /**
@@ -259,24 +331,12 @@ final class CanonicalShape {
     int fraction = (int) (micros % 1_000_000);
     long days = seconds / 86_400;
     int secondOfDay = (int) (seconds % 86_400);
-    // civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted)
-    long z = days + 719_468;
-    long era = z / 146_097;
-    long doe = z - era * 146_097;
-    long yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    int day = (int) (doy - (153 * mp + 2) / 5 + 1);
-    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
-    int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
     ensure(30);
-    buf[len++] = '"';
-    decimal(year, 4);
-    buf[len++] = '-';
-    decimal(month, 2);
-    buf[len++] = '-';
-    decimal(day, 2);
-    buf[len++] = 'T';
+    if (days != day) {
+      spellDay(days);
+    }
+    System.arraycopy(dayText, 0, buf, len, dayText.length);
+    len += dayText.length;
     decimal(secondOfDay / 3_600, 2);
     buf[len++] = ':';
     decimal(secondOfDay / 60 % 60, 2);
@@ -294,18 +354,35 @@ final class CanonicalShape {
     buf[len++] = '"';
   }
 
+  /** {@code "YYYY-MM-DDT} of the day {@code days} after 1970-01-01, kept for the entries of the same day. */
+  private void spellDay(long days) {
+    // civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted)
+    long z = days + 719_468;
+    long era = z / 146_097;
+    long doe = z - era * 146_097;
+    long yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    int dayOfMonth = (int) (doy - (153 * mp + 2) / 5 + 1);
+    int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+    int year = (int) (yoe + era * 400 + (month <= 2 ? 1 : 0));
+    int mark = len;
+    buf[len++] = '"';
+    decimal(year, 4);
+    buf[len++] = '-';
+    decimal(month, 2);
+    buf[len++] = '-';
+    decimal(dayOfMonth, 2);
+    buf[len++] = 'T';
+    System.arraycopy(buf, mark, dayText, 0, dayText.length);
+    len = mark;
+    day = days;
+  }
+
   private void decimal(int v, int digits) {
     for (int i = digits - 1; i >= 0; i--) {
       buf[len + i] = (byte) ('0' + v % 10);
       v /= 10;
-    }
-    len += digits;
-  }
-
-  private void hex(long bits, int digits) {
-    for (int i = digits - 1; i >= 0; i--) {
-      buf[len + i] = HEX[(int) (bits & 0xF)];
-      bits >>>= 4;
     }
     len += digits;
   }
@@ -372,9 +449,13 @@ final class CanonicalShape {
   }
 
   private void put(byte[] bytes) {
-    ensure(bytes.length);
-    System.arraycopy(bytes, 0, buf, len, bytes.length);
-    len += bytes.length;
+    put(bytes, 0, bytes.length);
+  }
+
+  private void put(byte[] bytes, int from, int n) {
+    ensure(n);
+    System.arraycopy(bytes, from, buf, len, n);
+    len += n;
   }
 
   private void put(byte b) {

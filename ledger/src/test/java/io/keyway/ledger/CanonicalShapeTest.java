@@ -87,6 +87,50 @@ class CanonicalShapeTest {
   }
 
   @Test
+  @DisplayName("user and account ids are spelled as UUID.toString does; an id one bit off never matches")
+  void idsAsUuidSpellsThem() {
+    CanonicalShape shape = new CanonicalShape();
+    Random random = new Random(11);
+    for (int i = 0; i < 2_000; i++) {
+      UUID user = new UUID(random.nextLong(), random.nextLong());
+      UUID account = i % 5 == 0 ? new UUID(-1L, 0x0123456789abcdefL) : new UUID(random.nextLong(), random.nextLong());
+      StoredEntry e = StoredEntry.seal(TENANT, 42, UUID.randomUUID(), "k", "a", "s", user, account, null, null,
+          Instant.parse("2025-03-01T12:00:00Z"), new JsonObject(), HashChain.GENESIS);
+      ChainVerifier.RawRow raw = ChainVerifier.RawRow.of(ChainVerifier.Row.of(e));
+      assertThat(shape.matches(TENANT, raw)).as(user + " " + account).isTrue();
+      int bit = random.nextInt(64);
+      long high = user.getMostSignificantBits();
+      long low = user.getLeastSignificantBits();
+      UUID off = random.nextBoolean() ? new UUID(high ^ (1L << bit), low) : new UUID(high, low ^ (1L << bit));
+      assertThat(shape.matches(TENANT, new ChainVerifier.RawRow(raw.seq(), raw.kind(), off, raw.accountId(),
+          raw.createdAt(), raw.canonical(), raw.prevHash(), raw.hash()))).as(user + " read as " + off).isFalse();
+    }
+  }
+
+  @Test
+  @DisplayName("one checker spells seqs one after another, across carries and jumps, and no neighbouring seq matches")
+  void seqsInAndOutOfOrder() {
+    CanonicalShape shape = new CanonicalShape();
+    List<Long> seqs = new ArrayList<>();
+    for (long s = 1; s <= 1_001; s++) {
+      seqs.add(s);
+    }
+    seqs.addAll(List.of(9_999L, 10_000L, 10_001L, 7L, 99_999_999L, 100_000_000L, 5L, 6L, Long.MAX_VALUE - 1,
+        Long.MAX_VALUE, 0L, 1L));
+    for (long seq : seqs) {
+      StoredEntry e = StoredEntry.seal(TENANT, seq, UUID.randomUUID(), "k", "a", "s", USER, null, null, null,
+          Instant.parse("2025-03-01T12:00:00Z"), new JsonObject(), HashChain.GENESIS);
+      ChainVerifier.RawRow raw = ChainVerifier.RawRow.of(ChainVerifier.Row.of(e));
+      assertThat(shape.matches(TENANT, raw)).as("seq " + seq).isTrue();
+      for (long other : new long[] {seq - 1, seq + 1}) {
+        assertThat(shape.matches(TENANT, new ChainVerifier.RawRow(other, raw.kind(), raw.userId(), raw.accountId(),
+            raw.createdAt(), raw.canonical(), raw.prevHash(), raw.hash()))).as("seq " + seq + " read as " + other)
+            .isFalse();
+      }
+    }
+  }
+
+  @Test
   @DisplayName("top-level keys smuggled through the payload are not taken for one object")
   void payloadMustBeOneObject() {
     byte[] t = "{\"a\":1},\"seq\":9,\"x\":{\"b\":\"}\"}".getBytes(StandardCharsets.UTF_8);
