@@ -134,8 +134,11 @@ public final class LedgerBench {
       warmUp(load, mixes, settings.warmUp(), out);
     }
     PhaseCounters before = ledger.counters();
+    LedgerLoopCpu loopsBefore = LedgerLoopCpu.now();
     AppendLoad.Outcome appended = load.run(mixes, settings.measure());
+    LedgerLoopCpu loopsAfter = LedgerLoopCpu.now();
     PhaseCounters during = before.until(ledger.counters());
+    out.println("  " + kind + ", " + chains + " chain(s): " + loopsBefore.perEntrySince(loopsAfter, appended.answered()));
     if (appended.failed() > 0) {
       out.println("  " + appended.failed() + " append(s) failed, the first with: " + appended.firstFailure());
     }
@@ -160,8 +163,11 @@ public final class LedgerBench {
       baseline.run(writers, batch, settings.warmUp());
     }
     PhaseCounters before = ledger.counters();
+    LedgerLoopCpu loopsBefore = LedgerLoopCpu.now();
     InsertBaseline.Outcome inserted = baseline.run(writers, batch, settings.measure());
+    LedgerLoopCpu loopsAfter = LedgerLoopCpu.now();
     PhaseCounters during = before.until(ledger.counters());
+    out.println("  baseline, " + chains + " chain(s): " + loopsBefore.perEntrySince(loopsAfter, inserted.rows()));
     if (inserted.failedTransactions() > 0) {
       out.println("  " + inserted.failedTransactions() + " baseline transaction(s) failed, the first with: "
           + inserted.firstFailure());

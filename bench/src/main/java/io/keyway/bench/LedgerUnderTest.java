@@ -92,7 +92,7 @@ final class LedgerUnderTest implements AutoCloseable {
       TenantScope scope = new TenantScope(pool);
       CheckpointSigner signer = new CheckpointSigner(masterKey);
       Checkpoints checkpoints = new Checkpoints(scope, signer);
-      Await.result(vertx.deployVerticle(new LedgerVerticle(scope, checkpoints, CHECKPOINT_EVERY)), START_LIMIT);
+      Await.result(LedgerVerticle.deploy(vertx, scope, checkpoints, CHECKPOINT_EVERY), START_LIMIT);
       return new LedgerUnderTest(durability, postgres, admin, app, observer, vertx, pool, signer, checkpoints);
     } catch (Exception e) {
       if (vertx != null) {

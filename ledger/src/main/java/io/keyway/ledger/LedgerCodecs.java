@@ -16,6 +16,7 @@ import java.util.function.UnaryOperator;
 final class LedgerCodecs {
   static final String APPEND_REQUEST = "keyway-ledger-AppendRequest";
   static final String APPEND_RESULT = "keyway-ledger-AppendResult";
+  static final String PREPARED_APPEND = "keyway-ledger-PreparedAppend";
 
   private LedgerCodecs() {}
 
@@ -24,6 +25,9 @@ final class LedgerCodecs {
     register(vertx, new RecordCodec<>(APPEND_REQUEST, AppendRequest::toJson, AppendRequest::fromJson,
         r -> new AppendRequest(r.tenantId(), r.kind(), r.actor(), r.subject(), r.userId(), r.accountId(),
             r.payload().copy(), r.postings(), r.idempotencyKey(), r.requestHash())));
+    // prepared on the caller's side with a payload copy of its own: nothing left to copy
+    register(vertx, new RecordCodec<PreparedAppend>(PREPARED_APPEND, p -> p.request.toJson(),
+        j -> PreparedAppend.of(AppendRequest.fromJson(j)), p -> p));
     register(vertx, new RecordCodec<>(APPEND_RESULT, AppendResult::toJson, AppendResult::fromJson,
         r -> new AppendResult(r.entryId(), r.seq(), r.hash(), r.createdAt(), r.payload() == null ? null : r.payload().copy(),
             r.replayed())));
