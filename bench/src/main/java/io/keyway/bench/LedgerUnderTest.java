@@ -24,8 +24,9 @@ import java.time.Duration;
 
 /**
  * One throw-away PostgreSQL with a database created and migrated as a node does it, the runtime
- * pool, and a deployed {@link LedgerVerticle}: the ledger as a node runs it, minus HTTP. Also keeps
- * one owner connection for observing the server between phases (never during one).
+ * pool, and the ledger deployed as a node deploys it ({@link LedgerVerticle#deploy}: a writer per
+ * ledger loop), minus HTTP. Also keeps one owner connection for observing the server between phases
+ * (never during one).
  */
 final class LedgerUnderTest implements AutoCloseable {
   private static final String DATABASE = "keyway_bench";

@@ -32,8 +32,14 @@ public final class LedgerClient {
       return Future.failedFuture(KeywayException.of(ErrorCode.BAD_REQUEST, "malformed ledger append"));
     }
     return vertx.eventBus().<Object>request(LedgerAddresses.append(request.tenantId()), prepared, SEND)
-        .map(m -> m.body() instanceof AppendResult r ? r : AppendResult.fromJson((JsonObject) m.body()))
+        .map(m -> m.body() instanceof AppendResult r ? ownCopy(r) : AppendResult.fromJson((JsonObject) m.body()))
         .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  /** The answer with a payload of the caller's own: the ledger may answer a replay with the same object. */
+  private static AppendResult ownCopy(AppendResult r) {
+    return r.payload() == null ? r
+        : new AppendResult(r.entryId(), r.seq(), r.hash(), r.createdAt(), r.payload().copy(), r.replayed());
   }
 
   private static KeywayException translate(Throwable e) {

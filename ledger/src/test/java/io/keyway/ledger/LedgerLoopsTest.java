@@ -42,6 +42,29 @@ class LedgerLoopsTest {
   }
 
   @Test
+  @DisplayName("two callers answered with the same entry (a key repeated in one batch) each get a payload of their own")
+  void answersHaveTheirOwnPayload(Vertx vertx) {
+    LedgerFixture ledger = LedgerFixture.deployLoops(vertx);
+    try {
+      UUID tenant = UUID.randomUUID();
+      UUID user = UUID.randomUUID();
+      AppendRequest deposit = new CapitalFlow(CapitalFlow.Type.DEPOSIT, user, null, new BigDecimal("12.50"), "USD", "own")
+          .toAppend(tenant, "admin", "key-own", "ab12");
+      List<LedgerFixture.Answer> answers = ledger.appendAll(List.of(deposit, deposit, deposit));
+      List<AppendResult> results = answers.stream().map(LedgerFixture.Answer::result).toList();
+      assertThat(results).allSatisfy(r -> assertThat(r.seq()).isEqualTo(1));
+      assertThat(results.stream().filter(AppendResult::replayed)).hasSize(2);
+      JsonObject recorded = results.get(1).payload().copy();
+      results.get(0).payload().put("changedByTheFirstCaller", true);
+      assertThat(results.get(1).payload()).isNotSameAs(results.get(0).payload()).isEqualTo(recorded);
+      assertThat(results.get(2).payload()).isNotSameAs(results.get(0).payload()).isEqualTo(recorded);
+      assertThat(deposit.payload().containsKey("balancesAfter")).as("the request's payload is the caller's").isFalse();
+    } finally {
+      ledger.close();
+    }
+  }
+
+  @Test
   @DisplayName("four chains appended at once through the loops: each exactly 1..60, verified, isolated, and all four signed when the ledger stops")
   void fourChainsOnTheLoops(Vertx vertx) throws Exception {
     LedgerFixture ledger = LedgerFixture.deployLoops(vertx);
