@@ -38,10 +38,17 @@ final class InsertBaseline {
   private static final long HIGHEST_TRACKED_NANOS = TimeUnit.SECONDS.toNanos(60);
   /** Distinct precomputed rows the batches cycle through; even, so deposits and records alternate. */
   static final int TEMPLATES = 4096;
+  /**
+   * One batch as one block row, as the ledger writes it (its {@code LedgerSql.BLOCK_INSERT}): the texts
+   * sent as their UTF-8 bytes and made text in the server.
+   */
+  private static final String BLOCK_INSERT = "INSERT INTO baseline.blocks (" + BenchSql.BLOCK_COLUMNS + ") VALUES "
+      + "($1, $2, $3, $4, $5, ARRAY(SELECT convert_from(t.c, 'UTF8') FROM unnest($6::bytea[]) WITH ORDINALITY "
+      + "AS t(c, i) ORDER BY t.i), $7, $8, $9, $10)";
 
   /** One precomputed entry: what its block stores of it, ready to bind. */
   private record Row(String kind, UUID userId, UUID accountId, boolean hasKey, Buffer requestHash,
-      OffsetDateTime createdAt, String canonical, byte[] hash) {}
+      OffsetDateTime createdAt, Buffer canonical, byte[] hash) {}
 
   /** What the writers saw: rows committed, failed transactions, and the transaction latencies. */
   record Outcome(long rows, long failedTransactions, String firstFailure, Duration elapsed, double p50Millis,
@@ -70,7 +77,7 @@ final class InsertBaseline {
     for (StoredEntry e : plan.entries()) {
       rows.add(new Row(e.kind(), e.userId(), e.accountId(), e.idempotencyKey() != null,
           e.requestHash() == null ? null : Buffer.buffer(HexFormat.of().parseHex(e.requestHash())),
-          e.createdAt().atOffset(ZoneOffset.UTC), e.canonical(), e.hash()));
+          e.createdAt().atOffset(ZoneOffset.UTC), Buffer.buffer(e.canonicalUtf8()), e.hash()));
     }
     return new InsertBaseline(vertx, pool, rows);
   }
@@ -138,7 +145,7 @@ final class InsertBaseline {
 
     private Future<Void> insert(SqlConnection c, Batch batch) {
       List<Future<?>> writes = new ArrayList<>(2);
-      writes.add(c.preparedQuery(BenchSql.BASELINE_BLOCK_INSERT).execute(batch.block()));
+      writes.add(c.preparedQuery(BLOCK_INSERT).execute(batch.block()));
       if (batch.keys() != null) {
         writes.add(c.preparedQuery(BenchSql.BASELINE_KEYS_INSERT).execute(batch.keys()));
       }
@@ -159,7 +166,7 @@ final class InsertBaseline {
       Batch nextBatch() {
         long first = seq + 1;
         Buffer hashes = Buffer.buffer(batchSize * 32);
-        String[] canonicals = new String[batchSize];
+        Buffer[] canonicals = new Buffer[batchSize];
         OffsetDateTime[] times = new OffsetDateTime[batchSize];
         String[] kinds = new String[batchSize];
         UUID[] users = new UUID[batchSize];

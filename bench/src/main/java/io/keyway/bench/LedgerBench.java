@@ -133,9 +133,14 @@ public final class LedgerBench {
     if (!settings.warmUp().isZero()) {
       warmUp(load, mixes, settings.warmUp(), out);
     }
+    ledger.statementsSinceLastReading(1);
     PhaseCounters before = ledger.counters();
+    LedgerLoopCpu loopsBefore = LedgerLoopCpu.now();
     AppendLoad.Outcome appended = load.run(mixes, settings.measure());
+    LedgerLoopCpu loopsAfter = LedgerLoopCpu.now();
     PhaseCounters during = before.until(ledger.counters());
+    out.println("  " + kind + ", " + chains + " chain(s): " + loopsBefore.perEntrySince(loopsAfter, appended.answered()));
+    out.print(ledger.statementsSinceLastReading(appended.answered()));
     if (appended.failed() > 0) {
       out.println("  " + appended.failed() + " append(s) failed, the first with: " + appended.firstFailure());
     }
@@ -159,9 +164,14 @@ public final class LedgerBench {
     if (!settings.warmUp().isZero()) {
       baseline.run(writers, batch, settings.warmUp());
     }
+    ledger.statementsSinceLastReading(1);
     PhaseCounters before = ledger.counters();
+    LedgerLoopCpu loopsBefore = LedgerLoopCpu.now();
     InsertBaseline.Outcome inserted = baseline.run(writers, batch, settings.measure());
+    LedgerLoopCpu loopsAfter = LedgerLoopCpu.now();
     PhaseCounters during = before.until(ledger.counters());
+    out.println("  baseline, " + chains + " chain(s): " + loopsBefore.perEntrySince(loopsAfter, inserted.rows()));
+    out.print(ledger.statementsSinceLastReading(inserted.rows()));
     if (inserted.failedTransactions() > 0) {
       out.println("  " + inserted.failedTransactions() + " baseline transaction(s) failed, the first with: "
           + inserted.firstFailure());

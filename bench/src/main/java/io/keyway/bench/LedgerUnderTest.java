@@ -24,8 +24,9 @@ import java.time.Duration;
 
 /**
  * One throw-away PostgreSQL with a database created and migrated as a node does it, the runtime
- * pool, and a deployed {@link LedgerVerticle}: the ledger as a node runs it, minus HTTP. Also keeps
- * one owner connection for observing the server between phases (never during one).
+ * pool, and the ledger deployed as a node deploys it ({@link LedgerVerticle#deploy}: a writer per
+ * ledger loop), minus HTTP. Also keeps one owner connection for observing the server between phases
+ * (never during one).
  */
 final class LedgerUnderTest implements AutoCloseable {
   private static final String DATABASE = "keyway_bench";
@@ -45,6 +46,12 @@ final class LedgerUnderTest implements AutoCloseable {
       "checkpoint_timeout", "15min",
       "wal_buffers", "64MB",
       "wal_compression", "off");
+
+  /**
+   * {@code -Dbench.pgStatements=true}: the durable server loads pg_stat_statements and each ledger
+   * phase prints what each statement cost ({@link #statementsSinceLastReading}), a diagnostic.
+   */
+  static final boolean STATEMENT_STATS = Boolean.getBoolean("bench.pgStatements");
 
   private final Durability durability;
   private final Closeable postgres;
@@ -87,12 +94,17 @@ final class LedgerUnderTest implements AutoCloseable {
       DatabaseBootstrap.migrate(admin, masterKey);
       DbUrl app = DatabaseBootstrap.appUrl(admin, masterKey);
       observer = DatabaseBootstrap.connect(admin);
+      if (STATEMENT_STATS) {
+        try (Statement st = observer.createStatement()) {
+          st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        }
+      }
       vertx = Vertx.vertx();
       Pool pool = AppPool.create(vertx, app, poolSize);
       TenantScope scope = new TenantScope(pool);
       CheckpointSigner signer = new CheckpointSigner(masterKey);
       Checkpoints checkpoints = new Checkpoints(scope, signer);
-      Await.result(vertx.deployVerticle(new LedgerVerticle(scope, checkpoints, CHECKPOINT_EVERY)), START_LIMIT);
+      Await.result(LedgerVerticle.deploy(vertx, scope, checkpoints, CHECKPOINT_EVERY), START_LIMIT);
       return new LedgerUnderTest(durability, postgres, admin, app, observer, vertx, pool, signer, checkpoints);
     } catch (Exception e) {
       if (vertx != null) {
@@ -123,6 +135,10 @@ final class LedgerUnderTest implements AutoCloseable {
         .setServerConfig("synchronous_commit", "on")
         .setServerConfig("full_page_writes", "on");
     RECOMMENDED_SETTINGS.forEach(builder::setServerConfig);
+    if (STATEMENT_STATS) {
+      builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+          .setServerConfig("pg_stat_statements.track", "all");
+    }
     EmbeddedPostgres pg = builder.start();
     return new Server(pg, pg.getPort());
   }
@@ -173,6 +189,33 @@ final class LedgerUnderTest implements AutoCloseable {
     long checkpoints = single(BenchSql.CHECKPOINTS_STARTED);
     return new PhaseCounters(single(BenchSql.CURRENT_XID), checkpoints, PhaseCounters.jitMillisSoFar(),
         PhaseCounters.jvmCpuNanosSoFar(), postgresCpu == null ? 0 : postgresCpu.nanosSoFar());
+  }
+
+  /**
+   * With {@link #STATEMENT_STATS} on the durable server: per statement since the last reading, calls,
+   * execution ms, rows and WAL bytes, each per entry written, busiest first; then resets the counts.
+   * Empty otherwise.
+   */
+  String statementsSinceLastReading(long entries) throws SQLException {
+    if (!STATEMENT_STATS || durability != Durability.DURABLE) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    try (Statement s = observer.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT calls, total_exec_time, rows, wal_bytes, shared_blks_dirtied, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) "
+            + "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 14")) {
+      while (rs.next()) {
+        double n = Math.max(1, entries);
+        out.append(String.format(java.util.Locale.ROOT,
+            "    %9d calls  %7.2f µs  %6.2f rows  %7.1f WAL B  %5.3f dirtied  per entry | %s%n", rs.getLong(1),
+            rs.getDouble(2) * 1e3 / n, rs.getLong(3) / n, rs.getBigDecimal(4).doubleValue() / n, rs.getLong(5) / n,
+            rs.getString(6)));
+      }
+    }
+    try (Statement s = observer.createStatement()) {
+      s.execute("SELECT pg_stat_statements_reset()");
+    }
+    return out.toString();
   }
 
   private long single(String query) throws SQLException {

@@ -177,8 +177,8 @@ public final class Node {
   }
 
   private Future<Void> deployLedger() {
-    return vertx.deployVerticle(new LedgerVerticle(new TenantScope(pool), checkpoints,
-        config.ledgerCheckpointInterval())).map(id -> {
+    return LedgerVerticle.deploy(vertx, new TenantScope(pool), checkpoints, config.ledgerCheckpointInterval())
+        .map(id -> {
           ledgerDeployment = id;
           return null;
         });

@@ -49,21 +49,31 @@ public final class BatchPlanner {
 
   public static Plan plan(UUID tenantId, long headSeq, byte[] headHash, Map<String, Existing> existing,
       Map<Posting.BalanceKey, BigDecimal> balances, List<AppendRequest> batch, Instant now, Supplier<UUID> ids) {
-    Map<String, Existing> keys = new HashMap<>(existing);
+    List<PreparedAppend> prepared = new ArrayList<>(batch.size());
+    for (AppendRequest r : batch) {
+      prepared.add(PreparedAppend.of(r));
+    }
+    return planPrepared(tenantId, headSeq, headHash, existing, balances, prepared, now, ids);
+  }
+
+  /** As {@link #plan}, for appends prepared on their callers' side (their payloads already copies of their own). */
+  static Plan planPrepared(UUID tenantId, long headSeq, byte[] headHash, Map<String, Existing> existing,
+      Map<Posting.BalanceKey, BigDecimal> balances, List<PreparedAppend> batch, Instant now, Supplier<UUID> ids) {
+    Map<String, Existing> keys = existing.isEmpty() ? new HashMap<>() : new HashMap<>(existing);
     Map<Posting.BalanceKey, BigDecimal> working = new HashMap<>(balances);
     Map<Posting.BalanceKey, BigDecimal> changed = new LinkedHashMap<>();
-    List<StoredEntry> entries = new ArrayList<>();
+    List<StoredEntry> entries = new ArrayList<>(batch.size());
     List<PostingRow> postingRows = new ArrayList<>();
     List<Outcome> outcomes = new ArrayList<>(batch.size());
     long seq = headSeq;
     byte[] prev = headHash;
-    String tenantText = tenantId.toString();
     String nowText = now.toString();
+    byte[] nowAscii = CanonicalParts.ascii(nowText);
 
-    for (AppendRequest r : batch) {
-      KeywayException malformed = malformed(r);
-      if (malformed != null) {
-        outcomes.add(new Outcome(null, malformed));
+    for (PreparedAppend prepared : batch) {
+      AppendRequest r = prepared.request;
+      if (prepared.malformed != null) {
+        outcomes.add(new Outcome(null, prepared.malformed));
         continue;
       }
       if (r.idempotencyKey() != null && keys.containsKey(r.idempotencyKey())) {
@@ -74,12 +84,11 @@ public final class BatchPlanner {
                 "this Idempotency-Key was already used with a different request")));
         continue;
       }
-      KeywayException unbalanced = unbalanced(r.postings());
-      if (unbalanced != null) {
-        outcomes.add(new Outcome(null, unbalanced));
+      if (prepared.unbalanced != null) {
+        outcomes.add(new Outcome(null, prepared.unbalanced));
         continue;
       }
-      Map<Posting.BalanceKey, BigDecimal> after = new LinkedHashMap<>();
+      Map<Posting.BalanceKey, BigDecimal> after = r.postings().isEmpty() ? Map.of() : new LinkedHashMap<>();
       KeywayException overdraw = null;
       for (Posting p : r.postings()) {
         BigDecimal current = after.getOrDefault(p.key(), working.getOrDefault(p.key(), BigDecimal.ZERO));
@@ -96,37 +105,38 @@ public final class BatchPlanner {
         outcomes.add(new Outcome(null, overdraw));
         continue;
       }
-      // copied only to add the postings: a payload without them is recorded as it came (the event
-      // bus already handed the ledger a copy of its own)
-      JsonObject payload = after.isEmpty() ? r.payload() : r.payload().copy();
-      if (!after.isEmpty()) {
-        JsonArray balancesAfter = new JsonArray();
+      // the payload is the caller-side copy (its postings put in there); the balances after go in here
+      // (again, should this plan be redone after a failed batch)
+      JsonObject payload = r.payload();
+      byte[] payloadUtf8 = prepared.payloadUtf8;
+      KeywayException noCanonicalForm = prepared.noCanonicalForm;
+      if (!after.isEmpty() && noCanonicalForm == null) {
+        JsonArray balancesAfter = new JsonArray(new ArrayList<>(after.size()));
         after.forEach((k, v) -> {
           if (!k.account().equals(LedgerAccounts.EXTERNAL)) {
             balancesAfter.add(new JsonObject().put("account", k.account()).put("currency", k.currency())
                 .put("amount", Money.format(v)));
           }
         });
-        payload.put("postings", new JsonArray(r.postings().stream().map(Posting::toJson).toList()));
-        payload.put("balancesAfter", balancesAfter);
+        payloadUtf8 = prepared.payloadWithBalances(balancesAfter);
       }
-      StoredEntry entry;
-      try {
-        entry = StoredEntry.seal(tenantId, tenantText, seq + 1, ids.get(), r.kind(), r.actor(), r.subject(),
-            r.userId(), r.accountId(), r.idempotencyKey(), r.requestHash(), now, nowText, payload, prev);
-      } catch (IllegalArgumentException e) {
+      if (noCanonicalForm != null) {
         // a value with no canonical spelling (a double, say) must not take the rest of the batch down with it
-        outcomes.add(new Outcome(null, KeywayException.badField("payload", "has no canonical form: " + e.getMessage())));
+        outcomes.add(new Outcome(null, noCanonicalForm));
         continue;
       }
+      StoredEntry entry = StoredEntry.seal(tenantId, seq + 1, ids.get(), r.kind(), r.actor(), r.subject(), r.userId(),
+          r.accountId(), r.idempotencyKey(), r.requestHash(), now, nowAscii, prepared.parts, payloadUtf8, payload, prev);
       seq++;
       prev = entry.hash();
       entries.add(entry);
       for (int i = 0; i < r.postings().size(); i++) {
         postingRows.add(new PostingRow(seq, i, r.postings().get(i)));
       }
-      working.putAll(after);
-      changed.putAll(after);
+      if (!after.isEmpty()) {
+        working.putAll(after);
+        changed.putAll(after);
+      }
       AppendResult result = new AppendResult(entry.id(), seq, entry.hashHex(), nowText, payload, false);
       if (r.idempotencyKey() != null) {
         keys.put(r.idempotencyKey(), new Existing(result, r.requestHash()));
@@ -136,13 +146,17 @@ public final class BatchPlanner {
     return new Plan(entries, postingRows, changed, outcomes, seq, prev);
   }
 
+  static KeywayException noCanonicalForm(IllegalArgumentException e) {
+    return KeywayException.badField("payload", "has no canonical form: " + e.getMessage());
+  }
+
   private static AppendResult replayed(AppendResult original) {
     return new AppendResult(original.entryId(), original.seq(), original.hash(), original.createdAt(),
         original.payload(), true);
   }
 
   /** What the database would refuse for the whole batch, refused here for this request alone. */
-  private static KeywayException malformed(AppendRequest r) {
+  static KeywayException malformed(AppendRequest r) {
     if (blank(r.kind()) || blank(r.actor()) || blank(r.subject())) {
       return KeywayException.of(ErrorCode.BAD_REQUEST, "a ledger entry needs a kind, an actor and a subject");
     }
@@ -179,7 +193,7 @@ public final class BatchPlanner {
     return s != null && s.indexOf('\0') >= 0;
   }
 
-  private static KeywayException unbalanced(List<Posting> postings) {
+  static KeywayException unbalanced(List<Posting> postings) {
     Map<String, BigDecimal> sums = new HashMap<>();
     for (Posting p : postings) {
       sums.merge(p.currency(), p.amount(), BigDecimal::add);

@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * that failed by itself are answered with its error.
  */
 final class ChainWriters {
-  private record Pending(AppendRequest request, Promise<AppendResult> promise) {}
+  private record Pending(PreparedAppend request, Promise<AppendResult> promise) {}
 
   /** A batch sent to the store and not yet answered. */
   private static final class Batch {
@@ -74,9 +74,9 @@ final class ChainWriters {
     this.onCommit = onCommit;
   }
 
-  Future<AppendResult> submit(AppendRequest request) {
+  Future<AppendResult> submit(PreparedAppend request) {
     Promise<AppendResult> promise = Promise.promise();
-    Chain chain = chains.computeIfAbsent(request.tenantId(), Chain::new);
+    Chain chain = chains.computeIfAbsent(request.request.tenantId(), Chain::new);
     chain.queue.add(new Pending(request, promise));
     // An idle chain writes at once. Behind a batch in flight, appends wait for the next moment a
     // batch may start (the one ahead planned, or one settled) and go together: starting one on the
@@ -155,7 +155,7 @@ final class ChainWriters {
     for (Batch b : inFlight) {
       last = b.plan;
       for (int i = 0; i < b.pending.size(); i++) {
-        AppendRequest r = b.pending.get(i).request();
+        AppendRequest r = b.pending.get(i).request().request;
         BatchPlanner.Outcome o = last.outcomes().get(i);
         if (r.idempotencyKey() != null && o.accepted() && !o.result().replayed()) {
           keys.put(r.idempotencyKey(), new BatchPlanner.Existing(o.result(), r.requestHash()));

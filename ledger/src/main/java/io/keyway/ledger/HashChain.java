@@ -15,10 +15,15 @@ public final class HashChain {
   private HashChain() {}
 
   public static byte[] link(byte[] prevHash, String canonicalEntry) {
+    return link(prevHash, canonicalEntry.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** As {@link #link(byte[], String)}, over the canonical entry's UTF-8 bytes. */
+  public static byte[] link(byte[] prevHash, byte[] canonicalUtf8) {
     MessageDigest sha = DIGEST.get();
     sha.reset();
     sha.update(prevHash);
-    sha.update(canonicalEntry.getBytes(StandardCharsets.UTF_8));
+    sha.update(canonicalUtf8);
     return sha.digest();
   }
 

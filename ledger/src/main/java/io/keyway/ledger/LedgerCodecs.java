@@ -9,13 +9,15 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * Event-bus codecs for appends and their answers: inside one node the records travel by reference
- * (only the mutable payload is copied), instead of being written to JSON, deep-copied and parsed
- * again on every send and reply; on the wire they are their JSON form.
+ * Event-bus codecs for appends and their answers: inside one node they travel by reference instead
+ * of being written to JSON, deep-copied and parsed again on every send and reply; on the wire they
+ * are their JSON form. A payload is copied on the caller's side only ({@link PreparedAppend} on the
+ * way in, {@link LedgerClient} on the way back), never on the ledger's loop.
  */
 final class LedgerCodecs {
   static final String APPEND_REQUEST = "keyway-ledger-AppendRequest";
   static final String APPEND_RESULT = "keyway-ledger-AppendResult";
+  static final String PREPARED_APPEND = "keyway-ledger-PreparedAppend";
 
   private LedgerCodecs() {}
 
@@ -24,9 +26,13 @@ final class LedgerCodecs {
     register(vertx, new RecordCodec<>(APPEND_REQUEST, AppendRequest::toJson, AppendRequest::fromJson,
         r -> new AppendRequest(r.tenantId(), r.kind(), r.actor(), r.subject(), r.userId(), r.accountId(),
             r.payload().copy(), r.postings(), r.idempotencyKey(), r.requestHash())));
-    register(vertx, new RecordCodec<>(APPEND_RESULT, AppendResult::toJson, AppendResult::fromJson,
-        r -> new AppendResult(r.entryId(), r.seq(), r.hash(), r.createdAt(), r.payload() == null ? null : r.payload().copy(),
-            r.replayed())));
+    // prepared on the caller's side with a payload copy of its own: nothing left to copy
+    register(vertx, new RecordCodec<PreparedAppend>(PREPARED_APPEND, p -> p.request.toJson(),
+        j -> PreparedAppend.of(AppendRequest.fromJson(j)), p -> p));
+    // Vert.x 5 runs a codec's transform on the sending thread: copying the answer's payload there put
+    // that copy on the ledger's loop. The answer goes by reference instead (the ledger never changes a
+    // payload once answered) and LedgerClient copies it on the caller's loop.
+    register(vertx, new RecordCodec<AppendResult>(APPEND_RESULT, AppendResult::toJson, AppendResult::fromJson, r -> r));
   }
 
   static DeliveryOptions options(String codec) {

@@ -27,10 +27,20 @@ final class LedgerSql {
           + "JOIN unnest($2::text[], $3::text[]) AS k(account, currency) "
           + "ON b.account = k.account AND b.currency = k.currency WHERE b.tenant_id = $1";
 
-  /** One committed batch: its entries' hashes (32 bytes each, in order), texts and filter columns. */
+  /**
+   * One committed batch: its entries' hashes (32 bytes each, in order), texts and filter columns. The
+   * texts come as the UTF-8 bytes that were hashed ({@code bytea[]}, in order), made text in the
+   * server (which checks they are UTF-8, as it checks any text it receives).
+   */
   static final String BLOCK_INSERT =
       "INSERT INTO ledger.blocks (tenant_id, first_seq, last_seq, prev_hash, hashes, canonicals, created_ats, kinds, "
-          + "user_ids, account_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+          + "user_ids, account_ids) VALUES ($1, $2, $3, $4, $5, " + canonicalsFromUtf8("$6") + ", $7, $8, $9, $10)";
+
+  /** {@code param}, a {@code bytea[]} of UTF-8 texts, as the {@code text[]} of them in the same order. */
+  static String canonicalsFromUtf8(String param) {
+    return "ARRAY(SELECT convert_from(t.c, 'UTF8') FROM unnest(" + param + "::bytea[]) WITH ORDINALITY AS t(c, i) "
+        + "ORDER BY t.i)";
+  }
   static final String KEYS_INSERT =
       "INSERT INTO ledger.idempotency_keys (tenant_id, idempotency_key, seq, request_hash) "
           + "SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])";

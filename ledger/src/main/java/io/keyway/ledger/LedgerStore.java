@@ -62,13 +62,13 @@ final class LedgerStore {
    * fails with that write's error. {@code planned} is told the plan as soon as its writes are sent;
    * the returned future completes only after the commit.
    */
-  Future<BatchPlanner.Plan> appendBatch(UUID tenantId, List<AppendRequest> batch, Start after,
+  Future<BatchPlanner.Plan> appendBatch(UUID tenantId, List<PreparedAppend> batch, Start after,
       Consumer<BatchPlanner.Plan> planned) {
     return db.pool().getConnection()
         .compose(c -> appendBatch(c, tenantId, batch, after, planned).eventually(c::close));
   }
 
-  private Future<BatchPlanner.Plan> appendBatch(SqlConnection c, UUID tenantId, List<AppendRequest> batch, Start after,
+  private Future<BatchPlanner.Plan> appendBatch(SqlConnection c, UUID tenantId, List<PreparedAppend> batch, Start after,
       Consumer<BatchPlanner.Plan> planned) {
     List<Future<?>> reads = new ArrayList<>();
     reads.add(c.query("BEGIN").execute());
@@ -97,7 +97,8 @@ final class LedgerStore {
             amounts.putAll(after.balances());
           }
           Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-          BatchPlanner.Plan plan = BatchPlanner.plan(tenantId, fromSeq, fromHash, keys, amounts, batch, now, ids::next);
+          BatchPlanner.Plan plan = BatchPlanner.planPrepared(tenantId, fromSeq, fromHash, keys, amounts, batch, now,
+              ids::next);
           Future<Void> committed = writeAndCommit(c, tenantId, fromSeq, fromHash, plan);
           planned.accept(plan);
           return committed.map(plan);
@@ -106,9 +107,14 @@ final class LedgerStore {
   }
 
   private static Future<Map<String, BatchPlanner.Existing>> existing(SqlConnection c, UUID tenantId,
-      List<AppendRequest> batch) {
-    String[] keys = batch.stream().map(AppendRequest::idempotencyKey).filter(k -> k != null).distinct()
-        .toArray(String[]::new);
+      List<PreparedAppend> batch) {
+    Set<String> distinct = new LinkedHashSet<>();
+    for (PreparedAppend p : batch) {
+      if (p.request.idempotencyKey() != null) {
+        distinct.add(p.request.idempotencyKey());
+      }
+    }
+    String[] keys = distinct.toArray(String[]::new);
     if (keys.length == 0) {
       return Future.succeededFuture(Map.of());
     }
@@ -136,9 +142,13 @@ final class LedgerStore {
   }
 
   private static Future<Map<Posting.BalanceKey, BigDecimal>> balances(SqlConnection c, UUID tenantId,
-      List<AppendRequest> batch) {
+      List<PreparedAppend> batch) {
     Set<Posting.BalanceKey> keys = new LinkedHashSet<>();
-    batch.forEach(r -> r.postings().forEach(p -> keys.add(p.key())));
+    for (PreparedAppend r : batch) {
+      for (Posting p : r.request.postings()) {
+        keys.add(p.key());
+      }
+    }
     if (keys.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
@@ -185,7 +195,7 @@ final class LedgerStore {
   private static Tuple blockTuple(UUID tenantId, byte[] prevHash, List<StoredEntry> es) {
     int n = es.size();
     Buffer hashes = Buffer.buffer(n * 32);
-    String[] canonicals = new String[n];
+    Buffer[] canonicals = new Buffer[n];
     String[] kinds = new String[n];
     UUID[] users = new UUID[n];
     UUID[] accounts = new UUID[n];
@@ -201,7 +211,7 @@ final class LedgerStore {
       }
       times[i] = time;
       hashes.appendBytes(e.hash());
-      canonicals[i] = e.canonical();
+      canonicals[i] = Buffer.buffer(e.canonicalUtf8()); // the bytes hashed, as they are
       kinds[i] = e.kind();
       users[i] = e.userId();
       accounts[i] = e.accountId();
@@ -211,15 +221,29 @@ final class LedgerStore {
         times, kinds, users, accounts));
   }
 
-  /** The keyed entries' rows of the idempotency table, or null if the batch has none. */
+  /** The keyed entries' rows of the idempotency table, or null if the batch has none (one pass, no streams). */
   private static Tuple keysTuple(UUID tenantId, List<StoredEntry> es) {
-    List<StoredEntry> keyed = es.stream().filter(e -> e.idempotencyKey() != null).toList();
-    if (keyed.isEmpty()) {
+    int n = 0;
+    for (StoredEntry e : es) {
+      if (e.idempotencyKey() != null) {
+        n++;
+      }
+    }
+    if (n == 0) {
       return null;
     }
-    return Tuple.of(tenantId, keyed.stream().map(StoredEntry::idempotencyKey).toArray(String[]::new),
-        keyed.stream().map(StoredEntry::seq).toArray(Long[]::new),
-        keyed.stream().map(LedgerStore::requestHash).toArray(Buffer[]::new));
+    String[] keys = new String[n];
+    Long[] seqs = new Long[n];
+    Buffer[] requestHashes = new Buffer[n];
+    int i = 0;
+    for (StoredEntry e : es) {
+      if (e.idempotencyKey() != null) {
+        keys[i] = e.idempotencyKey();
+        seqs[i] = e.seq();
+        requestHashes[i++] = requestHash(e);
+      }
+    }
+    return Tuple.of(tenantId, keys, seqs, requestHashes);
   }
 
   private static Buffer requestHash(StoredEntry e) {

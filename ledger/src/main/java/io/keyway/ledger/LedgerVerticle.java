@@ -4,22 +4,31 @@ import io.keyway.config.db.TenantScope;
 import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
 import io.vertx.core.Future;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The ledger's writer on this node: takes appends from the event bus, writes them with group commit
  * ({@link ChainWriters}), answers each once durable, and signs the head of every chain that moved
- * at a fixed interval. Deploy one instance per node.
+ * at a fixed interval. A node deploys it with {@link #deploy}: one instance per ledger loop
+ * ({@link LedgerAddresses#LOOPS}), each on its own event loop and holding the chains
+ * {@link LedgerAddresses#append(UUID)} sends to its loop, so one writer per chain holds on the node
+ * and several chains use several cores. An instance made with the public constructor serves every
+ * loop's address by itself.
  */
 public final class LedgerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LedgerVerticle.class);
@@ -32,15 +41,33 @@ public final class LedgerVerticle extends VerticleBase {
   private final TenantScope db;
   private final Checkpoints checkpoints;
   private final Duration checkpointEvery;
+  /** The loop this instance serves, or -1 for all of them. */
+  private final int loop;
   private final Set<UUID> movedSinceCheckpoint = new HashSet<>();
   private ChainWriters writers;
-  private MessageConsumer<Object> consumer;
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private long timer = -1;
 
+  /** One writer serving every ledger loop's address (a single instance holds every chain). */
   public LedgerVerticle(TenantScope db, Checkpoints checkpoints, Duration checkpointEvery) {
+    this(db, checkpoints, checkpointEvery, -1);
+  }
+
+  private LedgerVerticle(TenantScope db, Checkpoints checkpoints, Duration checkpointEvery, int loop) {
     this.db = db;
     this.checkpoints = checkpoints;
     this.checkpointEvery = checkpointEvery;
+    this.loop = loop;
+  }
+
+  /**
+   * Deploys the node's ledger: {@link LedgerAddresses#LOOPS} instances, instance {@code i} serving
+   * loop {@code i} only; answers the deployment id.
+   */
+  public static Future<String> deploy(Vertx vertx, TenantScope db, Checkpoints checkpoints, Duration checkpointEvery) {
+    AtomicInteger next = new AtomicInteger();
+    return vertx.deployVerticle(() -> new LedgerVerticle(db, checkpoints, checkpointEvery, next.getAndIncrement()),
+        new DeploymentOptions().setInstances(LedgerAddresses.LOOPS));
   }
 
   @Override
@@ -54,9 +81,13 @@ public final class LedgerVerticle extends VerticleBase {
             new JsonObject().put("tenantId", tenant.toString()).put("seq", plan.headSeq()));
       }
     });
-    consumer = vertx.eventBus().localConsumer(LedgerAddresses.APPEND, this::append);
+    for (int i = 0; i < LedgerAddresses.LOOPS; i++) {
+      if (loop < 0 || loop == i) {
+        consumers.add(vertx.eventBus().localConsumer(LedgerAddresses.appendLoop(i), this::append));
+      }
+    }
     timer = vertx.setPeriodic(checkpointEvery.toMillis(), id -> signMovedChains());
-    return consumer.completion();
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   @Override
@@ -66,10 +97,11 @@ public final class LedgerVerticle extends VerticleBase {
   }
 
   private void append(Message<Object> message) {
-    AppendRequest request;
-    boolean asRecord = message.body() instanceof AppendRequest;
+    PreparedAppend request;
+    boolean asRecord = !(message.body() instanceof JsonObject);
     try {
-      request = asRecord ? (AppendRequest) message.body() : AppendRequest.fromJson((JsonObject) message.body());
+      request = message.body() instanceof PreparedAppend p ? p
+          : PreparedAppend.of(asRecord ? (AppendRequest) message.body() : AppendRequest.fromJson((JsonObject) message.body()));
     } catch (RuntimeException e) {
       message.fail(ErrorCode.BAD_REQUEST.replyCode(), "malformed ledger append");
       return;
@@ -86,7 +118,7 @@ public final class LedgerVerticle extends VerticleBase {
           if (e instanceof KeywayException k) {
             message.fail(k.code().replyCode(), k.getMessage());
           } else {
-            LOG.error("Ledger append failed for tenant {}", request.tenantId(), e);
+            LOG.error("Ledger append failed for tenant {}", request.request.tenantId(), e);
             message.fail(ErrorCode.UNAVAILABLE.replyCode(), "the ledger could not record this; nothing was written");
           }
         });

@@ -1,6 +1,7 @@
 package io.keyway.ledger;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -12,7 +13,7 @@ import java.util.UUID;
 public record StoredEntry(
     UUID tenantId, long seq, UUID id, String kind, String actor, String subject, UUID userId, UUID accountId,
     String idempotencyKey, String requestHash, Instant createdAt, JsonObject payload, byte[] prevHash, byte[] hash,
-    String canonical) {
+    byte[] canonicalUtf8) {
 
   /**
    * Builds the canonical text and the hash for an entry following {@code prevHash}. The request hash
@@ -21,16 +22,19 @@ public record StoredEntry(
   public static StoredEntry seal(UUID tenantId, long seq, UUID id, String kind, String actor, String subject,
       UUID userId, UUID accountId, String idempotencyKey, String requestHash, Instant createdAt, JsonObject payload,
       byte[] prevHash) {
-    return seal(tenantId, tenantId.toString(), seq, id, kind, actor, subject, userId, accountId, idempotencyKey,
-        requestHash, createdAt, createdAt.toString(), payload, prevHash);
+    CanonicalParts parts = CanonicalParts.of(tenantId.toString(), kind, actor, subject, userId, accountId, idempotencyKey);
+    return seal(tenantId, seq, id, kind, actor, subject, userId, accountId, idempotencyKey, requestHash, createdAt,
+        CanonicalParts.ascii(createdAt.toString()), parts, CanonicalParts.payload(payload), payload, prevHash);
   }
 
-  /** As {@link #seal}, with the tenant id and the time already spelled (once per batch, not per entry). */
-  static StoredEntry seal(UUID tenantId, String tenantText, long seq, UUID id, String kind, String actor,
-      String subject, UUID userId, UUID accountId, String idempotencyKey, String requestHash, Instant createdAt,
-      String createdAtText, JsonObject payload, byte[] prevHash) {
-    String canonical = canonical(tenantText, seq, id, kind, actor, subject, userId, accountId, idempotencyKey,
-        createdAtText, payload);
+  /**
+   * As {@link #seal}, from the parts of the canonical text spelled before (off the ledger's loop), the
+   * time spelled once a batch, and the payload's canonical UTF-8.
+   */
+  static StoredEntry seal(UUID tenantId, long seq, UUID id, String kind, String actor, String subject,
+      UUID userId, UUID accountId, String idempotencyKey, String requestHash, Instant createdAt, byte[] createdAtAscii,
+      CanonicalParts parts, byte[] payloadUtf8, JsonObject payload, byte[] prevHash) {
+    byte[] canonical = parts.assemble(createdAtAscii, id, payloadUtf8, seq);
     return new StoredEntry(tenantId, seq, id, kind, actor, subject, userId, accountId, idempotencyKey, requestHash,
         createdAt, payload, prevHash, HashChain.link(prevHash, canonical), canonical);
   }
@@ -38,39 +42,14 @@ public record StoredEntry(
   /** The documented canonical form of an entry (see {@link CanonicalJson}). */
   public static String canonical(UUID tenantId, long seq, UUID id, String kind, String actor, String subject,
       UUID userId, UUID accountId, String idempotencyKey, Instant createdAt, JsonObject payload) {
-    return canonical(tenantId.toString(), seq, id, kind, actor, subject, userId, accountId, idempotencyKey,
-        createdAt.toString(), payload);
+    CanonicalParts parts = CanonicalParts.of(tenantId.toString(), kind, actor, subject, userId, accountId, idempotencyKey);
+    return new String(parts.assemble(CanonicalParts.ascii(createdAt.toString()), id, CanonicalParts.payload(payload),
+        seq), StandardCharsets.UTF_8);
   }
 
-  /**
-   * {@code CanonicalJson.encode} of the entry's object, written straight out: its keys are fixed, so
-   * they go in their sorted order without building and sorting a map for every entry.
-   */
-  private static String canonical(String tenantText, long seq, UUID id, String kind, String actor, String subject,
-      UUID userId, UUID accountId, String idempotencyKey, String createdAtText, JsonObject payload) {
-    StringBuilder out = new StringBuilder(512);
-    out.append("{\"accountId\":");
-    CanonicalJson.write(out, accountId == null ? null : accountId.toString());
-    out.append(",\"actor\":");
-    CanonicalJson.write(out, actor);
-    out.append(",\"createdAt\":");
-    CanonicalJson.string(out, createdAtText);
-    out.append(",\"id\":");
-    CanonicalJson.string(out, id.toString());
-    out.append(",\"idempotencyKey\":");
-    CanonicalJson.write(out, idempotencyKey);
-    out.append(",\"kind\":");
-    CanonicalJson.write(out, kind);
-    out.append(",\"payload\":");
-    CanonicalJson.write(out, payload);
-    out.append(",\"seq\":").append(seq);
-    out.append(",\"subject\":");
-    CanonicalJson.write(out, subject);
-    out.append(",\"tenantId\":");
-    CanonicalJson.string(out, tenantText);
-    out.append(",\"userId\":");
-    CanonicalJson.write(out, userId == null ? null : userId.toString());
-    return out.append('}').toString();
+  /** The canonical text, the record: exactly the bytes hashed, {@link #canonicalUtf8}, as a string. */
+  public String canonical() {
+    return new String(canonicalUtf8, StandardCharsets.UTF_8);
   }
 
   public String hashHex() {

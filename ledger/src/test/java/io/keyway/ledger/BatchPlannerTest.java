@@ -3,6 +3,7 @@ package io.keyway.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keyway.errors.ErrorCode;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -225,6 +226,39 @@ class BatchPlannerTest {
             ErrorCode.BAD_REQUEST, null);
     assertThat(plan.entries()).hasSize(1);
     assertThat(plan.entries().get(0).seq()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("each entry's text, spelled in parts on the caller's side and put together in the plan, is the documented canonical form of the entry")
+  void textIsTheCanonicalForm() {
+    // payload members sorting before, between and after the two the ledger adds (balancesAfter, postings)
+    JsonObject around = new JsonObject().put("amount", "1.00").put("c", "é\"\n").put("q", 7).put("zz", true)
+        .put("nested", new JsonObject().put("b", 1).put("a", new JsonArray().add("x")));
+    var withPostings = new AppendRequest(TENANT, "capital.deposit", "admin", "user:" + USER, USER, ACCOUNT, around,
+        List.of(new Posting(LedgerAccounts.EXTERNAL, "USD", new BigDecimal("-2.50")),
+            new Posting(LedgerAccounts.cash(USER), "USD", new BigDecimal("2.50"))), "key-1", "ab");
+    var batch = List.of(audit("plain"), deposit("3.00", null, null), withPostings,
+        AppendRequest.record(TENANT, "k\u0001", "a\"b", "s", null, around));
+
+    var plan = BatchPlanner.plan(TENANT, 9_999, HashChain.GENESIS, Map.of(), Map.of(), batch, NOW, ids);
+
+    assertThat(plan.entries()).hasSize(4);
+    byte[] prev = HashChain.GENESIS;
+    for (StoredEntry e : plan.entries()) {
+      JsonObject documented = new JsonObject().put("accountId", e.accountId() == null ? null : e.accountId().toString())
+          .put("actor", e.actor()).put("createdAt", NOW.toString()).put("id", e.id().toString())
+          .put("idempotencyKey", e.idempotencyKey()).put("kind", e.kind()).put("payload", e.payload())
+          .put("seq", e.seq()).put("subject", e.subject()).put("tenantId", TENANT.toString())
+          .put("userId", e.userId() == null ? null : e.userId().toString());
+      assertThat(e.canonical()).isEqualTo(CanonicalJson.encode(documented));
+      assertThat(e.canonicalUtf8()).isEqualTo(CanonicalJson.encode(documented).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(e.hash()).isEqualTo(HashChain.link(prev, CanonicalJson.encode(documented)));
+      prev = e.hash();
+    }
+    JsonObject stored = new JsonObject(plan.entries().get(2).canonical()).getJsonObject("payload");
+    assertThat(stored.fieldNames()).containsExactlyInAnyOrder("amount", "balancesAfter", "c", "nested", "postings", "q", "zz");
+    assertThat(stored.getJsonArray("balancesAfter").getJsonObject(0).getString("amount")).isEqualTo("5.50"); // 3.00 + 2.50
+    assertThat(around.containsKey("postings")).as("the caller's payload is left as it was").isFalse();
   }
 
   private static AppendRequest audit(String note) {

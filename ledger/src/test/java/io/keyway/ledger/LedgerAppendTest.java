@@ -466,7 +466,7 @@ class LedgerAppendTest {
     Promise<List<Future<AppendResult>>> submitted = Promise.promise();
     context.runOnContext(x -> {
       ChainWriters writers = new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {});
-      submitted.complete(requests.stream().map(writers::submit).toList());
+      submitted.complete(requests.stream().map(r -> writers.submit(PreparedAppend.of(r))).toList());
     });
     return submitted.future().await();
   }

@@ -62,6 +62,13 @@ final class LedgerFixture {
     return f;
   }
 
+  /** A fresh database with the node's ledger deployed on {@code vertx}: one writer per ledger loop ({@link LedgerVerticle#deploy}). */
+  static LedgerFixture deployLoops(Vertx vertx) {
+    LedgerFixture f = new LedgerFixture(vertx);
+    f.deployment = LedgerVerticle.deploy(vertx, f.scope, f.checkpoints, Duration.ofHours(1)).await();
+    return f;
+  }
+
   LedgerVerticle newVerticle() {
     return new LedgerVerticle(scope, checkpoints, Duration.ofHours(1));
   }
