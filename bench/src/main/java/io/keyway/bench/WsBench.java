@@ -53,7 +53,44 @@ public final class WsBench {
 
   /** One measured run; {@code cpuMicrosPerDelivery}: the server process's CPU time over the window, per push. */
   private record Row(String server, int clients, JsonObject result, long rssPerClientBytes,
-      double cpuMicrosPerDelivery) {}
+      double cpuMicrosPerDelivery, InProcess inProcess) {}
+
+  /**
+   * What the node in this process did over the measured window (the Node.js server runs elsewhere, so it has none):
+   * bytes allocated by all its threads per push (publisher included, as an engine allocates its event), and each
+   * collector's count and total time (for G1 and Parallel, stop-the-world pauses; ZGC's "Cycles" are concurrent).
+   */
+  private record InProcess(double bytesPerPush, double bytesPerEvent, String collections) {
+    static final InProcess NONE = new InProcess(Double.NaN, Double.NaN, "");
+  }
+
+  /** Allocation and collector counters of this JVM at one instant. */
+  private record JvmCounters(long allocatedBytes, Map<String, long[]> collectors) {
+    static JvmCounters now() {
+      var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+      long allocated = 0;
+      for (long b : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+        allocated += Math.max(0, b);
+      }
+      Map<String, long[]> gcs = new java.util.LinkedHashMap<>();
+      for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        gcs.put(gc.getName(), new long[] {gc.getCollectionCount(), gc.getCollectionTime()});
+      }
+      return new JvmCounters(allocated, gcs);
+    }
+
+    /** What happened since {@code before}, per push delivered and per event published (fewer when behind). */
+    InProcess since(JvmCounters before, double pushes, double events) {
+      StringBuilder gcs = new StringBuilder();
+      collectors.forEach((name, now) -> {
+        long[] was = before.collectors().getOrDefault(name, new long[2]);
+        gcs.append(gcs.length() == 0 ? "" : "; ").append(String.format("%s: %d, %d ms", name, now[0] - was[0],
+            now[1] - was[1]));
+      });
+      long allocated = allocatedBytes - before.allocatedBytes();
+      return new InProcess(allocated / Math.max(1, pushes), allocated / Math.max(1, events), gcs.toString());
+    }
+  }
 
   private record Load(int rate, int warmup, int seconds) {}
 
@@ -321,13 +358,19 @@ public final class WsBench {
       // the clients warm up, then measure: the server's CPU time over the same window, which a busy machine
       // changes far less than it changes latency (the publisher runs in the server's process, for both servers)
       Thread.sleep(TimeUnit.SECONDS.toMillis(load.warmup()));
+      boolean here = serverPid == ProcessHandle.current().pid();
+      JvmCounters jvmBefore = here ? JvmCounters.now() : null;
       long cpuBefore = cpuNanos(serverPid);
       JsonObject result = new JsonObject(readLine(client, "result ").substring(7));
-      double cpuPerDelivery = (cpuNanos(serverPid) - cpuBefore) / 1e3
-          / Math.max(1, result.getDouble("perSecond") * load.seconds());
-      report().info("{}, N={}: {}, {} B/connection, {} µs server CPU/push", server, n, result.encode(), perClient,
-          String.format("%.1f", cpuPerDelivery));
-      return new Row(server, n, result, perClient, cpuPerDelivery);
+      double pushes = Math.max(1, result.getDouble("perSecond") * load.seconds());
+      double cpuPerDelivery = (cpuNanos(serverPid) - cpuBefore) / 1e3 / pushes;
+      InProcess inProcess = here ? JvmCounters.now().since(jvmBefore, pushes, (double) load.rate() * load.seconds())
+          : InProcess.NONE;
+      report().info("{}, N={}: {}, {} B/connection, {} µs server CPU/push{}", server, n, result.encode(), perClient,
+          String.format("%.1f", cpuPerDelivery), here ? String.format(", %.0f B allocated/push (%.0f per event"
+              + " published), collections in the window: %s", inProcess.bytesPerPush(), inProcess.bytesPerEvent(),
+              inProcess.collections()) : "");
+      return new Row(server, n, result, perClient, cpuPerDelivery, inProcess);
     } finally {
       client.destroy();
       client.waitFor();
@@ -404,15 +447,18 @@ public final class WsBench {
   private static void print(List<Row> rows, int rate, String baseline) {
     report().info(String.format("%nWebSocket fan-out, publisher %,d balance events/s (shared 2-core machine); server JVM: %s",
         rate, serverJvm()));
-    report().info(String.format("%-22s %7s %14s %9s %9s %10s %12s %12s %8s", "server", "N", "deliveries/s",
-        "p50 ms", "p99 ms", "p99.9 ms", "RSS/conn B", "CPU us/push", "vs " + baseline));
+    report().info(String.format("%-22s %7s %14s %9s %9s %10s %12s %12s %8s %11s  %s", "server", "N", "deliveries/s",
+        "p50 ms", "p99 ms", "p99.9 ms", "RSS/conn B", "CPU us/push", "vs " + baseline, "alloc B/push",
+        "collections in the window (count, total ms)"));
     for (Row r : rows) {
       Row node = rows.stream().filter(o -> o.clients() == r.clients() && o.server().equals(baseline)).findFirst()
           .orElse(r);
-      report().info(String.format("%-22s %7d %,14.0f %9.2f %9.2f %10.2f %12d %12.1f %7.2fx", r.server(),
+      report().info(String.format("%-22s %7d %,14.0f %9.2f %9.2f %10.2f %12d %12.1f %7.2fx %11s  %s", r.server(),
           r.clients(), r.result().getDouble("perSecond"), r.result().getDouble("p50ms"), r.result().getDouble("p99ms"),
           r.result().getDouble("p999ms"), r.rssPerClientBytes(), r.cpuMicrosPerDelivery(),
-          r.result().getDouble("perSecond") / node.result().getDouble("perSecond")));
+          r.result().getDouble("perSecond") / node.result().getDouble("perSecond"),
+          Double.isNaN(r.inProcess().bytesPerPush()) ? "-" : String.format("%,.0f", r.inProcess().bytesPerPush()),
+          r.inProcess().collections()));
     }
   }
 }
