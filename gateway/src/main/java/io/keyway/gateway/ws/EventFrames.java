@@ -4,11 +4,11 @@ import io.vertx.core.json.JsonObject;
 import java.util.function.BiConsumer;
 
 /**
- * Encodes a stream event into the text of its push frame, the same text as {@link JsonObject#encode()}. The
- * engines' events are flat (strings, whole numbers, booleans), and for those it writes the JSON itself into one
- * reused builder: Jackson made a generator, its contexts, a char buffer and a UTF-16 string for every event,
- * about a fifth of the fan-out's allocation and CPU. Anything else (a nested value, a fraction, a control
- * character) goes to {@link JsonObject#encode()}. One per hub: not thread-safe, used from one event loop.
+ * Encodes a stream event into the text of its push frame, the same text as {@link JsonObject#encode()}. A balance
+ * event is flat (strings, whole numbers), and for a flat event it writes the JSON itself into one reused builder:
+ * Jackson made a generator, its contexts, a char buffer and a UTF-16 string for every event, about a fifth of the
+ * fan-out's allocation and CPU. Anything else (a nested value such as an order event's order, a fraction, a
+ * control character) goes to {@link JsonObject#encode()}. One per hub: not thread-safe, used from one event loop.
  */
 public final class EventFrames {
   private final StringBuilder out = new StringBuilder(256);
