@@ -53,7 +53,44 @@ public final class WsBench {
 
   /** One measured run; {@code cpuMicrosPerDelivery}: the server process's CPU time over the window, per push. */
   private record Row(String server, int clients, JsonObject result, long rssPerClientBytes,
-      double cpuMicrosPerDelivery) {}
+      double cpuMicrosPerDelivery, InProcess inProcess) {}
+
+  /**
+   * What the node in this process did over the measured window (the Node.js server runs elsewhere, so it has none):
+   * bytes allocated by all its threads per push (publisher included, as an engine allocates its event), and each
+   * collector's count and total time (for G1 and Parallel, stop-the-world pauses; ZGC's "Cycles" are concurrent).
+   */
+  private record InProcess(double bytesPerPush, double bytesPerEvent, String collections) {
+    static final InProcess NONE = new InProcess(Double.NaN, Double.NaN, "");
+  }
+
+  /** Allocation and collector counters of this JVM at one instant. */
+  private record JvmCounters(long allocatedBytes, Map<String, long[]> collectors) {
+    static JvmCounters now() {
+      var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+      long allocated = 0;
+      for (long b : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+        allocated += Math.max(0, b);
+      }
+      Map<String, long[]> gcs = new java.util.LinkedHashMap<>();
+      for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        gcs.put(gc.getName(), new long[] {gc.getCollectionCount(), gc.getCollectionTime()});
+      }
+      return new JvmCounters(allocated, gcs);
+    }
+
+    /** What happened since {@code before}, per push delivered and per event published (fewer when behind). */
+    InProcess since(JvmCounters before, double pushes, double events) {
+      StringBuilder gcs = new StringBuilder();
+      collectors.forEach((name, now) -> {
+        long[] was = before.collectors().getOrDefault(name, new long[2]);
+        gcs.append(gcs.length() == 0 ? "" : "; ").append(String.format("%s: %d, %d ms", name, now[0] - was[0],
+            now[1] - was[1]));
+      });
+      long allocated = allocatedBytes - before.allocatedBytes();
+      return new InProcess(allocated / Math.max(1, pushes), allocated / Math.max(1, events), gcs.toString());
+    }
+  }
 
   private record Load(int rate, int warmup, int seconds) {}
 
@@ -64,6 +101,14 @@ public final class WsBench {
   private static final int PUBLISH_TICK_MS = Integer.getInteger("bench.ws.tickMs", 1);
 
   private static final String NODE_JS = "node ws 8.18.3";
+  /**
+   * Whether the node's heap is collected once after the set-up and the N clients' connections, before the publisher
+   * starts ({@code bench.ws.settle}, default false): the window then measures a node in steady state, not the one-off
+   * young pause that copies what the set-up just made (with a 2 GB young generation, 250-300 MB of accounts, engines
+   * and sockets: 0.4 s of GC CPU), which a node pays once after it starts, not every 15 s. Off by default: in the one
+   * A/B pair run (busy machine) the settled node did not deliver more, so the default stays what earlier figures used.
+   */
+  private static final boolean SETTLE = Boolean.getBoolean("bench.ws.settle");
   /** Issue #6: at N = 10,000, this many deliveries a second at a p99 of at most TARGET_P99_MS. */
   private static final int TARGET_PER_SECOND = 30_000;
   private static final double TARGET_P99_MS = 10;
@@ -317,21 +362,39 @@ public final class WsBench {
     try {
       readLine(client, "connected");
       long perClient = (rss(serverPid) - rssBefore) / n;
+      if (SETTLE && serverPid == ProcessHandle.current().pid()) {
+        settle();
+      }
       publish.run();
       // the clients warm up, then measure: the server's CPU time over the same window, which a busy machine
       // changes far less than it changes latency (the publisher runs in the server's process, for both servers)
       Thread.sleep(TimeUnit.SECONDS.toMillis(load.warmup()));
+      boolean here = serverPid == ProcessHandle.current().pid();
+      JvmCounters jvmBefore = here ? JvmCounters.now() : null;
       long cpuBefore = cpuNanos(serverPid);
       JsonObject result = new JsonObject(readLine(client, "result ").substring(7));
-      double cpuPerDelivery = (cpuNanos(serverPid) - cpuBefore) / 1e3
-          / Math.max(1, result.getDouble("perSecond") * load.seconds());
-      report().info("{}, N={}: {}, {} B/connection, {} µs server CPU/push", server, n, result.encode(), perClient,
-          String.format("%.1f", cpuPerDelivery));
-      return new Row(server, n, result, perClient, cpuPerDelivery);
+      double pushes = Math.max(1, result.getDouble("perSecond") * load.seconds());
+      double cpuPerDelivery = (cpuNanos(serverPid) - cpuBefore) / 1e3 / pushes;
+      InProcess inProcess = here ? JvmCounters.now().since(jvmBefore, pushes, (double) load.rate() * load.seconds())
+          : InProcess.NONE;
+      report().info("{}, N={}: {}, {} B/connection, {} µs server CPU/push{}", server, n, result.encode(), perClient,
+          String.format("%.1f", cpuPerDelivery), here ? String.format(", %.0f B allocated/push (%.0f per event"
+              + " published), collections in the window: %s", inProcess.bytesPerPush(), inProcess.bytesPerEvent(),
+              inProcess.collections()) : "");
+      return new Row(server, n, result, perClient, cpuPerDelivery, inProcess);
     } finally {
       client.destroy();
       client.waitFor();
     }
+  }
+
+  /** One full collection, timed and reported: what the set-up left is then in the old generation. */
+  private static void settle() {
+    long t0 = System.nanoTime();
+    System.gc();
+    report().info("settled the node's heap after set-up: one full collection, {} ms, {} MB in use",
+        (System.nanoTime() - t0) / 1_000_000,
+        (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
   }
 
   private static String readLine(Process p, String prefix) throws Exception {
@@ -393,7 +456,8 @@ public final class WsBench {
 
   /**
    * The collector and heap of this process, which hosts the node: its young pauses are what the p99 at 10,000
-   * sockets hangs on (docs/BENCHMARKS.md: run it with the recommended node settings, ZGC and a fixed heap).
+   * sockets hangs on (docs/BENCHMARKS.md: run it with the node's recommended settings, README "Operating it": G1 with
+   * a fixed heap and a fixed 2 GB young generation, decision 0011 "Session 5").
    */
   private static String serverJvm() {
     String collectors = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
@@ -402,17 +466,20 @@ public final class WsBench {
   }
 
   private static void print(List<Row> rows, int rate, String baseline) {
-    report().info(String.format("%nWebSocket fan-out, publisher %,d balance events/s (shared 2-core machine); server JVM: %s",
-        rate, serverJvm()));
-    report().info(String.format("%-22s %7s %14s %9s %9s %10s %12s %12s %8s", "server", "N", "deliveries/s",
-        "p50 ms", "p99 ms", "p99.9 ms", "RSS/conn B", "CPU us/push", "vs " + baseline));
+    report().info(String.format("%nWebSocket fan-out, publisher %,d balance events/s (shared 2-core machine); server JVM: %s;"
+        + " heap settled after set-up: %s", rate, serverJvm(), SETTLE ? "yes" : "no"));
+    report().info(String.format("%-22s %7s %14s %9s %9s %10s %12s %12s %8s %11s  %s", "server", "N", "deliveries/s",
+        "p50 ms", "p99 ms", "p99.9 ms", "RSS/conn B", "CPU us/push", "vs " + baseline, "alloc B/push",
+        "collections in the window (count, total ms)"));
     for (Row r : rows) {
       Row node = rows.stream().filter(o -> o.clients() == r.clients() && o.server().equals(baseline)).findFirst()
           .orElse(r);
-      report().info(String.format("%-22s %7d %,14.0f %9.2f %9.2f %10.2f %12d %12.1f %7.2fx", r.server(),
+      report().info(String.format("%-22s %7d %,14.0f %9.2f %9.2f %10.2f %12d %12.1f %7.2fx %11s  %s", r.server(),
           r.clients(), r.result().getDouble("perSecond"), r.result().getDouble("p50ms"), r.result().getDouble("p99ms"),
           r.result().getDouble("p999ms"), r.rssPerClientBytes(), r.cpuMicrosPerDelivery(),
-          r.result().getDouble("perSecond") / node.result().getDouble("perSecond")));
+          r.result().getDouble("perSecond") / node.result().getDouble("perSecond"),
+          Double.isNaN(r.inProcess().bytesPerPush()) ? "-" : String.format("%,.0f", r.inProcess().bytesPerPush()),
+          r.inProcess().collections()));
     }
   }
 }

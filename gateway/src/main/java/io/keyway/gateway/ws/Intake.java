@@ -51,9 +51,13 @@ public final class Intake<T> {
 
   private List<T> sources = new ArrayList<>();
   private List<Entry> entries = new ArrayList<>();
+  private List<T> spareSources = new ArrayList<>();
+  private List<Entry> spareEntries = new ArrayList<>();
   private final Map<UUID, Entry> balanceWaiting = new HashMap<>();
   private final int behindAfter;
   private int offered;
+  /** Whether {@code balanceWaiting} indexes the waiting balances (only once the hub is behind). */
+  private boolean indexed;
   private long conflated;
 
   public Intake(int behindAfter) {
@@ -63,8 +67,11 @@ public final class Intake<T> {
   /** Files an event; answers false when it only replaced an older balance of the same account. */
   public boolean offer(T source, Stream stream, UUID accountId, long seq, JsonObject event) {
     offered++;
-    if (stream == Stream.BALANCE) {
-      Entry waiting = offered > behindAfter ? balanceWaiting.get(accountId) : null;
+    if (offered > behindAfter && !indexed) {
+      indexBalances(); // just fell behind: only now does a balance look for a waiting one
+    }
+    if (stream == Stream.BALANCE && indexed) {
+      Entry waiting = balanceWaiting.get(accountId);
       if (waiting != null) {
         conflated++;
         if (seq >= waiting.seq) {
@@ -75,7 +82,7 @@ public final class Intake<T> {
       }
     }
     Entry e = new Entry(stream, accountId, seq, event);
-    if (stream == Stream.BALANCE) {
+    if (stream == Stream.BALANCE && indexed) {
       balanceWaiting.put(accountId, e);
     }
     sources.add(source);
@@ -83,16 +90,38 @@ public final class Intake<T> {
     return true;
   }
 
+  /**
+   * Indexes the waiting balances by account, the last of each account winning, as if each had been indexed when
+   * filed: a hub that keeps up never pays for the index (a map entry per event, and its cache misses).
+   */
+  private void indexBalances() {
+    indexed = true;
+    for (Entry e : entries) {
+      if (e.stream == Stream.BALANCE) {
+        balanceWaiting.put(e.accountId, e);
+      }
+    }
+  }
+
   /** Hands every waiting event to {@code to}, oldest first, and forgets them. */
   public void drain(BiConsumer<T, Entry> to) {
     List<T> from = sources;
     List<Entry> drained = entries;
-    sources = new ArrayList<>();
-    entries = new ArrayList<>();
+    // the lists of the drain before this one, emptied and kept: a drain allocates none
+    sources = spareSources;
+    entries = spareEntries;
     balanceWaiting.clear();
+    indexed = false;
     offered = 0;
-    for (int i = 0; i < drained.size(); i++) {
-      to.accept(from.get(i), drained.get(i));
+    try {
+      for (int i = 0; i < drained.size(); i++) {
+        to.accept(from.get(i), drained.get(i));
+      }
+    } finally {
+      from.clear();
+      drained.clear();
+      spareSources = from;
+      spareEntries = drained;
     }
   }
 

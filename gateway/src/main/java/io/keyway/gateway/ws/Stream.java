@@ -27,12 +27,14 @@ public enum Stream {
     return Optional.empty();
   }
 
-  /** The per-account stream that carries pushes of this event type ({@code balance}, {@code order}). */
-  public static Optional<Stream> carrying(String eventType) {
-    return switch (eventType == null ? "" : eventType) {
-      case "balance" -> Optional.of(BALANCE);
-      case "order" -> Optional.of(ORDERS);
-      default -> Optional.empty();
-    };
+  /**
+   * The per-account stream that carries pushes of this event type ({@code balance}, {@code order}), or null for any
+   * other type (asked for every event a hub hears, so it answers without allocating).
+   */
+  public static Stream carrying(String eventType) {
+    if ("balance".equals(eventType)) {
+      return BALANCE;
+    }
+    return "order".equals(eventType) ? ORDERS : null;
   }
 }

@@ -47,6 +47,12 @@ final class TenantHub {
 
   private final Vertx vertx;
   private final Intake<Tenant> intake = new Intake<>(BEHIND_AFTER);
+  private final EventFrames frames = new EventFrames();
+  /** The event being fanned out and its frame, read by {@link #pushSending} (made once, not per event). */
+  private Intake.Entry sending;
+  private String sendingFrame;
+  private final java.util.function.Consumer<LiveSocket> pushSending =
+      s -> s.push(sending.stream(), sending.accountId(), sending.seq(), sendingFrame);
   private boolean drainScheduled;
   private final Map<UUID, Tenant> tenants = new HashMap<>();
   private final Set<LiveSocket> sockets = new LinkedHashSet<>();
@@ -117,13 +123,13 @@ final class TenantHub {
   /** Files the event if a socket here may get it; the drain at the end of this turn sends it. */
   private void onEvent(Tenant t, Message<JsonObject> m) {
     JsonObject event = m.body();
-    var stream = Stream.carrying(event.getString("type"));
-    UUID accountId = stream.isEmpty() ? null : accountId(event);
-    if (accountId == null || !t.fanout.hasRecipients(stream.get(), accountId)) {
+    Stream stream = Stream.carrying(event.getString("type"));
+    UUID accountId = stream == null ? null : accountId(event);
+    if (accountId == null || !t.fanout.hasRecipients(stream, accountId)) {
       return;
     }
     long seq = event.getValue("seq") instanceof Number n ? n.longValue() : 0L;
-    intake.offer(t, stream.get(), accountId, seq, event);
+    intake.offer(t, stream, accountId, seq, event);
     if (!drainScheduled) {
       drainScheduled = true;
       // queued behind the event-bus deliveries already waiting on this loop, so a backlog drains in one go
@@ -138,9 +144,12 @@ final class TenantHub {
       if (tenants.get(t.key) != t) {
         return; // its last socket left meanwhile
       }
-      String frame = e.event().encode();
-      t.fanout.deliver(e.stream(), e.accountId(), s -> s.push(e.stream(), e.accountId(), e.seq(), frame));
+      sending = e;
+      sendingFrame = frames.encode(e.event());
+      t.fanout.deliver(e.stream(), e.accountId(), pushSending);
     });
+    sending = null;
+    sendingFrame = null;
     long conflated = intake.takeConflated();
     if (conflated > 0) {
       metrics.conflated.increment(conflated);
