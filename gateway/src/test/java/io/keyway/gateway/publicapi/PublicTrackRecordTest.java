@@ -55,7 +55,13 @@ class PublicTrackRecordTest {
     assertThat(order.statusCode()).as(order.body()).isEqualTo(202);
     TestGateway.eventually(30_000, () -> api.get("/api/accounts/" + publicId + "/orders", alice.accessToken()).json()
         .getJsonArray("items").getJsonObject(0).getString("status").equals("filled"));
-    TestGateway.eventually(30_000, () -> api.get("/api/accounts/" + publicId + "/equity", alice.accessToken()).array().size() > 0);
+    // the newest point must carry the allocation: a point recorded before the engine saw it reads 0.00, and the
+    // public list (cached 30 s) shows the newest point
+    TestGateway.eventually(30_000, () -> {
+      JsonArray curve = api.get("/api/accounts/" + publicId + "/equity", alice.accessToken()).array();
+      return curve.size() > 0
+          && new java.math.BigDecimal(curve.getJsonObject(curve.size() - 1).getString("equity")).signum() > 0;
+    });
   }
 
   private static String account(TestGateway.Session admin, TestGateway.Session owner, String name, boolean isPublic) {
