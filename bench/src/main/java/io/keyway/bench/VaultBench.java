@@ -39,8 +39,7 @@ public final class VaultBench {
     out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
         + System.getProperty("java.version") + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     out.println("server log: " + serverLog);
-    try (VaultUnderTest vault = VaultUnderTest.start(settings.poolSize(), settings.flushesInFlight(),
-        settings.pooledReads())) {
+    try (VaultUnderTest vault = VaultUnderTest.start(settings)) {
       out.println("server: " + vault.describeServer());
       List<VaultCredential> plan = VaultCredential.plan(settings.credentials(), settings.tenants(), settings.users(),
           new SecureRandom());
@@ -48,15 +47,22 @@ public final class VaultBench {
       vault.link(plan);
       out.printf(Locale.ROOT, "linked: %,d %s credentials of %,d users in %,d tenants in %.1f s%n", plan.size(),
           VaultCredential.PROVIDER, settings.users(), settings.tenants(), (System.nanoTime() - linking) / 1e9);
-      String vaultLoop = vault.vaultEventLoop();
-      VaultResolveLoad resolves = VaultResolveLoad.create(vault.vertx(), vault.client(), plan, vaultLoop);
+      // one vault per loop: the callers' own loop answers them (checked); one vault: callers on another loop
+      VaultResolveLoad resolves = VaultResolveLoad.create(vault.vertx(), vault.client(), plan,
+          settings.vaultPerLoop() ? null : vault.vaultEventLoop(null));
+      String vaultLoop = vault.vaultEventLoop(resolves.callers());
+      if (settings.vaultPerLoop() != vaultLoop.equals(resolves.callerEventLoop())) {
+        throw new IllegalStateException("the callers on " + resolves.callerEventLoop() + " were answered on " + vaultLoop);
+      }
       Optional<VaultCpuMeter> meter = VaultCpuMeter.onThisMachine(vault.postgresPort(), vaultLoop,
           resolves.callerEventLoop());
       resolves.requireEveryCredentialResolves();
       VaultDecryptLoad decrypts = new VaultDecryptLoad(vault.cipher(), vault.readSealed());
       decrypts.requireEveryCredentialOpens(plan);
       out.println("checked: every credential resolves, and opens, to the plaintext it was linked with");
-      out.println("event loops: vault on " + vaultLoop + ", callers on " + resolves.callerEventLoop()
+      out.println("event loops: vault on " + vaultLoop + (settings.vaultPerLoop() ? " (one vault on every loop)" : "")
+          + ", callers on " + resolves.callerEventLoop() + "; transport "
+          + (vault.vertx().isNativeTransportEnabled() ? "native epoll" : "JDK NIO")
           + "; runtime pool of " + settings.poolSize() + "; vault reads through "
               + (settings.pooledReads() ? "the runtime pool" : "its pipelined client") + ", "
               + settings.flushesInFlight() + " flush(es) of batched resolves in flight; CPU " + (meter.isPresent()

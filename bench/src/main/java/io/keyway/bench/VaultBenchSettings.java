@@ -35,6 +35,11 @@ import java.util.List;
  * @param pooledReads the vault reads credentials through the runtime pool, as before its pipelined
  *     client existed, instead of its own pipelined client ({@code bench.pooledReads}, default false;
  *     for comparing the two in one session)
+ * @param vaultPerLoop the vault is deployed as a node deploys it, one instance on every event loop, and
+ *     the callers are answered by the one on their own loop ({@code bench.vaultPerLoop}, default true);
+ *     false deploys one instance, on another loop than the callers', as before session 5
+ * @param nativeTransport Vert.x prefers Netty's native epoll transport, as a node does ({@code
+ *     bench.nativeTransport}, default true); false runs the JDK's NIO transport
  */
 record VaultBenchSettings(
     Duration measure,
@@ -50,7 +55,9 @@ record VaultBenchSettings(
     int users,
     int poolSize,
     int flushesInFlight,
-    boolean pooledReads) {
+    boolean pooledReads,
+    boolean vaultPerLoop,
+    boolean nativeTransport) {
 
   /** The thread counts of the bare decrypt phases, in the order measured. */
   static final int[] DECRYPT_THREADS = {1, 2};
@@ -81,7 +88,9 @@ record VaultBenchSettings(
         intProperty("bench.users", 100, 1, 10_000),
         intProperty("bench.poolSize", 8, 1, 64),
         intProperty("bench.flushesInFlight", io.keyway.vault.VaultVerticle.FLUSHES_IN_FLIGHT, 1, 16),
-        booleanProperty("bench.pooledReads", false));
+        booleanProperty("bench.pooledReads", false),
+        booleanProperty("bench.vaultPerLoop", true),
+        booleanProperty("bench.nativeTransport", true));
   }
 
   /** The open-loop rates measured in each round, in order. */

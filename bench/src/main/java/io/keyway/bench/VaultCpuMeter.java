@@ -29,14 +29,16 @@ final class VaultCpuMeter {
 
   /** Cumulative counters at one instant. */
   record Reading(long nanos, long jvmTicks, long postgresTicks, long machineBusyTicks, long stealTicks,
-      long vaultLoopNanos, long callerLoopNanos, long otherLoopsNanos) {}
+      long vaultLoopNanos, long callerLoopNanos, long otherLoopsNanos, long jvmSleeps, long postgresSleeps) {}
 
   /**
    * Cores used between two readings. {@code others} is the machine's busy time less this JVM and
-   * PostgreSQL; {@code steal} the CPU time the VM was ready to run but the hypervisor ran another.
+   * PostgreSQL; {@code steal} the CPU time the VM was ready to run but the hypervisor ran another;
+   * {@code jvmSleeps}, {@code postgresSleeps}: voluntary context switches a second of this JVM's threads
+   * and of PostgreSQL's live processes, each a thread going to sleep to be woken again (a hand-off).
    */
   record Usage(double jvm, double vaultLoop, double callerLoop, double otherLoops, double postgres, double others,
-      double steal) {}
+      double steal, double jvmSleeps, double postgresSleeps) {}
 
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final String postmasterPid;
@@ -63,15 +65,38 @@ final class VaultCpuMeter {
 
   Reading read() throws IOException {
     long postgres = processTicks(PROC.resolve(postmasterPid), true);
+    long postgresSleeps = voluntarySwitches(PROC.resolve(postmasterPid));
     for (Path p : processes()) {
       List<String> stat = statFields(p);
       if (stat != null && stat.get(1).equals(postmasterPid)) {
         postgres += ticks(stat, false);
+        postgresSleeps += voluntarySwitches(p);
+      }
+    }
+    long jvmSleeps = 0;
+    try (Stream<Path> tasks = Files.list(PROC.resolve("self/task"))) {
+      for (Path task : tasks.toList()) {
+        jvmSleeps += voluntarySwitches(task);
       }
     }
     long[] machine = machineTicks();
     return new Reading(System.nanoTime(), processTicks(PROC.resolve("self"), false), postgres, machine[0], machine[1],
-        threads.getThreadCpuTime(vaultLoopId), threads.getThreadCpuTime(callerLoopId), otherLoopsNanos());
+        threads.getThreadCpuTime(vaultLoopId), threads.getThreadCpuTime(callerLoopId), otherLoopsNanos(), jvmSleeps,
+        postgresSleeps);
+  }
+
+  /** A process's or thread's voluntary context switches so far (0 once it has gone). */
+  private static long voluntarySwitches(Path processOrTask) {
+    try {
+      for (String line : Files.readAllLines(processOrTask.resolve("status"), StandardCharsets.US_ASCII)) {
+        if (line.startsWith("voluntary_ctxt_switches:")) {
+          return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+        }
+      }
+    } catch (IOException gone) {
+      // it ended between the listing and the read
+    }
+    return 0;
   }
 
   private long otherLoopsNanos() {
@@ -93,13 +118,15 @@ final class VaultCpuMeter {
     return new Usage(jvm, (to.vaultLoopNanos() - from.vaultLoopNanos()) / 1e9 / seconds,
         (to.callerLoopNanos() - from.callerLoopNanos()) / 1e9 / seconds,
         (to.otherLoopsNanos() - from.otherLoopsNanos()) / 1e9 / seconds, postgres, Math.max(0, busy - jvm - postgres),
-        (to.stealTicks() - from.stealTicks()) / TICKS_PER_SECOND / seconds);
+        (to.stealTicks() - from.stealTicks()) / TICKS_PER_SECOND / seconds,
+        Math.max(0, to.jvmSleeps() - from.jvmSleeps()) / seconds,
+        Math.max(0, to.postgresSleeps() - from.postgresSleeps()) / seconds);
   }
 
   /** The mean of {@code usages}, each weighted by how long it lasted. */
   static Usage mean(List<Usage> usages, List<Duration> lasted) {
     double total = lasted.stream().mapToDouble(d -> d.toNanos()).sum();
-    double[] sums = new double[7];
+    double[] sums = new double[9];
     for (int i = 0; i < usages.size(); i++) {
       Usage u = usages.get(i);
       double w = lasted.get(i).toNanos() / total;
@@ -110,8 +137,10 @@ final class VaultCpuMeter {
       sums[4] += u.postgres() * w;
       sums[5] += u.others() * w;
       sums[6] += u.steal() * w;
+      sums[7] += u.jvmSleeps() * w;
+      sums[8] += u.postgresSleeps() * w;
     }
-    return new Usage(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6]);
+    return new Usage(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6], sums[7], sums[8]);
   }
 
   private static long threadId(ThreadMXBean mx, String name) {

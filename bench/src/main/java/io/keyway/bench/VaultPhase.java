@@ -62,6 +62,11 @@ record VaultPhase(
     return cpu.map(u -> perOperation(u.postgres()));
   }
 
+  /** Voluntary context switches (sleeps, each followed by a wake-up) of this JVM and of PostgreSQL per operation. */
+  Optional<double[]> sleepsPerOperation() {
+    return cpu.map(u -> new double[] {perOperation(u.jvmSleeps()) / 1e6, perOperation(u.postgresSleeps()) / 1e6});
+  }
+
   private double perOperation(double cores) {
     double rate = operationsPerSecond();
     return rate == 0 ? Double.NaN : cores * 1e6 / rate;

@@ -28,7 +28,7 @@ final class VaultReport {
   static final double OTHERS_LIMIT_CORES = 0.10;
 
   private static final String ROW = "%-8s %5s %5s %12s %10s %7s %7s %8s %7s %6s %6s%n";
-  private static final String CPU_ROW = "%-8s %5s %5s %6s %10s %12s %11s %10s %7s %6s %10s %9s%n";
+  private static final String CPU_ROW = "%-8s %5s %5s %6s %10s %12s %11s %10s %7s %6s %10s %9s %10s %9s%n";
 
   private VaultReport() {}
 
@@ -81,7 +81,7 @@ final class VaultReport {
     out.println();
     out.println("CPU, in cores:");
     out.printf(Locale.ROOT, CPU_ROW, "phase", "round", "conc", "JVM", "vault loop", "callers loop", "other loops",
-        "PostgreSQL", "others", "steal", "JVM µs/op", "PG µs/op");
+        "PostgreSQL", "others", "steal", "JVM µs/op", "PG µs/op", "JVM sl/op", "PG sl/op");
     for (VaultPhase p : phases) {
       cpuRow(out, p, Integer.toString(p.round()));
     }
@@ -90,7 +90,8 @@ final class VaultReport {
     }
     out.println("(JVM: this whole process, callers and GC included; vault loop, callers loop: those event loop "
         + "threads alone; other loops: the remaining event loops, where pooled connections may live; PostgreSQL: "
-        + "this run's server; others: the rest of the machine; steal: CPU the hypervisor gave to other VMs; µs/op: CPU time per resolve or open; \"all\" rows: "
+        + "this run's server; others: the rest of the machine; steal: CPU the hypervisor gave to other VMs; µs/op: CPU time per resolve or open; sl/op: voluntary context switches (a thread "
+        + "going to sleep, to be woken: a hand-off) per resolve; \"all\" rows: "
         + "means over the rounds)");
     for (VaultPhase p : phases) {
       p.cpu().filter(u -> u.others() + u.steal() > OTHERS_LIMIT_CORES).ifPresent(u -> out.printf(Locale.ROOT,
@@ -105,7 +106,9 @@ final class VaultReport {
         cores(u.others()), cores(u.steal()),
         p.jvmMicrosPerOperation().map(m -> String.format(Locale.ROOT, "%.1f", m)).orElse("-"),
         p.isResolve() ? p.postgresMicrosPerOperation().map(m -> String.format(Locale.ROOT, "%.1f", m)).orElse("-")
-            : "-"));
+            : "-",
+        p.isResolve() ? p.sleepsPerOperation().map(s -> String.format(Locale.ROOT, "%.2f", s[0])).orElse("-") : "-",
+        p.isResolve() ? p.sleepsPerOperation().map(s -> String.format(Locale.ROOT, "%.2f", s[1])).orElse("-") : "-"));
   }
 
   private static String cores(double cores) {

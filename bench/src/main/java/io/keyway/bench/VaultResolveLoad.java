@@ -65,7 +65,7 @@ final class VaultResolveLoad {
     this.callerEventLoop = callerEventLoop;
   }
 
-  /** Callers on a context of their own, on any event loop but {@code vaultEventLoop}. */
+  /** Callers on a context of their own, on any event loop but {@code vaultEventLoop} (null: any event loop). */
   static VaultResolveLoad create(Vertx vertx, VaultClient client, List<VaultCredential> credentials,
       String vaultEventLoop) throws Exception {
     for (int attempt = 0; attempt < CONTEXT_ATTEMPTS; attempt++) {
@@ -83,6 +83,11 @@ final class VaultResolveLoad {
 
   String callerEventLoop() {
     return callerEventLoop;
+  }
+
+  /** The callers' context. */
+  Context callers() {
+    return callers;
   }
 
   /** Resolves every credential once and fails unless each opens to the plaintext it was linked with. */

@@ -6,6 +6,7 @@ import io.keyway.config.db.AppPool;
 import io.keyway.config.db.DatabaseBootstrap;
 import io.keyway.config.db.EmbeddedPostgresServer;
 import io.keyway.config.db.TenantScope;
+import io.keyway.gateway.NodeVertx;
 import io.keyway.vault.CredentialIdentity;
 import io.keyway.vault.CredentialStore;
 import io.keyway.vault.EnvelopeCipher;
@@ -14,8 +15,10 @@ import io.keyway.vault.SealedCredential;
 import io.keyway.vault.VaultAddresses;
 import io.keyway.vault.VaultClient;
 import io.keyway.vault.VaultVerticle;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.sqlclient.Pool;
@@ -37,8 +40,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One throw-away PostgreSQL with a database created and migrated as a node does it, the runtime
- * pool, and a deployed {@link VaultVerticle} (one instance, as a node deploys it): the vault as a
- * node runs it, minus HTTP. Also keeps one owner connection for set-up and observation between
+ * pool, and the vault deployed as a node deploys it (one {@link VaultVerticle} on every event loop,
+ * Vert.x options from {@link NodeVertx}), or as a single instance: the vault as a node runs it, minus HTTP. Also keeps one owner connection for set-up and observation between
  * phases (never during one).
  */
 final class VaultUnderTest implements AutoCloseable {
@@ -80,7 +83,7 @@ final class VaultUnderTest implements AutoCloseable {
   }
 
   /** Starts PostgreSQL, migrates, deploys the vault; undoes what started on failure. */
-  static VaultUnderTest start(int poolSize, int flushesInFlight, boolean pooledReads) throws Exception {
+  static VaultUnderTest start(VaultBenchSettings settings) throws Exception {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     SecretBytes masterKey = new SecretBytes(key);
@@ -93,13 +96,17 @@ final class VaultUnderTest implements AutoCloseable {
       DatabaseBootstrap.ensureDatabase(admin);
       DatabaseBootstrap.migrate(admin, masterKey);
       owner = DatabaseBootstrap.connect(admin);
-      vertx = Vertx.vertx();
+      vertx = Vertx.vertx(NodeVertx.options().setPreferNativeTransport(settings.nativeTransport()));
       DbUrl app = DatabaseBootstrap.appUrl(admin, masterKey);
-      Pool pool = AppPool.create(vertx, app, poolSize);
+      Pool pool = AppPool.create(vertx, app, settings.poolSize());
       EnvelopeCipher cipher = new EnvelopeCipher(new MasterKey(masterKey));
       CredentialStore store = new CredentialStore(new TenantScope(pool), cipher);
-      Await.result(vertx.deployVerticle(new VaultVerticle(store, pooledReads ? null : app, flushesInFlight)),
-          START_LIMIT);
+      DbUrl reads = settings.pooledReads() ? null : app;
+      if (settings.vaultPerLoop()) {
+        Await.result(VaultVerticle.deployOnEveryEventLoop(vertx, store, reads, settings.flushesInFlight()), START_LIMIT);
+      } else {
+        Await.result(vertx.deployVerticle(new VaultVerticle(store, reads, settings.flushesInFlight())), START_LIMIT);
+      }
       return new VaultUnderTest(postgres, owner, vertx, cipher, store);
     } catch (Exception e) {
       if (vertx != null) {
@@ -145,20 +152,28 @@ final class VaultUnderTest implements AutoCloseable {
 
   /**
    * The name of the event loop thread the vault answers on, seen by an inbound interceptor (which
-   * runs on the receiving context) while it is asked for a credential nobody has.
+   * runs on the receiving context) while it is asked, from {@code from} (null: from this thread, not
+   * an event loop), for a credential nobody has.
    */
-  String vaultEventLoop() throws Exception {
+  String vaultEventLoop(Context from) throws Exception {
     AtomicReference<String> seen = new AtomicReference<>();
     Handler<DeliveryContext<Object>> spy = delivery -> {
-      if (delivery.message().address().equals(VaultAddresses.RESOLVE)) {
+      if (delivery.message().address().startsWith(VaultAddresses.RESOLVE)) { // the shared address or a loop's
         seen.compareAndSet(null, Thread.currentThread().getName());
       }
       delivery.next();
     };
     vertx.eventBus().addInboundInterceptor(spy);
     try {
-      Await.result(client().resolve(UUID.randomUUID(), UUID.randomUUID(), VaultCredential.PROVIDER, "nobody")
-          .otherwiseEmpty(), START_LIMIT);
+      Promise<Void> asked = Promise.promise();
+      Handler<Void> ask = v -> client().resolve(UUID.randomUUID(), UUID.randomUUID(), VaultCredential.PROVIDER, "nobody")
+          .otherwiseEmpty().<Void>mapEmpty().onComplete(asked);
+      if (from == null) {
+        ask.handle(null);
+      } else {
+        from.runOnContext(ask);
+      }
+      Await.result(asked.future(), START_LIMIT);
     } finally {
       vertx.eventBus().removeInboundInterceptor(spy);
     }

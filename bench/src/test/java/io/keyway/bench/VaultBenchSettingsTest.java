@@ -15,7 +15,7 @@ class VaultBenchSettingsTest {
 
   private static VaultBenchSettings settings(int credentials, int tenants, int users, int headroomRate) {
     return new VaultBenchSettings(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(3),
-        Duration.ofSeconds(10), 3, 128, 20_000, headroomRate, credentials, tenants, users, 8, 1, false);
+        Duration.ofSeconds(10), 3, 128, 20_000, headroomRate, credentials, tenants, users, 8, 1, false, true, true);
   }
 
   @Test

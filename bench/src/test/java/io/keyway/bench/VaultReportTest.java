@@ -129,20 +129,20 @@ class VaultReportTest {
   }
 
   @Test
-  @DisplayName("the CPU table gives CPU time per operation, and flags a phase other processes or VMs took CPU from")
+  @DisplayName("the CPU table gives CPU time and sleeps per operation, and flags a phase other processes or VMs took CPU from")
   void cpuTableAndContamination() {
     VaultPhase clean = new VaultPhase(VaultPhase.RESOLVE, 1, 128, 100_000, Duration.ofSeconds(10), 1, 1, 1, 0, 0, 0,
-        Optional.of(new VaultCpuMeter.Usage(1.2, 0.6, 0.3, 0.1, 0.7, 0.02, 0.03)));
+        Optional.of(new VaultCpuMeter.Usage(1.2, 0.6, 0.3, 0.1, 0.7, 0.02, 0.03, 40_000, 20_000)));
     VaultPhase noisy = new VaultPhase(VaultPhase.DECRYPT, 1, 1, 500_000, Duration.ofSeconds(5), Double.NaN,
-        Double.NaN, Double.NaN, 0, 0, 0, Optional.of(new VaultCpuMeter.Usage(1.0, 0, 0, 0, 0, 0.4, 0.2)));
+        Double.NaN, Double.NaN, 0, 0, 0, Optional.of(new VaultCpuMeter.Usage(1.0, 0, 0, 0, 0, 0.4, 0.2, 0, 0)));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
     VaultReport.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), List.of(clean, noisy));
     String report = bytes.toString(StandardCharsets.UTF_8);
 
     assertThat(report)
-        .contains("resolve      1   128   1.20       0.60         0.30        0.10       0.70    0.02   0.03      120.0      70.0")
-        .contains("decrypt      1     1   1.00       0.00         0.00        0.00       0.00    0.40   0.20       10.0         -")
+        .contains("resolve      1   128   1.20       0.60         0.30        0.10       0.70    0.02   0.03      120.0      70.0       4.00      2.00")
+        .contains("decrypt      1     1   1.00       0.00         0.00        0.00       0.00    0.40   0.20       10.0         -          -         -")
         .contains("bare decrypt: 10.00 µs of CPU per open on one thread");
     assertThat(report.lines().filter(l -> l.startsWith("warning:"))).singleElement().asString()
         .contains("0.40 cores and other VMs 0.20 during decrypt round 1");

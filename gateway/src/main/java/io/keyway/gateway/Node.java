@@ -91,7 +91,7 @@ public final class Node {
     // No per-message event-bus meters: vertx-micrometer looks a meter up for every message sent and every
     // delivery, which cost the /ws fan-out (two deliveries per stream event) about a tenth of its CPU in a
     // profile (docs/decisions/0011); the fan-out counts its own frames (keyway_ws_*).
-    VertxOptions options = new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+    VertxOptions options = NodeVertx.options().setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS));
@@ -101,6 +101,7 @@ public final class Node {
     var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     if (!config.cluster().enabled()) {
       vertx = builder.build();
+      NodeVertx.logTransport(vertx);
       return Future.succeededFuture();
     }
     return builder
@@ -108,6 +109,7 @@ public final class Node {
         .buildClustered()
         .map(v -> {
           vertx = v;
+          NodeVertx.logTransport(vertx);
           LOG.info("Joined the cluster as {} ({} member(s) configured)", config.cluster().nodeId(),
               config.cluster().members().size());
           return null;
@@ -185,7 +187,10 @@ public final class Node {
   }
 
   private Future<Void> deployVault() {
-    return vertx.deployVerticle(new VaultVerticle(credentials, database.appUrl())).mapEmpty();
+    return VaultVerticle.deployOnEveryEventLoop(vertx, credentials, database.appUrl()).map(c -> {
+      LOG.info("Vault deployed on {} of {} event loops", c.loopsWithVault(), c.loops());
+      return null;
+    });
   }
 
   private Future<Void> deployEngines() {

@@ -13,4 +13,11 @@ public final class VaultAddresses {
    * serialisable), or a failure with code NOT_FOUND; any other body fails with BAD_REQUEST.
    */
   public static final String RESOLVE = "vault.credential.resolve";
+
+  /**
+   * Prefix of the per-event-loop resolve addresses, {@code RESOLVE_ON_LOOP + n}: the vault instance on
+   * one event loop answers there too (node-local, same body, reply and codecs as {@link #RESOLVE}), and
+   * {@link VaultClient} sends there from that loop.
+   */
+  public static final String RESOLVE_ON_LOOP = RESOLVE + ".loop.";
 }

@@ -4,18 +4,25 @@ import io.keyway.config.DbUrl;
 import io.keyway.config.db.AppPool;
 import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.sqlclient.SqlClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The vault on this node: answers credential resolves with plaintext, to callers on this node only
- * ({@code localConsumer}), in a type whose codec refuses the wire. Deploy one on every node.
+ * ({@code localConsumer}), in a type whose codec refuses the wire. A node deploys one on each of its
+ * event loops ({@link #deployOnEveryEventLoop}): each answers the shared {@link VaultAddresses#RESOLVE}
+ * and an address of its own loop's, which {@link VaultClient} uses from that loop, so a resolve's
+ * request and reply stay on the caller's thread and only the database read leaves it.
  *
  * <p>Given the runtime database URL, it reads credentials through a pipelined client of its own
  * ({@link #READ_CONNECTIONS} connections, on this verticle's event loop), so concurrent resolves
@@ -32,19 +39,28 @@ public final class VaultVerticle extends VerticleBase {
   public static final String REQUEST_CODEC = "keyway-no-wire-CredentialIdentity";
   private static final DeliveryOptions PLAINTEXT_REPLY = new DeliveryOptions().setCodecName(CODEC);
 
-  /** Connections of the pipelined read client: enough to keep PostgreSQL busy on a small node. */
-  static final int READ_CONNECTIONS = 2;
+  /**
+   * Connections of an instance's pipelined read client. A node runs one instance per event loop
+   * ({@link #deployOnEveryEventLoop}), so it holds one connection per loop.
+   */
+  static final int READ_CONNECTIONS = 1;
   /**
    * Flushes of batched resolves read at once by default (see {@link ResolveBatcher}); resolves
    * arriving while this many are in flight go in the next flush.
    */
   public static final int FLUSHES_IN_FLIGHT = 1;
+  /** Deployments tried per event loop before {@link #deployOnEveryEventLoop} settles for the loops it has. */
+  static final int DEPLOY_ATTEMPTS_PER_LOOP = 4;
 
   private final CredentialStore store;
   private final DbUrl readsUrl;
   private final int flushesInFlight;
   private SqlClient reads;
   private ResolveBatcher batcher;
+  private EventLoop loop;
+  private boolean registered;
+  /** Whether this instance was the first vault on its event loop (set in {@link #start}). */
+  private boolean firstOnItsLoop;
 
   /** Reads through a pipelined client of its own, logged in with {@code appUrl} (the runtime role). */
   public VaultVerticle(CredentialStore store, DbUrl appUrl) {
@@ -87,13 +103,71 @@ public final class VaultVerticle extends VerticleBase {
       reads = AppPool.pipelinedClient(vertx, readsUrl, READ_CONNECTIONS);
     }
     batcher = new ResolveBatcher(context, store, reads == null ? store.pool() : reads, flushesInFlight);
-    return vertx.eventBus().localConsumer(VaultAddresses.RESOLVE, this::resolve).completion();
+    loop = EventLoops.of(context);
+    String own = LoopVaults.on(loop);
+    firstOnItsLoop = own == null;
+    String address = firstOnItsLoop ? LoopVaults.newAddress() : own;
+    return Future.all(vertx.eventBus().localConsumer(VaultAddresses.RESOLVE, this::resolve).completion(),
+            vertx.eventBus().localConsumer(address, this::resolve).completion())
+        .onSuccess(v -> {
+          LoopVaults.register(loop, address);
+          registered = true;
+        });
   }
 
   @Override
   public Future<?> stop() {
+    // callers on this loop stop picking its address before its consumer goes (at undeploy, after stop)
+    if (registered) {
+      LoopVaults.unregister(loop);
+    }
     return reads == null ? Future.succeededFuture() : reads.close();
   }
+
+  /**
+   * Deploys one vault on every event loop of {@code vertx} (each with its own read connection), so a
+   * caller on an event loop is answered on that loop ({@link VaultClient}); resolves from elsewhere go
+   * to any of them. Vert.x gives each new deployment the next event loop in turn, but other work (the
+   * cluster manager, say) may take some turns meanwhile: so one instance is deployed at a time, an
+   * instance that lands on a loop that already has a vault is undeployed again, and it stops once
+   * every loop has one (or after {@link #DEPLOY_ATTEMPTS_PER_LOOP} tries a loop). The future tells
+   * how many loops got one.
+   */
+  public static Future<Coverage> deployOnEveryEventLoop(io.vertx.core.Vertx vertx, CredentialStore store, DbUrl appUrl) {
+    return deployOnEveryEventLoop(vertx, store, appUrl, FLUSHES_IN_FLIGHT);
+  }
+
+  /** The same, each instance as {@link #VaultVerticle(CredentialStore, DbUrl, int)} (for comparing settings). */
+  public static Future<Coverage> deployOnEveryEventLoop(io.vertx.core.Vertx vertx, CredentialStore store, DbUrl appUrl,
+      int flushesInFlight) {
+    List<EventLoop> loops = EventLoops.all(vertx);
+    return deployUntilCovered(vertx, loops, () -> new VaultVerticle(store, appUrl, flushesInFlight), new ArrayList<>(),
+        loops.size() * DEPLOY_ATTEMPTS_PER_LOOP);
+  }
+
+  private static Future<Coverage> deployUntilCovered(io.vertx.core.Vertx vertx, List<EventLoop> loops,
+      Supplier<VaultVerticle> vaults, List<String> kept, int attemptsLeft) {
+    int covered = (int) loops.stream().filter(l -> LoopVaults.on(l) != null).count();
+    if (covered == loops.size() || attemptsLeft == 0) {
+      return Future.succeededFuture(new Coverage(List.copyOf(kept), covered, loops.size()));
+    }
+    VaultVerticle vault = vaults.get();
+    return vertx.deployVerticle(vault)
+        .compose(id -> {
+          if (vault.firstOnItsLoop) {
+            kept.add(id);
+            return Future.succeededFuture();
+          }
+          return vertx.undeploy(id);
+        })
+        .compose(v -> deployUntilCovered(vertx, loops, vaults, kept, attemptsLeft - 1));
+  }
+
+  /**
+   * A deployment of {@link #deployOnEveryEventLoop}: the deployment ids of its vaults (one each), and
+   * how many of the event loops have a vault.
+   */
+  public record Coverage(List<String> deploymentIds, int loopsWithVault, int loops) {}
 
   /** This vault's batcher, touched only on {@link #context()} (for tests). */
   ResolveBatcher batcher() {

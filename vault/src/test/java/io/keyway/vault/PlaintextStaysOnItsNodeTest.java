@@ -62,7 +62,7 @@ class PlaintextStaysOnItsNodeTest {
     var db = TestPostgres.freshDatabase();
     CredentialStore store = new CredentialStore(new TenantScope(db.appPool(a)),
         new EnvelopeCipher(new MasterKey(TestPostgres.MASTER_KEY)));
-    await(a.deployVerticle(new VaultVerticle(store, db.app())));
+    await(VaultVerticle.deployOnEveryEventLoop(a, store, db.app()));
     await(store.link(tenant, user, "alpaca", "main", "PKCLUSTERKEY00001", "cluster-secret-1"));
   }
 
@@ -82,7 +82,7 @@ class PlaintextStaysOnItsNodeTest {
   }
 
   @Test
-  @DisplayName("the vault answers on its own node, and a plaintext resolve from another node finds no handler")
+  @DisplayName("the vault answers on its own node, and a plaintext resolve from another node finds no handler, on the shared address or a loop's")
   void otherNodeGetsNoHandler() throws Exception {
     try (ResolvedCredential local = await(new VaultClient(a).resolve(tenant, user, "alpaca", "main"))) {
       assertThat(local.secret().reveal()).isEqualTo("cluster-secret-1");
@@ -103,6 +103,13 @@ class PlaintextStaysOnItsNodeTest {
         .toCompletionStage().toCompletableFuture().handle((m, e) -> e).get(10, TimeUnit.SECONDS);
     assertThat(fromB).isInstanceOf(ReplyException.class);
     assertThat(((ReplyException) fromB).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
+    // nor does the address of a vault on one of A's event loops: its consumer is node-local too
+    String loopAddress = LoopVaults.on(EventLoops.all(a).get(0));
+    assertThat(loopAddress).startsWith(VaultAddresses.RESOLVE_ON_LOOP);
+    Throwable loopFromB = b.eventBus().request(loopAddress, ask(), new DeliveryOptions().setSendTimeout(3000))
+        .toCompletionStage().toCompletableFuture().handle((m, e) -> e).get(10, TimeUnit.SECONDS);
+    assertThat(loopFromB).isInstanceOf(ReplyException.class);
+    assertThat(((ReplyException) loopFromB).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
   }
 
   @Test
