@@ -63,7 +63,11 @@ class WebSocketTest {
   private static String account(TestGateway.Session admin, String name, String ownerId) {
     Api.Response r = api.post("/api/accounts", admin.accessToken(), TradingAccountFixtures.simAccount(name, ownerId));
     assertThat(r.status()).as(r.toString()).isEqualTo(201);
-    return r.json().getString("id");
+    String id = r.json().getString("id");
+    // a subscription starts from the engine's snapshot: wait until the new account's engine runs (it answers
+    // 503 "try again" until then, which a loaded machine can stretch past the test's first subscribe)
+    TestGateway.eventually(30_000, () -> api.get("/api/accounts/" + id + "/balance", admin.accessToken()).status() == 200);
+    return id;
   }
 
   private static synchronized long nextSeq() {
