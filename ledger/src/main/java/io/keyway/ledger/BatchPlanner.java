@@ -38,11 +38,8 @@ public final class BatchPlanner {
     }
   }
 
-  /** One posting row to insert. */
-  public record PostingRow(long seq, int n, Posting posting) {}
-
   /** Everything the writer must do in the transaction, and what to answer after it commits. */
-  public record Plan(List<StoredEntry> entries, List<PostingRow> postings, Map<Posting.BalanceKey, BigDecimal> balances,
+  public record Plan(List<StoredEntry> entries, Map<Posting.BalanceKey, BigDecimal> balances,
       List<Outcome> outcomes, long headSeq, byte[] headHash) {}
 
   private BatchPlanner() {}
@@ -63,7 +60,6 @@ public final class BatchPlanner {
     Map<Posting.BalanceKey, BigDecimal> working = new HashMap<>(balances);
     Map<Posting.BalanceKey, BigDecimal> changed = new LinkedHashMap<>();
     List<StoredEntry> entries = new ArrayList<>(batch.size());
-    List<PostingRow> postingRows = new ArrayList<>();
     List<Outcome> outcomes = new ArrayList<>(batch.size());
     long seq = headSeq;
     byte[] prev = headHash;
@@ -130,9 +126,6 @@ public final class BatchPlanner {
       seq++;
       prev = entry.hash();
       entries.add(entry);
-      for (int i = 0; i < r.postings().size(); i++) {
-        postingRows.add(new PostingRow(seq, i, r.postings().get(i)));
-      }
       if (!after.isEmpty()) {
         working.putAll(after);
         changed.putAll(after);
@@ -143,7 +136,7 @@ public final class BatchPlanner {
       }
       outcomes.add(new Outcome(result, null));
     }
-    return new Plan(entries, postingRows, changed, outcomes, seq, prev);
+    return new Plan(entries, changed, outcomes, seq, prev);
   }
 
   static KeywayException noCanonicalForm(IllegalArgumentException e) {

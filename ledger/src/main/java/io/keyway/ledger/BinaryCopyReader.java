@@ -153,6 +153,17 @@ final class BinaryCopyReader {
       fieldOff[ChainRows.PREV_HASH] = fieldOff[ChainRows.HASH];
       fieldLen[ChainRows.PREV_HASH] = fieldLen[ChainRows.HASH];
     }
+    if (n == 0) {
+      // a block without texts (an empty or two-dimensional array) still stands for its first seq, marked, so
+      // verify names it as malformed there instead of a gap further on
+      for (int f = 0; f < ChainRows.FIELDS; f++) {
+        if (f != ChainRows.PREV_HASH) {
+          fieldOff[f] = columnOff[FIRST_SEQ];
+          fieldLen[f] = 0;
+        }
+      }
+      rows.add(msg, first, true, fieldOff, fieldLen);
+    }
   }
 
   /** The elements of one one-dimensional array column of the current block, as slices of {@link #msg}. */

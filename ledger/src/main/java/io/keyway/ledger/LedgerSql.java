@@ -90,7 +90,9 @@ final class LedgerSql {
       "SELECT p.v ->> 'account' AS account, COALESCE(sum((p.v ->> 'amount')::numeric), 0) AS amount "
           + "FROM ledger.blocks b "
           + "CROSS JOIN LATERAL unnest(b.canonicals, b.kinds, b.user_ids) AS x(canonical, kind, user_id) "
-          + "CROSS JOIN LATERAL jsonb_array_elements(x.canonical::jsonb -> 'payload' -> 'postings') AS p(v) "
+          // guarded as the ledger.postings view is: only an array's elements, whatever order the planner picks
+          + "CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(x.canonical::jsonb -> 'payload' -> 'postings') "
+          + "= 'array' THEN x.canonical::jsonb -> 'payload' -> 'postings' END) AS p(v) "
           + "WHERE b.tenant_id = $1 AND b.user_ids @> ARRAY[$4::uuid] AND x.user_id = $4 "
           + "AND x.kind IN ('capital.allocate', 'capital.deallocate') "
           + "AND p.v ->> 'account' = ANY($2::text[]) AND p.v ->> 'currency' = $3 GROUP BY 1";

@@ -251,9 +251,11 @@ class LedgerTamperTest {
   }
 
   @Test
-  @DisplayName("a block whose parts disagree (last_seq moved, hashes cut short, an array of two dimensions) is named as malformed at its first seq")
+  @DisplayName("a block whose parts disagree (last_seq moved, hashes cut short, an array of two dimensions, no texts at all) "
+      + "is named as malformed at its first seq")
   void malformedBlock() throws Exception {
-    for (String change : List.of("last_seq = 25", "hashes = substr(hashes, 1, 64)", "kinds = ARRAY[kinds, kinds]")) {
+    for (String change : List.of("last_seq = 25", "hashes = substr(hashes, 1, 64)", "kinds = ARRAY[kinds, kinds]",
+        "canonicals = '{}'", "canonicals = ARRAY[canonicals, canonicals]")) {
       UUID t = seededChain();
       ledger.tamper(c -> {
         LedgerFixture.takeOut(c, t);

@@ -20,8 +20,13 @@ public final class SecretCodec<T> implements MessageCodec<T, T> {
 
   /** For a node-local type; {@code what} names it in the refusal ("plaintext secrets", "vault resolves"). */
   public SecretCodec(Class<T> type, String what) {
-    this.name = "keyway-no-wire-" + type.getSimpleName();
+    this.name = nameFor(type);
     this.what = what;
+  }
+
+  /** The name this codec registers under for {@code type}, to send with ({@link io.vertx.core.eventbus.DeliveryOptions#setCodecName}). */
+  public static String nameFor(Class<?> type) {
+    return "keyway-no-wire-" + type.getSimpleName();
   }
 
   @Override

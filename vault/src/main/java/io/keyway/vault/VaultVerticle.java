@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class VaultVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(VaultVerticle.class);
   /** The codec name plaintext replies are sent with. */
-  public static final String CODEC = "keyway-no-wire-ResolvedCredential";
+  public static final String CODEC = SecretCodec.nameFor(ResolvedCredential.class);
   /** The codec name resolve requests ({@link CredentialIdentity}) are sent with: by reference, never on the wire. */
-  public static final String REQUEST_CODEC = "keyway-no-wire-CredentialIdentity";
+  public static final String REQUEST_CODEC = SecretCodec.nameFor(CredentialIdentity.class);
   private static final DeliveryOptions PLAINTEXT_REPLY = new DeliveryOptions().setCodecName(CODEC);
 
   /**

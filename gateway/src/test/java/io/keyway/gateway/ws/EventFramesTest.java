@@ -21,18 +21,28 @@ class EventFramesTest {
     return new JsonObject(Collections.unmodifiableMap(e.getMap()));
   }
 
+  /** The same members, in a JsonObject whose Jackson encoding is refused: what encodes it must write it itself. */
+  private static JsonObject withoutJackson(JsonObject e) {
+    return new JsonObject(e.getMap()) {
+      @Override
+      public String encode() {
+        throw new AssertionError("a flat event went to Jackson");
+      }
+    };
+  }
+
   @Test
-  @DisplayName("a flat event encodes to exactly Jackson's text, every time with the same builder")
+  @DisplayName("a flat event encodes to exactly Jackson's text, without Jackson, every time with the same builder")
   void flatEventsMatchJackson() {
     for (long seq = 0; seq < 3; seq++) {
       JsonObject e = balance(seq);
-      assertThat(frames.encode(e)).isEqualTo(e.encode());
+      assertThat(frames.encode(withoutJackson(e))).isEqualTo(e.encode());
     }
     JsonObject odd = new JsonObject().put("type", "order").put("n", Integer.MIN_VALUE).put("big", Long.MAX_VALUE)
         .put("flag", true).put("off", false).put("none", (Object) null).put("quote\"key", "a \"b\" \\ c / d")
         .put("unicode", "café ☃ \uD83D\uDE00").put("empty", "");
-    assertThat(frames.encode(odd)).isEqualTo(odd.encode());
-    assertThat(frames.encode(new JsonObject())).isEqualTo("{}");
+    assertThat(frames.encode(withoutJackson(odd))).isEqualTo(odd.encode());
+    assertThat(frames.encode(withoutJackson(new JsonObject()))).isEqualTo("{}");
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -363,6 +364,8 @@ class WebSocketTest {
         fast.await(f -> f.getJsonObject("order") != null && f.getJsonObject("order").getInteger("n") == last, WAIT);
       }
       assertThat(fast.closed.isDone()).as("the fast reader stays open").isFalse();
+      assertThat(fast.received.stream().filter(WebSocketTest::push).map(f -> f.getJsonObject("order").getInteger("n"))
+          .toList()).as("the fast reader gets every order, in order").isEqualTo(IntStream.range(0, n).boxed().toList());
       slow.resume();
       assertThat(slow.closeCode(Duration.ofSeconds(30))).isEqualTo((short) 1013);
       assertThat(slow.received.get(slow.received.size() - 1))
