@@ -75,16 +75,27 @@ public final class Keyway {
     } catch (UsageException e) {
       err.println("keyway " + command + ": " + e.getMessage());
       return EXIT_USAGE;
-    } catch (ConfigException e) {
-      err.println("keyway: configuration error: " + e.getMessage());
-      return EXIT_USAGE;
     } catch (KeywayException e) {
       err.println("keyway " + command + ": " + e.getMessage());
       return EXIT_FAILED;
     } catch (Exception e) {
-      err.println("keyway " + command + ": failed: " + oneLine(e));
-      return EXIT_FAILED;
+      return failed(command, e, err);
     }
+  }
+
+  /**
+   * A failure's exit status and one line: a configuration error exits 2 naming the key, also when it
+   * comes wrapped (raised while the node deploys, it reaches us inside the start future's exception).
+   */
+  static int failed(String command, Exception e, PrintStream err) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConfigException config) {
+        err.println("keyway: configuration error: " + config.getMessage());
+        return EXIT_USAGE;
+      }
+    }
+    err.println("keyway " + command + ": failed: " + oneLine(e));
+    return EXIT_FAILED;
   }
 
   private static int keygen(Deque<String> args, PrintStream out) {

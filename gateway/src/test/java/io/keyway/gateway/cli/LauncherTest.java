@@ -136,6 +136,23 @@ class LauncherTest {
   }
 
   @Test
+  @DisplayName("a configuration error raised while the node deploys (wrapped) still exits 2 naming the key")
+  void wrappedConfigurationError() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    var wrapped = new java.util.concurrent.ExecutionException(new java.util.concurrent.CompletionException(
+        new io.keyway.config.ConfigException("KEYWAY_ALLOWED_ORIGINS", "not an origin: 'x'")));
+    int code = Keyway.failed("serve", wrapped, new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .startsWith("keyway: configuration error: KEYWAY_ALLOWED_ORIGINS").hasLineCount(1);
+    ByteArrayOutputStream other = new ByteArrayOutputStream();
+    int failed = Keyway.failed("serve", new java.util.concurrent.ExecutionException(new IllegalStateException("port in use")),
+        new PrintStream(other, true, StandardCharsets.UTF_8));
+    assertThat(failed).isEqualTo(1);
+    assertThat(other.toString(StandardCharsets.UTF_8).strip()).isEqualTo("keyway serve: failed: port in use");
+  }
+
+  @Test
   @DisplayName("keygen prints a fresh 32-byte key in both spellings; help and usage errors are clear")
   void keygenAndHelp() {
     Run k = cli("keygen");
