@@ -65,7 +65,7 @@ wss.on('connection', (ws) => {
   ws.on('close', () => { clearTimeout(timer); for (const s of subscribed) s.delete(ws); });
 });
 
-// the publisher: RATE events a second, round-robin over the accounts, stamped with the monotonic clock
+// the publisher: RATE events a second, round-robin over the accounts, each stamped with the monotonic time it was due
 // (process.hrtime is CLOCK_MONOTONIC, as Java's System.nanoTime, so a client in another process compares)
 const accounts = Object.entries(setup.accounts).map(([id, a]) => ({ id, tenantId: a.tenantId }));
 let next = 0;
@@ -82,8 +82,11 @@ function publish() {
     for (let i = 0; i < n && accounts.length; i++) {
       const a = accounts[next];
       next = (next + 1) % accounts.length;
+      // stamped with when it was due, as WsBench.dueNanos: not when it is made, which on this one thread comes
+      // after the tick's earlier events were sent
+      const k = BigInt(due - n + i);
       tenant(a.tenantId).bus.emit('event', { type: 'balance', accountId: a.id, seq: ++seq, cash: '1000.00',
-        equity: '1000.00', asOf: new Date().toISOString(), t: process.hrtime.bigint().toString() });
+        equity: '1000.00', asOf: new Date().toISOString(), t: (started + k * 1000000000n / BigInt(rate)).toString() });
     }
   }, TICK_MS);
 }

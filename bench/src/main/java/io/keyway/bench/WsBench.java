@@ -119,6 +119,9 @@ public final class WsBench {
    */
   private static final Map<String, String> QUIET_ENGINES = Map.of(ConfigKeys.ENGINE_TICK_MILLIS, System.getProperty("bench.ws.engineTickMs", "60000"));
 
+  /** The node's HTTP verticle instances, as {@code --instances} ({@code bench.ws.instances}, default 2: one a core). */
+  private static final int HTTP_INSTANCES = Integer.getInteger("bench.ws.instances", 2);
+
   public static void main(String[] args) throws Exception {
     BenchLogging.routeServerLogToFile(false);
     List<Integer> sizes = new ArrayList<>();
@@ -138,7 +141,7 @@ public final class WsBench {
   /** Keyway, then the Node.js baseline, at each N. */
   private static List<Row> nodeJsRuns(List<Integer> sizes, Load load) throws Exception {
     List<Row> rows = new ArrayList<>();
-    try (GatewayUnderTest gateway = GatewayUnderTest.start(2, BenchUser.random(), QUIET_ENGINES)) {
+    try (GatewayUnderTest gateway = GatewayUnderTest.start(HTTP_INSTANCES, BenchUser.random(), QUIET_ENGINES)) {
       Node node = gateway.node();
       List<User> users = users(node, gateway.httpPort());
       List<Acct> accounts = new ArrayList<>();
@@ -306,8 +309,9 @@ public final class WsBench {
   }
 
   /**
-   * Every {@link #PUBLISH_TICK_MS} ms, the balance events due at {@code rate}, round-robin over the accounts, stamped
-   * with System.nanoTime. The Node.js server's publisher runs on the same tick.
+   * Every {@link #PUBLISH_TICK_MS} ms, the balance events due at {@code rate}, round-robin over the accounts, each
+   * stamped with the System.nanoTime at which it was due ({@link #dueNanos}). The Node.js server's publisher runs on
+   * the same tick and stamps the same way.
    */
   private static long startPublisher(Node node, List<Acct> accounts, int rate) {
     var vertx = node.vertx();
@@ -320,12 +324,24 @@ public final class WsBench {
       long due = rate * (System.nanoTime() - started) / 1_000_000_000L; // catch up with the clock...
       next[0] = Math.max(next[0], due - rate / 20); // ...but never in a burst above 50 ms worth
       while (next[0] < due) {
-        int i = (int) (next[0]++ % accounts.size());
+        long k = next[0]++;
+        int i = (int) (k % accounts.size());
         StreamEvents.publish(vertx, addresses[i], new JsonObject()
             .put("type", "balance").put("accountId", accounts.get(i).id()).put("seq", next[0]).put("cash", "1000.00")
-            .put("equity", "1000.00").put("asOf", java.time.Instant.now().toString()).put("t", System.nanoTime()));
+            .put("equity", "1000.00").put("asOf", java.time.Instant.now().toString()).put("t", dueNanos(started, k, rate)));
       }
     });
+  }
+
+  /**
+   * When event {@code k} (from 0) of a publisher started at {@code startedNanos} was due at {@code rate} a second.
+   * Latency counts from there, not from when the event was made: the Node.js server makes and sends each event in
+   * turn on one thread, so a stamp taken when it is made would leave out the time spent sending the tick's events
+   * before it (and a late tick), where Keyway's publisher stamps a tick's events together and its fan-out sends them
+   * afterwards. From the due time both servers are charged alike, late ticks included (no coordinated omission).
+   */
+  static long dueNanos(long startedNanos, long k, int rate) {
+    return startedNanos + k * 1_000_000_000L / rate;
   }
 
   private static Process startNode(List<Acct> accounts, int rate) throws Exception {
