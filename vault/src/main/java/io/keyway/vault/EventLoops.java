@@ -37,6 +37,11 @@ final class EventLoops {
     return loops;
   }
 
+  /** Moves the round-robin by which {@code vertx} gives new contexts their event loop on by one loop. */
+  static void skipOne(Vertx vertx) {
+    ((VertxInternal) vertx).nettyEventLoopGroup().next();
+  }
+
   /** A new event-loop context of {@code vertx} on {@code loop} (for tests that must call from a given loop). */
   static Context contextOn(Vertx vertx, EventLoop loop) {
     return ((VertxInternal) vertx).contextBuilder().withEventLoop(loop).build();

@@ -145,7 +145,13 @@ public final class VaultVerticle extends VerticleBase {
         loops.size() * DEPLOY_ATTEMPTS_PER_LOOP);
   }
 
-  private static Future<Coverage> deployUntilCovered(io.vertx.core.Vertx vertx, List<EventLoop> loops,
+  /**
+   * Deploys vaults one at a time until every loop has one or the attempts run out; one that lands on a loop
+   * that has a vault is undeployed, and the event loops' round-robin is then moved on by one: a deployment
+   * may take more than one turn of it (a clustered node's takes two), and a stride that divides the number of
+   * loops would otherwise land on the same loops every time.
+   */
+  static Future<Coverage> deployUntilCovered(io.vertx.core.Vertx vertx, List<EventLoop> loops,
       Supplier<VaultVerticle> vaults, List<String> kept, int attemptsLeft) {
     int covered = (int) loops.stream().filter(l -> LoopVaults.on(l) != null).count();
     if (covered == loops.size() || attemptsLeft == 0) {
@@ -158,7 +164,7 @@ public final class VaultVerticle extends VerticleBase {
             kept.add(id);
             return Future.succeededFuture();
           }
-          return vertx.undeploy(id);
+          return vertx.undeploy(id).onComplete(x -> EventLoops.skipOne(vertx));
         })
         .compose(v -> deployUntilCovered(vertx, loops, vaults, kept, attemptsLeft - 1));
   }

@@ -147,4 +147,26 @@ class VaultOnEveryLoopTest {
       assertThat(LoopVaults.on(loop)).isNull();
     }
   }
+
+  @Test
+  @DisplayName("every loop gets a vault also when each deployment takes two turns of the round-robin (a clustered node's do) on an even number of loops")
+  void coversEveryLoopWhateverTheStride() throws Exception {
+    Vertx four = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(4));
+    try {
+      var db = TestPostgres.freshDatabase();
+      List<EventLoop> loops = EventLoops.all(four);
+      // each deployment takes one turn for itself; the supplier takes another, as a clustered node's deploy does
+      Supplier<VaultVerticle> twoTurns = () -> {
+        EventLoops.skipOne(four);
+        return new VaultVerticle(store, db.app());
+      };
+      VaultVerticle.Coverage c = await(VaultVerticle.deployUntilCovered(four, loops, twoTurns, new ArrayList<>(),
+          loops.size() * VaultVerticle.DEPLOY_ATTEMPTS_PER_LOOP));
+      assertThat(c.loopsWithVault()).as("loops with a vault").isEqualTo(4);
+      assertThat(c.deploymentIds()).hasSize(4);
+      loops.forEach(l -> assertThat(LoopVaults.on(l)).isNotNull());
+    } finally {
+      four.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
 }
