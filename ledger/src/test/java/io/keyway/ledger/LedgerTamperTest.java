@@ -358,8 +358,9 @@ class LedgerTamperTest {
   }
 
   /**
-   * The gateway's verification, which reads a chain this short in one range; the same chain read as
-   * two to five seq ranges at once (snapshot shared) must give the same report, whatever the cuts.
+   * The gateway's verification, which reads a chain this short in one range (over the server's
+   * Unix-domain socket where it has one); the same chain read as two to five seq ranges at once
+   * (snapshot shared), and over TCP, must give the same report, whatever the cuts.
    */
   private static VerifyReport verify(LedgerFixture fixture, UUID tenant) throws SQLException {
     VerifyReport report = fixture.verify(tenant);
@@ -367,6 +368,12 @@ class LedgerTamperTest {
     for (int ranges = 2; ranges <= 5; ranges++) {
       VerifyReport inRanges = new LedgerVerifier(fixture.db.app(), fixture.signer).verify(tenant, newest, ranges);
       assertThat(withoutTime(inRanges)).as("read as %d ranges", ranges).isEqualTo(withoutTime(report));
+    }
+    for (int ranges = 1; ranges <= 2; ranges++) {
+      LedgerVerifier overTcp = new LedgerVerifier(fixture.db.app(), fixture.signer, List.of());
+      VerifyReport tcp = overTcp.verify(tenant, newest, ranges);
+      assertThat(overTcp.lastTransport()).isEqualTo(LedgerVerifier.Transport.TCP);
+      assertThat(withoutTime(tcp)).as("read over TCP as %d ranges", ranges).isEqualTo(withoutTime(report));
     }
     return report;
   }
