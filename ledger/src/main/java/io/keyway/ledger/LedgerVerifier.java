@@ -73,7 +73,7 @@ public final class LedgerVerifier {
   }
 
   /** Looking for the server's Unix-domain socket in {@code socketDirectories} only (none: always TCP). */
-  LedgerVerifier(DbUrl url, CheckpointSigner signer, List<Path> socketDirectories) {
+  public LedgerVerifier(DbUrl url, CheckpointSigner signer, List<Path> socketDirectories) {
     this.url = url;
     this.signer = signer;
     this.socketDirectories = List.copyOf(socketDirectories);
