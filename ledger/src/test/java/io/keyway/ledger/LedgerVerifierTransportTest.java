@@ -55,7 +55,7 @@ class LedgerVerifierTransportTest {
         UnixSocketFactory.DEFAULT_DIRECTORIES).isPresent(), "the test server has no Unix-domain socket here (a container)");
     Optional<Checkpoint> newest = ledger.checkpoints.newest(tenant).await();
     for (int ranges = 1; ranges <= 3; ranges++) {
-      LedgerVerifier socket = new LedgerVerifier(ledger.db.app(), ledger.signer);
+      LedgerVerifier socket = new LedgerVerifier(ledger.db.app(), ledger.signer, UnixSocketFactory.DEFAULT_DIRECTORIES, 0);
       VerifyReport overSocket = socket.verify(tenant, newest, ranges);
       assertThat(socket.lastTransport()).isEqualTo(LedgerVerifier.Transport.UNIX_SOCKET);
 
@@ -69,11 +69,17 @@ class LedgerVerifierTransportTest {
       assertThat(overSocket.checkpoint()).isEqualTo(overTcp.checkpoint());
     }
     // the other tenant's chain, over the same socket: only its own 7 entries
-    LedgerVerifier socket = new LedgerVerifier(ledger.db.app(), ledger.signer);
+    LedgerVerifier socket = new LedgerVerifier(ledger.db.app(), ledger.signer, UnixSocketFactory.DEFAULT_DIRECTORIES, 0);
     VerifyReport theirs = socket.verify(other, Optional.empty(), 2);
     assertThat(socket.lastTransport()).isEqualTo(LedgerVerifier.Transport.UNIX_SOCKET);
     assertThat(theirs.ok()).as(theirs.problem()).isTrue();
     assertThat(theirs.entries()).isEqualTo(7);
+  }
+
+  @Test
+  @DisplayName("a chain shorter than 10,000 entries is read over TCP: the socket would not pay for the connection that proves it")
+  void shortChainReadsOverTcp() throws Exception {
+    assertVerifiedOverTcp(new LedgerVerifier(ledger.db.app(), ledger.signer));
   }
 
   @Test
@@ -84,11 +90,7 @@ class LedgerVerifierTransportTest {
       gone.bind(UnixDomainSocketAddress.of(file));
     }
     assertThat(Files.exists(file)).isTrue();
-    LedgerVerifier verifier = new LedgerVerifier(ledger.db.app(), ledger.signer, List.of(dir));
-    VerifyReport report = verifier.verify(tenant, ledger.checkpoints.newest(tenant).await(), 2);
-    assertThat(verifier.lastTransport()).isEqualTo(LedgerVerifier.Transport.TCP);
-    assertThat(report.ok()).as(report.problem()).isTrue();
-    assertThat(report.entries()).isEqualTo(25);
+    assertVerifiedOverTcp(new LedgerVerifier(ledger.db.app(), ledger.signer, List.of(dir), 0));
   }
 
   @Test
@@ -103,11 +105,15 @@ class LedgerVerifierTransportTest {
         s.execute("CREATE DATABASE " + app.database() + " OWNER " + app.user());
       }
       Files.createSymbolicLink(dir.resolve(".s.PGSQL." + app.port()), theirs.get());
-      LedgerVerifier verifier = new LedgerVerifier(app, ledger.signer, List.of(dir));
-      VerifyReport report = verifier.verify(tenant, ledger.checkpoints.newest(tenant).await(), 2);
-      assertThat(verifier.lastTransport()).isEqualTo(LedgerVerifier.Transport.TCP);
-      assertThat(report.ok()).as(report.problem()).isTrue();
-      assertThat(report.entries()).isEqualTo(25);
+      assertVerifiedOverTcp(new LedgerVerifier(ledger.db.app(), ledger.signer, List.of(dir), 0));
     }
+  }
+
+  /** The chain is read over TCP, in two ranges, and verifies. */
+  private static void assertVerifiedOverTcp(LedgerVerifier verifier) throws Exception {
+    VerifyReport report = verifier.verify(tenant, ledger.checkpoints.newest(tenant).await(), 2);
+    assertThat(verifier.lastTransport()).isEqualTo(LedgerVerifier.Transport.TCP);
+    assertThat(report.ok()).as(report.problem()).isTrue();
+    assertThat(report.entries()).isEqualTo(25);
   }
 }

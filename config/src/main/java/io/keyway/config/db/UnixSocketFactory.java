@@ -184,8 +184,12 @@ public final class UnixSocketFactory extends SocketFactory {
     @Override
     public synchronized void close() throws IOException {
       closed = true;
-      if (channel != null) {
-        channel.close();
+      try {
+        if (channel != null) {
+          channel.close();
+        }
+      } finally {
+        super.close(); // the TCP socket the base class would have made, should anything have asked it for one
       }
     }
 
