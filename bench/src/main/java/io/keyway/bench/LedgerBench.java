@@ -1,5 +1,6 @@
 package io.keyway.bench;
 
+import io.keyway.config.db.UnixSocketFactory;
 import io.keyway.ledger.Checkpoint;
 import io.keyway.ledger.LedgerVerifier;
 import io.keyway.ledger.LedgerVerticle;
@@ -211,7 +212,9 @@ public final class LedgerBench {
 
   /**
    * Bulk-loads a long chain, signs its head and times its verification, printing the CPU each run
-   * cost PostgreSQL and this JVM per entry (where /proc shows them).
+   * cost PostgreSQL and this JVM per entry (where /proc shows them). The verifier reads over the
+   * server's Unix-domain socket as a node's would, or over TCP with {@code -Dbench.verifyOverTcp=true}
+   * (to compare the two).
    */
   private static List<LedgerPhase> verifyLongChain(LedgerUnderTest ledger, LedgerBenchSettings settings,
       PrintStream out) throws Exception {
@@ -222,7 +225,12 @@ public final class LedgerBench {
     out.printf(Locale.ROOT, "  %s: %,d-entry chain sealed and copied in %.1f s, vacuumed in %.1f s, signed at seq %,d%n",
         server, chain.entries(), chain.copying().toMillis() / 1e3, chain.vacuuming().toMillis() / 1e3,
         checkpoint.seq());
-    LedgerVerifier verifier = new LedgerVerifier(ledger.appUrl(), ledger.signer());
+    boolean overTcp = SystemProperties.booleanProperty("bench.verifyOverTcp", false);
+    LedgerVerifier verifier = overTcp ? new LedgerVerifier(ledger.appUrl(), ledger.signer(), List.of())
+        : new LedgerVerifier(ledger.appUrl(), ledger.signer());
+    boolean socket = !overTcp && UnixSocketFactory.localSocket(ledger.appUrl().host(), ledger.appUrl().port(),
+        UnixSocketFactory.DEFAULT_DIRECTORIES).isPresent();
+    out.println("  " + server + ": verifying over " + (socket ? "the Unix-domain socket" : "TCP"));
     Optional<PostgresCpuClock> serverClock = PostgresCpuClock.of(ledger.ownerConnection());
     List<LedgerPhase> runs = new ArrayList<>();
     for (int run = 1; run <= settings.verifyRuns(); run++) {

@@ -71,11 +71,17 @@ final class LedgerSql {
         + " ORDER BY first_seq) TO STDOUT (FORMAT binary)";
   }
 
-  /** For verification: this transaction's snapshot, exported for the other readers, and the last block's first seq. */
+  /**
+   * For verification: this transaction's snapshot, exported for the other readers, the last block's
+   * first seq, and when the server started (which tells a Unix-socket connection to the same server).
+   */
   static String chainExtent(java.util.UUID tenantId) {
     return "SELECT pg_export_snapshot(), (SELECT max(first_seq) FROM ledger.blocks WHERE tenant_id = '" + tenantId
-        + "')";
+        + "'), " + SERVER_STARTED;
   }
+
+  /** When the server's postmaster started: two connections answering the same are to the same server. */
+  static final String SERVER_STARTED = "pg_postmaster_start_time()::text";
 
   /** Takes up an exported snapshot (no parameters either: checked to be a snapshot id). */
   static String takeSnapshot(String snapshotId) {

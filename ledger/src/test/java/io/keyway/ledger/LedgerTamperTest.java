@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyway.config.db.DatabaseBootstrap;
+import io.keyway.config.db.UnixSocketFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -358,8 +359,9 @@ class LedgerTamperTest {
   }
 
   /**
-   * The gateway's verification, which reads a chain this short in one range; the same chain read as
-   * two to five seq ranges at once (snapshot shared) must give the same report, whatever the cuts.
+   * The gateway's verification, which reads a chain this short in one range over TCP; the same chain
+   * read as two to five seq ranges at once (snapshot shared), and over the server's Unix-domain
+   * socket where it has one, must give the same report, whatever the cuts.
    */
   private static VerifyReport verify(LedgerFixture fixture, UUID tenant) throws SQLException {
     VerifyReport report = fixture.verify(tenant);
@@ -367,6 +369,13 @@ class LedgerTamperTest {
     for (int ranges = 2; ranges <= 5; ranges++) {
       VerifyReport inRanges = new LedgerVerifier(fixture.db.app(), fixture.signer).verify(tenant, newest, ranges);
       assertThat(withoutTime(inRanges)).as("read as %d ranges", ranges).isEqualTo(withoutTime(report));
+    }
+    for (int ranges = 1; ranges <= 2; ranges++) {
+      LedgerVerifier overSocket = new LedgerVerifier(fixture.db.app(), fixture.signer,
+          UnixSocketFactory.DEFAULT_DIRECTORIES, 0);
+      VerifyReport socket = overSocket.verify(tenant, newest, ranges);
+      assertThat(withoutTime(socket)).as("read over %s as %d ranges", overSocket.lastTransport(), ranges)
+          .isEqualTo(withoutTime(report));
     }
     return report;
   }

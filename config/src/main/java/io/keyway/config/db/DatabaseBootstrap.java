@@ -132,7 +132,13 @@ public final class DatabaseBootstrap {
 
   /** A plain JDBC connection (for bootstrap, the CLI and tests; never on an event loop). */
   public static Connection connect(DbUrl url) throws SQLException {
+    return connect(url, new Properties());
+  }
+
+  /** The same with further pgjdbc properties (e.g. {@link UnixSocketFactory#properties}). */
+  public static Connection connect(DbUrl url, Properties extra) throws SQLException {
     Properties p = new Properties();
+    p.putAll(extra);
     p.setProperty("user", url.user());
     p.setProperty("password", url.password());
     p.setProperty("connectTimeout", "10");

@@ -1,0 +1,76 @@
+package io.keyway.config.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.keyway.config.DbUrl;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UnixSocketFactoryTest {
+
+  @Test
+  @DisplayName("pgjdbc with the factory reaches the server over its Unix-domain socket (no client or server address), TCP without it")
+  void connectsOverTheUnixSocket() throws Exception {
+    DbUrl app = TestPostgres.freshDatabase().app();
+    Optional<Path> socket = UnixSocketFactory.localSocket(app.host(), app.port(), UnixSocketFactory.DEFAULT_DIRECTORIES);
+    assumeTrue(socket.isPresent(), "the test server has no Unix-domain socket here (a container)");
+
+    try (Connection c = DatabaseBootstrap.connect(app, UnixSocketFactory.properties(socket.get()));
+         ResultSet rs = c.createStatement().executeQuery(
+             "SELECT inet_client_addr() IS NULL, inet_server_port() IS NULL, current_user, count(*) FROM generate_series(1, 100000)")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getBoolean(1)).as("no client address: a Unix-domain socket").isTrue();
+      assertThat(rs.getBoolean(2)).as("no server port: a Unix-domain socket").isTrue();
+      assertThat(rs.getString(3)).isEqualTo(app.user());
+      assertThat(rs.getLong(4)).isEqualTo(100_000);
+    }
+    try (Connection c = DatabaseBootstrap.connect(app);
+         ResultSet rs = c.createStatement().executeQuery("SELECT inet_client_addr() IS NULL, inet_server_port()")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getBoolean(1)).as("a TCP client has an address").isFalse();
+      assertThat(rs.getInt(2)).isEqualTo(app.port());
+    }
+  }
+
+  @Test
+  @DisplayName("a socket file nobody listens on fails the connection at once")
+  void deadSocketFails(@TempDir Path dir) throws Exception {
+    DbUrl app = TestPostgres.freshDatabase().app();
+    Path file = dir.resolve(".s.PGSQL." + app.port());
+    try (ServerSocketChannel gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      gone.bind(UnixDomainSocketAddress.of(file));
+    }
+    assertThatThrownBy(() -> DatabaseBootstrap.connect(app, UnixSocketFactory.properties(file)))
+        .isInstanceOf(SQLException.class);
+  }
+
+  @Test
+  @DisplayName("a socket is looked for only for this host, and only a socket file counts")
+  void findsOnlyLocalSockets(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve(".s.PGSQL.5999");
+    assertThat(UnixSocketFactory.localSocket("127.0.0.1", 5999, List.of(dir))).isEmpty();
+    Files.writeString(file, "not a socket");
+    assertThat(UnixSocketFactory.localSocket("127.0.0.1", 5999, List.of(dir))).isEmpty();
+    Files.delete(file);
+    try (ServerSocketChannel listening = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      listening.bind(UnixDomainSocketAddress.of(file));
+      assertThat(UnixSocketFactory.localSocket("127.0.0.1", 5999, List.of(dir))).contains(file);
+      assertThat(UnixSocketFactory.localSocket("localhost", 5999, List.of(dir))).contains(file);
+      assertThat(UnixSocketFactory.localSocket("db.example.com", 5999, List.of(dir))).isEmpty();
+      assertThat(UnixSocketFactory.localSocket("127.0.0.1", 5998, List.of(dir))).isEmpty();
+    }
+  }
+}
