@@ -27,9 +27,10 @@ import java.util.function.Consumer;
 /**
  * Writes one batch of one chain in one transaction: lock the head, look up reused idempotency keys
  * and the balances involved, let {@link BatchPlanner} decide, then insert the batch as one block
- * row, its keyed entries' rows and its balances with one statement each and move the head. Nothing
- * is answered before the commit. The transaction is scoped to the tenant exactly as {@code
- * TenantScope.inTenant} scopes its own.
+ * row and its keyed entries' rows with one statement each, update the balances that exist and
+ * insert the new ones (one statement each), and move the head. Nothing is answered before the
+ * commit. The transaction is scoped to the tenant exactly as {@code TenantScope.inTenant} scopes
+ * its own.
  */
 final class LedgerStore {
   private final TenantScope db;
