@@ -20,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
@@ -36,6 +37,14 @@ import org.HdrHistogram.Histogram;
  */
 final class InsertBaseline {
   private static final long HIGHEST_TRACKED_NANOS = TimeUnit.SECONDS.toNanos(60);
+  /**
+   * {@code -Dbench.baselineKeys=sequential}: idempotency keys that ascend, as the baseline wrote them
+   * before session 6 (docs/decisions/0016-ledger-append-loops.md). By default the keys are random
+   * UUID texts, as the ledger's (the clients') keys are: an ascending key goes to the index's
+   * rightmost page without a search, a random one costs a descent and a page of its own, about three
+   * times the CPU a row on a large index, so ascending keys were not "the same rows".
+   */
+  static final boolean SEQUENTIAL_KEYS = "sequential".equals(System.getProperty("bench.baselineKeys", "random"));
   /** Distinct precomputed rows the batches cycle through; even, so deposits and records alternate. */
   static final int TEMPLATES = 4096;
   /**
@@ -97,6 +106,8 @@ final class InsertBaseline {
     private final long start = System.nanoTime();
     private final long deadline;
     private final long idPrefix = new SecureRandom().nextLong();
+    /** Random keys without SecureRandom's cost, shaped as the mix's; one generator's longs never repeat. */
+    private final SplittableRandom keyBits = new SplittableRandom(idPrefix);
     private final Histogram latencyNanos = new Histogram(HIGHEST_TRACKED_NANOS, 3);
     private long nextId;
     private long committedRows;
@@ -186,7 +197,8 @@ final class InsertBaseline {
           users[i] = r.userId();
           accounts[i] = r.accountId();
           if (r.hasKey()) {
-            keys.add(new UUID(idPrefix, nextId++).toString());
+            keys.add((SEQUENTIAL_KEYS ? new UUID(idPrefix, nextId++) : new UUID(keyBits.nextLong(), keyBits.nextLong()))
+                .toString());
             keySeqs.add(seq);
             requestHashes.add(r.requestHash());
           }

@@ -44,10 +44,19 @@ final class LedgerSql {
   static final String KEYS_INSERT =
       "INSERT INTO ledger.idempotency_keys (tenant_id, idempotency_key, seq, request_hash) "
           + "SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])";
-  static final String BALANCES_UPSERT =
+  /**
+   * The balances the batch knows to exist, set to their new amounts; fails the transaction (40001)
+   * unless every one of them was there to update.
+   */
+  static final String BALANCES_UPDATE =
+      "WITH u AS (UPDATE ledger.balances b SET amount = v.amount "
+          + "FROM unnest($2::text[], $3::text[], $4::numeric[]) AS v(account, currency, amount) "
+          + "WHERE b.tenant_id = $1 AND b.account = v.account AND b.currency = v.currency RETURNING 1) "
+          + "SELECT ledger.balances_updated(cardinality($2::text[]), (SELECT count(*) FROM u))";
+  /** The balances the batch moves for the first time; fails on one that exists already. */
+  static final String BALANCES_INSERT =
       "INSERT INTO ledger.balances (tenant_id, account, currency, amount) "
-          + "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::numeric[]) "
-          + "ON CONFLICT (tenant_id, account, currency) DO UPDATE SET amount = EXCLUDED.amount";
+          + "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::numeric[])";
 
   static final String CHECKPOINT_INSERT =
       "INSERT INTO ledger.checkpoints (tenant_id, seq, hash, signed_at, key_id, signature) "

@@ -27,9 +27,10 @@ import java.util.function.Consumer;
 /**
  * Writes one batch of one chain in one transaction: lock the head, look up reused idempotency keys
  * and the balances involved, let {@link BatchPlanner} decide, then insert the batch as one block
- * row, its keyed entries' rows and its balances with one statement each and move the head. Nothing
- * is answered before the commit. The transaction is scoped to the tenant exactly as {@code
- * TenantScope.inTenant} scopes its own.
+ * row and its keyed entries' rows with one statement each, update the balances that exist and
+ * insert the new ones (one statement each), and move the head. Nothing is answered before the
+ * commit. The transaction is scoped to the tenant exactly as {@code TenantScope.inTenant} scopes
+ * its own.
  */
 final class LedgerStore {
   private final TenantScope db;
@@ -99,7 +100,7 @@ final class LedgerStore {
           Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
           BatchPlanner.Plan plan = BatchPlanner.planPrepared(tenantId, fromSeq, fromHash, keys, amounts, batch, now,
               ids::next);
-          Future<Void> committed = writeAndCommit(c, tenantId, fromSeq, fromHash, plan);
+          Future<Void> committed = writeAndCommit(c, tenantId, fromSeq, fromHash, plan, amounts.keySet());
           planned.accept(plan);
           return committed.map(plan);
         })
@@ -162,8 +163,13 @@ final class LedgerStore {
     });
   }
 
+  /**
+   * {@code stored}: the balances that exist when the writes run (the lookup found them, or the
+   * batches ahead wrote them and {@code advance_head} waits for those to commit first): updated in
+   * place; the rest of the plan's balances are new rows.
+   */
   private static Future<Void> writeAndCommit(SqlConnection c, UUID tenantId, long fromSeq, byte[] fromHash,
-      BatchPlanner.Plan plan) {
+      BatchPlanner.Plan plan, Set<Posting.BalanceKey> stored) {
     List<Future<?>> writes = new ArrayList<>();
     // first, even for a batch that writes nothing: its answers (replays) may rest on a predecessor
     writes.add(c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenantId, fromSeq, Buffer.buffer(fromHash),
@@ -177,15 +183,33 @@ final class LedgerStore {
     if (keys != null) {
       writes.add(c.preparedQuery(LedgerSql.KEYS_INSERT).execute(keys));
     }
-    if (!plan.balances().isEmpty()) {
-      var bs = new ArrayList<>(plan.balances().entrySet());
-      writes.add(c.preparedQuery(LedgerSql.BALANCES_UPSERT).execute(Tuple.of(tenantId,
-          bs.stream().map(e -> e.getKey().account()).toArray(String[]::new),
-          bs.stream().map(e -> e.getKey().currency()).toArray(String[]::new),
-          bs.stream().map(e -> Numeric.create(e.getValue())).toArray(Numeric[]::new))));
+    List<Map.Entry<Posting.BalanceKey, BigDecimal>> updated = new ArrayList<>();
+    List<Map.Entry<Posting.BalanceKey, BigDecimal>> created = new ArrayList<>();
+    for (Map.Entry<Posting.BalanceKey, BigDecimal> e : plan.balances().entrySet()) {
+      (stored.contains(e.getKey()) ? updated : created).add(e);
+    }
+    if (!updated.isEmpty()) {
+      writes.add(c.preparedQuery(LedgerSql.BALANCES_UPDATE).execute(balancesTuple(tenantId, updated)));
+    }
+    if (!created.isEmpty()) {
+      writes.add(c.preparedQuery(LedgerSql.BALANCES_INSERT).execute(balancesTuple(tenantId, created)));
     }
     writes.add(c.query("COMMIT").execute());
     return Future.all(writes).mapEmpty();
+  }
+
+  private static Tuple balancesTuple(UUID tenantId, List<Map.Entry<Posting.BalanceKey, BigDecimal>> balances) {
+    int n = balances.size();
+    String[] accounts = new String[n];
+    String[] currencies = new String[n];
+    Numeric[] amounts = new Numeric[n];
+    for (int i = 0; i < n; i++) {
+      Map.Entry<Posting.BalanceKey, BigDecimal> e = balances.get(i);
+      accounts[i] = e.getKey().account();
+      currencies[i] = e.getKey().currency();
+      amounts[i] = Numeric.create(e.getValue());
+    }
+    return Tuple.of(tenantId, accounts, currencies, amounts);
   }
 
   /**

@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -457,6 +458,92 @@ class LedgerAppendTest {
         s.execute("DROP TRIGGER test_refuse ON ledger.blocks");
         s.execute("DROP FUNCTION ledger.test_refuse()");
       }
+    }
+  }
+
+  @Test
+  @DisplayName("advance_head behind a predecessor that has moved the head but not committed waits for its commit and goes through; behind one that rolls back it fails with 40001")
+  void advanceHeadWaitsForThePredecessor() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    Buffer genesis = Buffer.buffer(HashChain.GENESIS);
+    Buffer h1 = Buffer.buffer(new byte[32]).setByte(0, (byte) 1);
+    Buffer h2 = Buffer.buffer(new byte[32]).setByte(0, (byte) 2);
+    SqlConnection ahead = ledger.pool.getConnection().await();
+    SqlConnection behind = ledger.pool.getConnection().await();
+    try {
+      begin(ahead, tenant);
+      ahead.preparedQuery(LedgerSql.HEAD_ENSURE).execute(Tuple.of(tenant, genesis)).await();
+      ahead.query("COMMIT").execute().await();
+
+      // the predecessor moves the head 0 -> 1 and holds its transaction open
+      begin(ahead, tenant);
+      advance(ahead, tenant, 0, genesis, 1, h1).await();
+      begin(behind, tenant);
+      int behindPid = behind.query("SELECT pg_backend_pid()").execute().await().iterator().next().getInteger(0);
+      Future<Long> next = advance(behind, tenant, 1, h1, 2, h2);
+      awaitWaitingOrDone(behindPid, next);
+      assertThat(next.isComplete()).as("planned on the uncommitted head, it waits instead of failing").isFalse();
+      ahead.query("COMMIT").execute().await();
+      assertThat(next.await()).isEqualTo(2L);
+      behind.query("COMMIT").execute().await();
+
+      // a predecessor that rolls back: the batch planned behind it fails, and the head stays where it was
+      begin(ahead, tenant);
+      advance(ahead, tenant, 2, h2, 3, h1).await();
+      begin(behind, tenant);
+      Future<Long> orphan = advance(behind, tenant, 3, h1, 4, h2);
+      awaitWaitingOrDone(behindPid, orphan);
+      ahead.query("ROLLBACK").execute().await();
+      assertThatThrownBy(orphan::await).satisfies(e -> assertThat(LedgerStore.headMoved(e)).isTrue());
+      behind.query("ROLLBACK").execute().await();
+      assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).isEqualTo(2);
+    } finally {
+      ahead.close().await();
+      behind.close().await();
+    }
+  }
+
+  @Test
+  @DisplayName("a balance the writer believes stored but that is not fails the batch's transaction with 40001 and writes nothing")
+  void balanceUpdateMissingARow() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    assertThat(ledger.appendAll(List.of(new CapitalFlow(CapitalFlow.Type.DEPOSIT, user, null, new BigDecimal("5.00"),
+        "USD", null).toAppend(tenant, "admin", null, null))).get(0).failure()).isNull();
+    SqlConnection c = ledger.pool.getConnection().await();
+    try {
+      begin(c, tenant);
+      Future<?> update = c.preparedQuery(LedgerSql.BALANCES_UPDATE).execute(Tuple.of(tenant,
+          new String[] {LedgerAccounts.cash(user), LedgerAccounts.cash(UUID.randomUUID())}, new String[] {"USD", "USD"},
+          new io.vertx.sqlclient.data.Numeric[] {io.vertx.sqlclient.data.Numeric.create(7),
+              io.vertx.sqlclient.data.Numeric.create(7)}));
+      assertThatThrownBy(update::await).satisfies(e -> assertThat(LedgerStore.headMoved(e)).isTrue());
+      c.query("ROLLBACK").execute().await();
+    } finally {
+      c.close().await();
+    }
+    assertThat(ledger.count("SELECT count(*) FROM ledger.balances WHERE tenant_id = ? AND amount = 7", tenant))
+        .isZero();
+  }
+
+  private static void begin(SqlConnection c, UUID tenant) {
+    c.query("BEGIN").execute().await();
+    c.preparedQuery(LedgerSql.SET_TENANT).execute(Tuple.of(tenant.toString())).await();
+  }
+
+  private static Future<Long> advance(SqlConnection c, UUID tenant, long fromSeq, Buffer fromHash, long toSeq,
+      Buffer toHash) {
+    return c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenant, fromSeq, fromHash, toSeq, toHash))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Until the backend waits for a lock, or the statement has answered (polled: there is nothing to be told by). */
+  private static void awaitWaitingOrDone(int pid, Future<?> statement) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!statement.isComplete() && ledger.count(
+        "SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND wait_event_type = 'Lock'", pid) == 0) {
+      assertThat(System.nanoTime()).as("the statement neither answered nor waited").isLessThan(deadline);
+      Thread.sleep(10);
     }
   }
 
