@@ -79,6 +79,9 @@ public final class WsBenchClient {
       }
       batch.forEach(f -> open.add(f.result()));
     }
+    // the clients' first young collection would copy the N sockets made above (with a 1.2 GB young generation, about
+    // a minute into the load, 0.5 s of pause landing on whichever server is measured then): collect once now
+    System.gc();
     toParent.println("connected " + open.size());
     toParent.flush();
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
