@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * the publisher on A in both runs.
  *
  * <p>Properties: {@code bench.ws.n} (default 1000,10000), {@code bench.ws.rate} (events/s, default
- * 30000), {@code bench.ws.warmup} (s, 10), {@code bench.ws.seconds} (s, 15), {@code bench.ws.cluster}.
+ * 30000), {@code bench.ws.warmup} (s, 60), {@code bench.ws.seconds} (s, 15), {@code bench.ws.cluster}.
  */
 public final class WsBench {
   private static final String[] TENANTS = {"ws-bench-a", "ws-bench-b"};
@@ -128,7 +128,9 @@ public final class WsBench {
     for (String n : System.getProperty("bench.ws.n", "1000,10000").split(",")) {
       sizes.add(Integer.parseInt(n.trim()));
     }
-    Load load = new Load(Integer.getInteger("bench.ws.rate", 30_000), Integer.getInteger("bench.ws.warmup", 10),
+    // a minute of warm-up: the node's engines (one tick a minute each, 167 a second at N = 10,000) reach the JIT's
+    // top tier only after about that long; with 10 s, C2 still compiled their code during the window (a sixth of a core)
+    Load load = new Load(Integer.getInteger("bench.ws.rate", 30_000), Integer.getInteger("bench.ws.warmup", 60),
         Integer.getInteger("bench.ws.seconds", 15));
     boolean cluster = Boolean.getBoolean("bench.ws.cluster");
     List<Row> rows = cluster ? clusterRuns(sizes, load) : nodeJsRuns(sizes, load);
