@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +33,7 @@ import java.util.function.Consumer;
  * that failed by itself are answered with its error.
  */
 final class ChainWriters {
+  private static final Logger LOG = LoggerFactory.getLogger(ChainWriters.class);
   private record Pending(PreparedAppend request, Promise<AppendResult> promise) {}
 
   /** A batch sent to the store and not yet answered. */
@@ -134,6 +137,11 @@ final class ChainWriters {
       chain.draining = true;
       chain.retry.addAll(batch.pending);
     } else {
+      if (LedgerStore.balancesDiffered(failure)) {
+        // every balance is written under the chain's head lock: stored balances that are not what the batch
+        // was planned on are a fault (another writer, a trigger), never a race; nothing of the batch was written
+        LOG.error("Ledger batch of {} append(s) refused: {}", batch.pending.size(), failure.getMessage());
+      }
       chain.draining = true;
       batch.pending.forEach(p -> p.promise().tryFail(failure));
     }

@@ -45,13 +45,15 @@ final class LedgerSql {
       "INSERT INTO ledger.idempotency_keys (tenant_id, idempotency_key, seq, request_hash) "
           + "SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])";
   /**
-   * The balances the batch knows to exist, set to their new amounts; fails the transaction (40001)
-   * unless every one of them was there to update.
+   * The balances the batch knows to exist, set to their new amounts, each only if it still holds the
+   * amount the batch was planned on ($5); fails the transaction (XX001) unless every one of them was
+   * updated, so a balance is neither left behind nor overwritten from a stale amount.
    */
   static final String BALANCES_UPDATE =
       "WITH u AS (UPDATE ledger.balances b SET amount = v.amount "
-          + "FROM unnest($2::text[], $3::text[], $4::numeric[]) AS v(account, currency, amount) "
-          + "WHERE b.tenant_id = $1 AND b.account = v.account AND b.currency = v.currency RETURNING 1) "
+          + "FROM unnest($2::text[], $3::text[], $4::numeric[], $5::numeric[]) AS v(account, currency, amount, before) "
+          + "WHERE b.tenant_id = $1 AND b.account = v.account AND b.currency = v.currency AND b.amount = v.before "
+          + "RETURNING 1) "
           + "SELECT ledger.balances_updated(cardinality($2::text[]), (SELECT count(*) FROM u))";
   /** The balances the batch moves for the first time; fails on one that exists already. */
   static final String BALANCES_INSERT =

@@ -54,6 +54,15 @@ final class LedgerStore {
   }
 
   /**
+   * Whether {@code e} is {@code ledger.balances_updated} refusing a batch whose balances were not what it
+   * was planned on (SQLSTATE XX001): a fault to report, not a race to retry, since every balance is
+   * written under its chain's head lock.
+   */
+  static boolean balancesDiffered(Throwable e) {
+    return e instanceof PgException pg && "XX001".equals(pg.getSqlState());
+  }
+
+  /**
    * Two round trips. First {@code BEGIN}, the tenant scope and both lookups go out pipelined on one
    * connection, behind the head lock when {@code after} is null (PostgreSQL runs them in order, so
    * the lookups see everything committed before the lock was granted). Then the writes and {@code
@@ -100,7 +109,7 @@ final class LedgerStore {
           Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
           BatchPlanner.Plan plan = BatchPlanner.planPrepared(tenantId, fromSeq, fromHash, keys, amounts, batch, now,
               ids::next);
-          Future<Void> committed = writeAndCommit(c, tenantId, fromSeq, fromHash, plan, amounts.keySet());
+          Future<Void> committed = writeAndCommit(c, tenantId, fromSeq, fromHash, plan, amounts);
           planned.accept(plan);
           return committed.map(plan);
         })
@@ -164,12 +173,13 @@ final class LedgerStore {
   }
 
   /**
-   * {@code stored}: the balances that exist when the writes run (the lookup found them, or the
-   * batches ahead wrote them and {@code advance_head} waits for those to commit first): updated in
-   * place; the rest of the plan's balances are new rows.
+   * {@code stored}: the balances that exist when the writes run, with the amounts the plan started
+   * from (the lookup found them, or the batches ahead wrote them and {@code advance_head} waits for
+   * those to commit first): each is updated in place only if it still holds that amount; the rest of
+   * the plan's balances are new rows.
    */
   private static Future<Void> writeAndCommit(SqlConnection c, UUID tenantId, long fromSeq, byte[] fromHash,
-      BatchPlanner.Plan plan, Set<Posting.BalanceKey> stored) {
+      BatchPlanner.Plan plan, Map<Posting.BalanceKey, BigDecimal> stored) {
     List<Future<?>> writes = new ArrayList<>();
     // first, even for a batch that writes nothing: its answers (replays) may rest on a predecessor
     writes.add(c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenantId, fromSeq, Buffer.buffer(fromHash),
@@ -186,10 +196,15 @@ final class LedgerStore {
     List<Map.Entry<Posting.BalanceKey, BigDecimal>> updated = new ArrayList<>();
     List<Map.Entry<Posting.BalanceKey, BigDecimal>> created = new ArrayList<>();
     for (Map.Entry<Posting.BalanceKey, BigDecimal> e : plan.balances().entrySet()) {
-      (stored.contains(e.getKey()) ? updated : created).add(e);
+      (stored.containsKey(e.getKey()) ? updated : created).add(e);
     }
     if (!updated.isEmpty()) {
-      writes.add(c.preparedQuery(LedgerSql.BALANCES_UPDATE).execute(balancesTuple(tenantId, updated)));
+      Tuple t = balancesTuple(tenantId, updated);
+      Numeric[] before = new Numeric[updated.size()];
+      for (int i = 0; i < before.length; i++) {
+        before[i] = Numeric.create(stored.get(updated.get(i).getKey()));
+      }
+      writes.add(c.preparedQuery(LedgerSql.BALANCES_UPDATE).execute(t.addValue(before)));
     }
     if (!created.isEmpty()) {
       writes.add(c.preparedQuery(LedgerSql.BALANCES_INSERT).execute(balancesTuple(tenantId, created)));

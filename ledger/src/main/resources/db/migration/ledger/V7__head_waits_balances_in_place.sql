@@ -1,16 +1,20 @@
 -- A batch writes the balances it knows to exist (its lookup found them, or the batch ahead of it wrote
 -- them) with one UPDATE and the new ones with one plain INSERT, instead of INSERT ... ON CONFLICT DO
--- UPDATE for all (docs/decisions/0016-ledger-append-loops.md, "Session 6"). The UPDATE must reach every
--- row it names: a row it missed would be a balance silently left behind, so the statement hands its
--- count to this function, which fails the transaction (and the COMMIT pipelined behind it) unless
--- the count is the one expected. A new row that already exists fails the INSERT (unique violation).
+-- UPDATE for all (docs/decisions/0016-ledger-append-loops.md, "Session 6"). The UPDATE sets a row only
+-- if it still holds the amount the batch was planned on, and must reach every row it names: a row it
+-- missed would be a balance silently left behind or overwritten from a stale amount, so the statement
+-- hands its count to this function, which fails the transaction (and the COMMIT pipelined behind it)
+-- unless the count is the one expected. Every balance is written under its chain's head lock, so a
+-- miss is a fault, not a race: it is data_corrupted (XX001), which the writer reports to the batch's
+-- callers, not serialization_failure (40001), which it would retry. A new row that already exists
+-- fails the INSERT (unique violation).
 CREATE FUNCTION ledger.balances_updated(expected integer, updated bigint) RETURNS bigint
   LANGUAGE plpgsql
   AS $$
   BEGIN
     IF updated IS DISTINCT FROM expected THEN
-      RAISE EXCEPTION 'a balance to update was not found: % of % rows updated', updated, expected
-        USING ERRCODE = 'serialization_failure';
+      RAISE EXCEPTION 'a balance to update was not found at the amount the batch was planned on: % of % rows updated', updated, expected
+        USING ERRCODE = 'data_corrupted';
     END IF;
     RETURN updated;
   END $$;

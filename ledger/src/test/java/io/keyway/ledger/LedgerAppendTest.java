@@ -504,7 +504,7 @@ class LedgerAppendTest {
   }
 
   @Test
-  @DisplayName("a balance the writer believes stored but that is not fails the batch's transaction with 40001 and writes nothing")
+  @DisplayName("a balance the writer believes stored but that is not, or that holds another amount than planned, fails the batch's transaction with XX001 (reported, not retried) and writes nothing")
   void balanceUpdateMissingARow() throws Exception {
     UUID tenant = UUID.randomUUID();
     UUID user = UUID.randomUUID();
@@ -516,8 +516,28 @@ class LedgerAppendTest {
       Future<?> update = c.preparedQuery(LedgerSql.BALANCES_UPDATE).execute(Tuple.of(tenant,
           new String[] {LedgerAccounts.cash(user), LedgerAccounts.cash(UUID.randomUUID())}, new String[] {"USD", "USD"},
           new io.vertx.sqlclient.data.Numeric[] {io.vertx.sqlclient.data.Numeric.create(7),
-              io.vertx.sqlclient.data.Numeric.create(7)}));
-      assertThatThrownBy(update::await).satisfies(e -> assertThat(LedgerStore.headMoved(e)).isTrue());
+              io.vertx.sqlclient.data.Numeric.create(7)},
+          new io.vertx.sqlclient.data.Numeric[] {io.vertx.sqlclient.data.Numeric.create(new BigDecimal("5.00")),
+              io.vertx.sqlclient.data.Numeric.create(0)}));
+      assertThatThrownBy(update::await).satisfies(e -> {
+        assertThat(LedgerStore.balancesDiffered(e)).isTrue();
+        assertThat(LedgerStore.headMoved(e)).as("not retried as a moved head").isFalse();
+      });
+      c.query("ROLLBACK").execute().await();
+      // the row exists, but the batch was planned on another amount than it holds: refused as well
+      begin(c, tenant);
+      Future<?> stale = c.preparedQuery(LedgerSql.BALANCES_UPDATE).execute(Tuple.of(tenant,
+          new String[] {LedgerAccounts.cash(user)}, new String[] {"USD"},
+          new io.vertx.sqlclient.data.Numeric[] {io.vertx.sqlclient.data.Numeric.create(7)},
+          new io.vertx.sqlclient.data.Numeric[] {io.vertx.sqlclient.data.Numeric.create(new BigDecimal("4.00"))}));
+      assertThatThrownBy(stale::await).satisfies(e -> assertThat(LedgerStore.balancesDiffered(e)).isTrue());
+      c.query("ROLLBACK").execute().await();
+      // planned on the amount it holds (5.00, written 5.0 here: numeric equality ignores the scale): updated
+      begin(c, tenant);
+      c.preparedQuery(LedgerSql.BALANCES_UPDATE).execute(Tuple.of(tenant,
+          new String[] {LedgerAccounts.cash(user)}, new String[] {"USD"},
+          new io.vertx.sqlclient.data.Numeric[] {io.vertx.sqlclient.data.Numeric.create(new BigDecimal("6.00"))},
+          new io.vertx.sqlclient.data.Numeric[] {io.vertx.sqlclient.data.Numeric.create(new BigDecimal("5.0"))})).await();
       c.query("ROLLBACK").execute().await();
     } finally {
       c.close().await();
