@@ -43,20 +43,46 @@ public final class UnixSocketFactory extends SocketFactory {
 
   /**
    * The socket file of the PostgreSQL listening on {@code port} of this host, if {@code host} is
-   * this host and one of {@code directories} holds {@code .s.PGSQL.<port>} (a socket, not just a
-   * name). Whether the server there is the one behind the TCP address is for the caller to check.
+   * this host and one of {@code directories} holds {@code .s.PGSQL.<port>}: a socket itself (not a
+   * symbolic link, not just a name) owned by this process's own OS user. The directories include
+   * world-writable {@code /tmp}, where anyone could create that name and be sent the runtime role's
+   * password before any check of the server; a socket of this process's user is one only this user
+   * (who can read this process anyway) or the superuser made, such as the embedded server's. A server
+   * run by another user (a packaged PostgreSQL, as {@code postgres}) is read over TCP. Whether the
+   * server there is the one behind the TCP address is still for the caller to check.
    */
   public static Optional<Path> localSocket(String host, int port, List<Path> directories) {
     if (!isLoopback(host)) {
       return Optional.empty();
     }
+    Optional<Integer> self = ownerUid(Path.of("/proc/self"), false);
+    if (self.isEmpty()) {
+      return Optional.empty();
+    }
     for (Path dir : directories) {
       Path p = dir.resolve(".s.PGSQL." + port);
-      if (Files.exists(p) && !Files.isRegularFile(p) && !Files.isDirectory(p)) {
-        return Optional.of(p);
+      try {
+        var attributes = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isOther() && ownerUid(p, true).equals(self)) {
+          return Optional.of(p);
+        }
+      } catch (IOException | UnsupportedOperationException e) {
+        // no such file, or no way to tell its owner: not this one
       }
     }
     return Optional.empty();
+  }
+
+  /** The uid owning {@code p} ({@code link}: of a symbolic link itself), where the file system tells it. */
+  private static Optional<Integer> ownerUid(Path p, boolean link) {
+    try {
+      Object uid = link ? Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS)
+          : Files.getAttribute(p, "unix:uid");
+      return uid instanceof Integer i ? Optional.of(i) : Optional.empty();
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   private static boolean isLoopback(String host) {

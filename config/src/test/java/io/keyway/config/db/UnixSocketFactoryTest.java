@@ -73,4 +73,22 @@ class UnixSocketFactoryTest {
       assertThat(UnixSocketFactory.localSocket("127.0.0.1", 5998, List.of(dir))).isEmpty();
     }
   }
+
+  @Test
+  @DisplayName("a socket anyone could have planted is not used: not through a symbolic link, not one of another OS user")
+  void refusesPlantedSockets(@TempDir Path dir, @TempDir Path elsewhere) throws Exception {
+    Path real = elsewhere.resolve(".s.PGSQL.5997");
+    Path link = dir.resolve(".s.PGSQL.5997");
+    try (ServerSocketChannel listening = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      listening.bind(UnixDomainSocketAddress.of(real));
+      assertThat(UnixSocketFactory.localSocket("127.0.0.1", 5997, List.of(elsewhere))).contains(real);
+      Files.createSymbolicLink(link, real);
+      assertThat(UnixSocketFactory.localSocket("127.0.0.1", 5997, List.of(dir))).as("a link to a socket").isEmpty();
+      // another user's socket: only the superuser can give a file away, so this part needs root (CI runs as root)
+      int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      org.junit.jupiter.api.Assumptions.assumeTrue(self == 0, "giving a file to another user needs root");
+      Files.setAttribute(real, "unix:uid", 65534, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      assertThat(UnixSocketFactory.localSocket("127.0.0.1", 5997, List.of(elsewhere))).as("another user's socket").isEmpty();
+    }
+  }
 }
