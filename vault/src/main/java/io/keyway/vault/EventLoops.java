@@ -37,9 +37,12 @@ final class EventLoops {
     return loops;
   }
 
-  /** Moves the round-robin by which {@code vertx} gives new contexts their event loop on by one loop. */
-  static void skipOne(Vertx vertx) {
-    ((VertxInternal) vertx).nettyEventLoopGroup().next();
+  /**
+   * Moves the round-robin by which {@code vertx} gives new contexts their event loop on by one turn; the
+   * loop that turn gave.
+   */
+  static EventLoop turn(Vertx vertx) {
+    return (EventLoop) ((VertxInternal) vertx).nettyEventLoopGroup().next();
   }
 
   /** A new event-loop context of {@code vertx} on {@code loop} (for tests that must call from a given loop). */

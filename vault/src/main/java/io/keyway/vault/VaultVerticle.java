@@ -147,12 +147,19 @@ public final class VaultVerticle extends VerticleBase {
 
   /**
    * Deploys vaults one at a time until every loop has one or the attempts run out; one that lands on a loop
-   * that has a vault is undeployed, and the event loops' round-robin is then moved on by one: a deployment
-   * may take more than one turn of it (a clustered node's takes two), and a stride that divides the number of
-   * loops would otherwise land on the same loops every time.
+   * that has a vault is undeployed, and the event loops' round-robin is then turned so that the next one
+   * lands on a loop without: a deployment may take more than one turn of it (a clustered node's takes two),
+   * so after each miss the turns a deployment took are measured (from the loop the last turn gave to the
+   * loop the vault landed on) and the round-robin is stopped that many turns before a loop without a vault.
    */
   static Future<Coverage> deployUntilCovered(io.vertx.core.Vertx vertx, List<EventLoop> loops,
       Supplier<VaultVerticle> vaults, List<String> kept, int attemptsLeft) {
+    return deployUntilCovered(vertx, loops, vaults, kept, attemptsLeft, null);
+  }
+
+  /** As above; {@code lastTurned}: the loop the last turn of the round-robin made here gave, or null. */
+  private static Future<Coverage> deployUntilCovered(io.vertx.core.Vertx vertx, List<EventLoop> loops,
+      Supplier<VaultVerticle> vaults, List<String> kept, int attemptsLeft, EventLoop lastTurned) {
     int covered = (int) loops.stream().filter(l -> LoopVaults.on(l) != null).count();
     if (covered == loops.size() || attemptsLeft == 0) {
       return Future.succeededFuture(new Coverage(List.copyOf(kept), covered, loops.size()));
@@ -162,11 +169,33 @@ public final class VaultVerticle extends VerticleBase {
         .compose(id -> {
           if (vault.firstOnItsLoop) {
             kept.add(id);
-            return Future.succeededFuture();
+            return Future.<EventLoop>succeededFuture();
           }
-          return vertx.undeploy(id).onComplete(x -> EventLoops.skipOne(vertx));
+          return vertx.undeploy(id).map(x -> aimAtALoopWithoutVault(vertx, loops, lastTurned, vault.loop));
         })
-        .compose(v -> deployUntilCovered(vertx, loops, vaults, kept, attemptsLeft - 1));
+        .compose(turned -> deployUntilCovered(vertx, loops, vaults, kept, attemptsLeft - 1, turned));
+  }
+
+  /**
+   * Turns the round-robin so that a deployment taking as many turns as the last one (one, if unknown) lands
+   * on a loop without a vault; the loop the last turn gave, or null if none was found.
+   */
+  private static EventLoop aimAtALoopWithoutVault(io.vertx.core.Vertx vertx, List<EventLoop> loops,
+      EventLoop lastTurned, EventLoop landed) {
+    int n = loops.size();
+    int turns = lastTurned == null ? 1 : Math.floorMod(loops.indexOf(landed) - loops.indexOf(lastTurned), n);
+    EventLoop target = loops.stream().filter(l -> LoopVaults.on(l) == null).findFirst().orElse(null);
+    if (target == null) {
+      return null;
+    }
+    EventLoop stopAt = loops.get(Math.floorMod(loops.indexOf(target) - turns, n));
+    for (int i = 0; i < n; i++) {
+      EventLoop turned = EventLoops.turn(vertx);
+      if (turned == stopAt) {
+        return turned;
+      }
+    }
+    return null;
   }
 
   /**

@@ -148,19 +148,22 @@ class VaultOnEveryLoopTest {
     }
   }
 
-  @Test
-  @DisplayName("every loop gets a vault also when each deployment takes two turns of the round-robin (a clustered node's do) on an even number of loops")
-  void coversEveryLoopWhateverTheStride() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} turn(s) a deployment")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3, 4})
+  @DisplayName("every one of four loops gets a vault however many turns of the round-robin a deployment takes (a clustered node's take two)")
+  void coversEveryLoopWhateverTheStride(int turns) throws Exception {
     Vertx four = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(4));
     try {
       var db = TestPostgres.freshDatabase();
       List<EventLoop> loops = EventLoops.all(four);
-      // each deployment takes one turn for itself; the supplier takes another, as a clustered node's deploy does
-      Supplier<VaultVerticle> twoTurns = () -> {
-        EventLoops.skipOne(four);
+      // each deployment takes one turn for itself; the supplier takes the others, as a clustered node's deploy does
+      Supplier<VaultVerticle> taking = () -> {
+        for (int i = 1; i < turns; i++) {
+          EventLoops.turn(four);
+        }
         return new VaultVerticle(store, db.app());
       };
-      VaultVerticle.Coverage c = await(VaultVerticle.deployUntilCovered(four, loops, twoTurns, new ArrayList<>(),
+      VaultVerticle.Coverage c = await(VaultVerticle.deployUntilCovered(four, loops, taking, new ArrayList<>(),
           loops.size() * VaultVerticle.DEPLOY_ATTEMPTS_PER_LOOP));
       assertThat(c.loopsWithVault()).as("loops with a vault").isEqualTo(4);
       assertThat(c.deploymentIds()).hasSize(4);
