@@ -340,7 +340,9 @@ public final class WsBench {
    * Latency counts from there, not from when the event was made: the Node.js server makes and sends each event in
    * turn on one thread, so a stamp taken when it is made would leave out the time spent sending the tick's events
    * before it (and a late tick), where Keyway's publisher stamps a tick's events together and its fan-out sends them
-   * afterwards. From the due time both servers are charged alike, late ticks included (no coordinated omission).
+   * afterwards. From the due time both servers are charged alike, late ticks included (no coordinated omission)
+   * up to the publishers' catch-up limit: after a stall of over 50 ms both drop the events they missed, which then
+   * show as fewer deliveries a second, not as latency.
    */
   static long dueNanos(long startedNanos, long k, int rate) {
     return startedNanos + k * 1_000_000_000L / rate;

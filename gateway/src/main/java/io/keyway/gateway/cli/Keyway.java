@@ -88,7 +88,8 @@ public final class Keyway {
    * comes wrapped (raised while the node deploys, it reaches us inside the start future's exception).
    */
   static int failed(String command, Exception e, PrintStream err) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth++ < 32; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof ConfigException config) {
         err.println("keyway: configuration error: " + config.getMessage());
         return EXIT_USAGE;
