@@ -1,6 +1,5 @@
 package io.keyway.bench;
 
-import io.keyway.config.db.UnixSocketFactory;
 import io.keyway.ledger.Checkpoint;
 import io.keyway.ledger.LedgerVerifier;
 import io.keyway.ledger.LedgerVerticle;
@@ -228,9 +227,6 @@ public final class LedgerBench {
     boolean overTcp = SystemProperties.booleanProperty("bench.verifyOverTcp", false);
     LedgerVerifier verifier = overTcp ? new LedgerVerifier(ledger.appUrl(), ledger.signer(), List.of())
         : new LedgerVerifier(ledger.appUrl(), ledger.signer());
-    boolean socket = !overTcp && UnixSocketFactory.localSocket(ledger.appUrl().host(), ledger.appUrl().port(),
-        UnixSocketFactory.DEFAULT_DIRECTORIES).isPresent();
-    out.println("  " + server + ": verifying over " + (socket ? "the Unix-domain socket" : "TCP"));
     Optional<PostgresCpuClock> serverClock = PostgresCpuClock.of(ledger.ownerConnection());
     List<LedgerPhase> runs = new ArrayList<>();
     for (int run = 1; run <= settings.verifyRuns(); run++) {
@@ -243,8 +239,10 @@ public final class LedgerBench {
       long jvm = jvmCpuMillis() - jvmBefore;
       if (serverClock.isPresent()) {
         int cores = Runtime.getRuntime().availableProcessors();
-        out.printf(Locale.ROOT, "  %s: verification %d, %,d entries in %.2f s; CPU per entry: PostgreSQL %.2f µs, "
-                + "this JVM %.2f µs (1,000,000 entries/s leaves %d µs on %d cores)%n", server, run, report.entries(),
+        out.printf(Locale.ROOT, "  %s: verification %d over %s, %,d entries in %.2f s; CPU per entry: PostgreSQL %.2f µs, "
+                + "this JVM %.2f µs (1,000,000 entries/s leaves %d µs on %d cores)%n", server, run,
+            verifier.lastTransport() == LedgerVerifier.Transport.UNIX_SOCKET ? "the Unix-domain socket" : "TCP",
+            report.entries(),
             elapsed.toMillis() / 1e3, (serverClock.get().millis() - serverBefore) * 1e3 / report.entries(),
             jvm * 1e3 / report.entries(), cores, cores);
       }

@@ -66,7 +66,7 @@ public final class LedgerVerifier {
   private static final long SOCKET_MIN_ENTRIES = 10_000;
 
   /** How a verification read its ranges. */
-  enum Transport { UNIX_SOCKET, TCP }
+  public enum Transport { UNIX_SOCKET, TCP }
 
   private final DbUrl url;
   private final CheckpointSigner signer;
@@ -92,7 +92,7 @@ public final class LedgerVerifier {
     this.socketMinEntries = socketMinEntries;
   }
 
-  Transport lastTransport() {
+  public Transport lastTransport() {
     return lastTransport;
   }
 
