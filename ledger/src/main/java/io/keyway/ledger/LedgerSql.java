@@ -6,6 +6,16 @@ final class LedgerSql {
 
   /** Row level security reads this; set for the transaction only, as {@code TenantScope} does. */
   static final String SET_TENANT = "SELECT set_config('" + io.keyway.config.db.Schemas.TENANT_SETTING + "', $1, true)";
+  /**
+   * A write batch's transaction: READ COMMITTED said, not assumed (each statement must see the batch
+   * ahead once {@code advance_head} has waited for it; a repeatable-read default would fail every
+   * pipelined batch), and no lock waited on for longer than {@link #BATCH_LOCK_TIMEOUT}: a stalled
+   * predecessor fails the batches behind it instead of holding their connections without end.
+   */
+  static final String BATCH_BEGIN = "BEGIN ISOLATION LEVEL READ COMMITTED";
+  static final String BATCH_LOCK_TIMEOUT = "30s";
+  static final String BATCH_SCOPE = "SELECT set_config('" + io.keyway.config.db.Schemas.TENANT_SETTING
+      + "', $1, true), set_config('lock_timeout', '" + BATCH_LOCK_TIMEOUT + "', true)";
 
   static final String HEAD_ENSURE =
       "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING";

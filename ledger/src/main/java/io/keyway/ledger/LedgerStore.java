@@ -81,8 +81,8 @@ final class LedgerStore {
   private Future<BatchPlanner.Plan> appendBatch(SqlConnection c, UUID tenantId, List<PreparedAppend> batch, Start after,
       Consumer<BatchPlanner.Plan> planned) {
     List<Future<?>> reads = new ArrayList<>();
-    reads.add(c.query("BEGIN").execute());
-    reads.add(c.preparedQuery(LedgerSql.SET_TENANT).execute(Tuple.of(tenantId.toString())));
+    reads.add(c.query(LedgerSql.BATCH_BEGIN).execute());
+    reads.add(c.preparedQuery(LedgerSql.BATCH_SCOPE).execute(Tuple.of(tenantId.toString())));
     Future<Row> head = null;
     if (after == null) {
       reads.add(c.preparedQuery(LedgerSql.HEAD_ENSURE).execute(Tuple.of(tenantId, Buffer.buffer(HashChain.GENESIS))));

@@ -493,10 +493,23 @@ class LedgerAppendTest {
       begin(behind, tenant);
       Future<Long> orphan = advance(behind, tenant, 3, h1, 4, h2);
       awaitWaitingOrDone(behindPid, orphan);
+      assertThat(orphan.isComplete()).as("it waits for the predecessor's outcome, not only for a commit").isFalse();
       ahead.query("ROLLBACK").execute().await();
       assertThatThrownBy(orphan::await).satisfies(e -> assertThat(LedgerStore.headMoved(e)).isTrue());
       behind.query("ROLLBACK").execute().await();
       assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).isEqualTo(2);
+
+      // a fork: the predecessor commits seq 3 with one hash, the batch behind was planned on seq 3 with another
+      Buffer h3 = Buffer.buffer(new byte[32]).setByte(0, (byte) 3);
+      begin(ahead, tenant);
+      advance(ahead, tenant, 2, h2, 3, h1).await();
+      begin(behind, tenant);
+      Future<Long> fork = advance(behind, tenant, 3, h3, 4, h2);
+      awaitWaitingOrDone(behindPid, fork);
+      ahead.query("COMMIT").execute().await();
+      assertThatThrownBy(fork::await).as("same seq, another hash").satisfies(e -> assertThat(LedgerStore.headMoved(e)).isTrue());
+      behind.query("ROLLBACK").execute().await();
+      assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).isEqualTo(3);
     } finally {
       ahead.close().await();
       behind.close().await();
@@ -544,6 +557,27 @@ class LedgerAppendTest {
     }
     assertThat(ledger.count("SELECT count(*) FROM ledger.balances WHERE tenant_id = ? AND amount = 7", tenant))
         .isZero();
+  }
+
+  @Test
+  @DisplayName("a write batch's transaction is READ COMMITTED even where repeatable read is the default, and waits at most 30 s for a lock")
+  void batchTransactionSettings() throws Exception {
+    SqlConnection c = ledger.pool.getConnection().await();
+    try {
+      c.query("SET default_transaction_isolation = 'repeatable read'").execute().await();
+      c.query(LedgerSql.BATCH_BEGIN).execute().await();
+      c.preparedQuery(LedgerSql.BATCH_SCOPE).execute(Tuple.of(UUID.randomUUID().toString())).await();
+      var row = c.query("SELECT current_setting('transaction_isolation'), current_setting('lock_timeout')").execute()
+          .await().iterator().next();
+      assertThat(row.getString(0)).isEqualTo("read committed");
+      assertThat(row.getString(1)).isEqualTo(LedgerSql.BATCH_LOCK_TIMEOUT);
+      c.query("ROLLBACK").execute().await();
+      assertThat(c.query("SELECT current_setting('lock_timeout')").execute().await().iterator().next().getString(0))
+          .as("set for the transaction only").isEqualTo("0");
+    } finally {
+      c.query("RESET default_transaction_isolation").execute().await();
+      c.close().await();
+    }
   }
 
   private static void begin(SqlConnection c, UUID tenant) {
