@@ -110,13 +110,7 @@ public final class TestGateway implements AutoCloseable {
 
   /** Waits up to {@code millis} for {@code condition}, polling; for effects that travel the event bus. */
   public static void eventually(long millis, java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + millis + " ms");
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-    }
+    io.keyway.config.Eventually.holds(millis, "condition", condition);
   }
 
   /** Stops the node (the database stays: it belongs to the shared test server). */

@@ -1,6 +1,7 @@
 package io.keyway.gateway.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyway.config.ConfigKeys;
 import io.keyway.gateway.GatewayExtension;
@@ -77,9 +78,14 @@ class HeartbeatSocketTest {
         d.maxFrameBytes(), d.malformedPerMinute());
   }
 
+  /** Pings a socket must get to pass (at one per 200 ms they take 3.8 s, beyond a 3 s idle timeout). */
+  private static final int PINGS = 20;
+
   /** A JDK WebSocket client that counts the pings it gets and records how the server closed it. */
   private static final class Listener implements WebSocket.Listener {
     final AtomicInteger pings = new AtomicInteger();
+    /** Counted down by the first {@link #PINGS} pings. */
+    final java.util.concurrent.CountDownLatch firstPings = new java.util.concurrent.CountDownLatch(PINGS);
     final CompletableFuture<String> ready = new CompletableFuture<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final StringBuilder text = new StringBuilder();
@@ -100,6 +106,7 @@ class HeartbeatSocketTest {
     @Override
     public CompletionStage<?> onPing(WebSocket ws, ByteBuffer message) {
       pings.incrementAndGet();
+      firstPings.countDown();
       ws.request(1);
       return null; // the JDK client answers with a pong by itself
     }
@@ -130,19 +137,22 @@ class HeartbeatSocketTest {
   @Test
   @DisplayName("the server pings an authenticated socket every period, and a client that answers with pongs stays open past the idle timeout")
   void pingsAndPongsKeepASocketOpen() throws Exception {
-    int port = endpoint(settings(Duration.ofMillis(200), Duration.ofSeconds(3)));
+    Duration idle = Duration.ofSeconds(3);
+    int port = endpoint(settings(Duration.ofMillis(200), idle));
     Listener a = readyOn(port, "hb-a");
     Listener b = readyOn(port, "hb-b");
     long start = System.nanoTime();
-    // three idle timeouts long: without the pongs counting as traffic, both would be closed by now
-    while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(9)) {
-      assertThat(a.closed).as("a socket that answers pings").isNotDone();
-      assertThat(b.closed).as("a socket that answers pings").isNotDone();
-      Thread.sleep(100);
-    }
     // a ping every 200 ms: about 45 in 9 s; a loaded machine may delay some, but fewer than 20 is not "every period"
-    assertThat(a.pings.get()).as("pings in 9 s at one per 200 ms").isGreaterThanOrEqualTo(20);
-    assertThat(b.pings.get()).as("pings in 9 s at one per 200 ms").isGreaterThanOrEqualTo(20);
+    assertThat(a.firstPings.await(9, TimeUnit.SECONDS)).as(PINGS + " pings within 9 s at one per 200 ms").isTrue();
+    assertThat(b.firstPings.await(9, TimeUnit.SECONDS)).as(PINGS + " pings within 9 s at one per 200 ms").isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no more than a ping a period").isGreaterThan(idle);
+    // three idle timeouts from the start: without the pongs counting as traffic, both would be closed by then
+    long endNanos = start + 3 * idle.toNanos();
+    for (Listener open : List.of(a, b)) {
+      long left = Math.max(0, endNanos - System.nanoTime());
+      assertThatThrownBy(() -> open.closed.get(left, TimeUnit.NANOSECONDS)).as("a socket that answers pings closed")
+          .isInstanceOf(java.util.concurrent.TimeoutException.class);
+    }
   }
 
   @Test
