@@ -28,6 +28,10 @@ final class AppendLoad {
   static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
   /** How often the open loop wakes up to send the appends that have fallen due. */
   private static final long OPEN_LOOP_TICK_MILLIS = 1;
+  /** Diagnostic: print each open-loop phase's slow slices beside the collector's pauses ({@link TailTimeline}). */
+  private static final boolean TIMELINE = Boolean.getBoolean("bench.timeline");
+  /** An append slower than this marks its 100 ms slice in the timeline: the p99 target. */
+  private static final long TIMELINE_THRESHOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   /**
    * What the callers saw: answered appends, failures, and the latency of the answered ones; {@code
@@ -148,6 +152,7 @@ final class AppendLoad {
     private long sent;
     private long settled;
     private long timer;
+    private final TailTimeline timeline = TIMELINE ? new TailTimeline(start, TIMELINE_THRESHOLD_NANOS, "appends") : null;
 
     OpenPhase(List<EntryMix> chains, int perSecond, Duration duration) {
       this.chains = chains;
@@ -177,7 +182,9 @@ final class AppendLoad {
         EntryMix chain = chains.get((int) (sent % chains.size()));
         sent++;
         client.append(chain.next()).onComplete(result -> {
-          count(result, due);
+          if (count(result, due) && timeline != null) {
+            timeline.record(due, System.nanoTime() - due);
+          }
           settled++;
           settleIfDone();
         });
@@ -188,6 +195,10 @@ final class AppendLoad {
 
     private void settleIfDone() {
       if (sent == total && settled == total) {
+        if (timeline != null) {
+          timeline.close();
+          timeline.print(System.err, "open loop at " + perSecond + "/s over " + chains.size() + " chains");
+        }
         done.tryComplete(outcome());
       }
     }

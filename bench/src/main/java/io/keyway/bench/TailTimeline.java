@@ -26,6 +26,7 @@ final class TailTimeline implements AutoCloseable {
 
   private final long origin;
   private final long thresholdNanos;
+  private final String noun;
   private final long uptimeOffsetNanos;
   private final ConcurrentLinkedQueue<Pause> pauses = new ConcurrentLinkedQueue<>();
   private final List<NotificationEmitter> emitters = new ArrayList<>();
@@ -41,8 +42,14 @@ final class TailTimeline implements AutoCloseable {
   private long[] max = new long[64];
 
   TailTimeline(long origin, long thresholdNanos) {
+    this(origin, thresholdNanos, "resolves");
+  }
+
+  /** {@code noun}: what one recorded answer is called in the printout ("resolves", "appends"). */
+  TailTimeline(long origin, long thresholdNanos, String noun) {
     this.origin = origin;
     this.thresholdNanos = thresholdNanos;
+    this.noun = noun;
     this.uptimeOffsetNanos = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(
         ManagementFactory.getRuntimeMXBean().getUptime());
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -81,8 +88,8 @@ final class TailTimeline implements AutoCloseable {
     int slowSlices = 0;
     int slowSlicesWithPause = 0;
     List<Pause> all = new ArrayList<>(pauses);
-    out.printf(Locale.ROOT, "timeline of %s: 100 ms slices with a resolve over %.1f ms (due time from the phase's start)%n",
-        phase, thresholdNanos / 1e6);
+    out.printf(Locale.ROOT, "timeline of %s: 100 ms slices with one of the %s over %.1f ms (due time from the phase's start)%n",
+        phase, noun, thresholdNanos / 1e6);
     for (int s = 0; s < count.length; s++) {
       total += count[s];
       totalOver += over[s];
@@ -104,12 +111,12 @@ final class TailTimeline implements AutoCloseable {
         slowSlicesWithPause++;
         overInPausedSlices += over[s];
       }
-      out.printf(Locale.ROOT, "  +%6.1f s  %5d resolves  %4d over  max %7.2f ms  pauses %5.1f ms %s%n",
-          s * SLICE_NANOS / 1e9, count[s], over[s], max[s] / 1e6, pausedMillis, names);
+      out.printf(Locale.ROOT, "  +%6.1f s  %5d %s  %4d over  max %7.2f ms  pauses %5.1f ms %s%n",
+          s * SLICE_NANOS / 1e9, count[s], noun, over[s], max[s] / 1e6, pausedMillis, names);
     }
-    out.printf(Locale.ROOT, "  %d of %d resolves over %.1f ms, in %d slices; %d of those slices (%d resolves) had a"
+    out.printf(Locale.ROOT, "  %d of %d %s over %.1f ms, in %d slices; %d of those slices (%d %s) had a"
         + " collector pause in or just before them; %d pauses in the phase%n",
-        totalOver, total, thresholdNanos / 1e6, slowSlices, slowSlicesWithPause, overInPausedSlices,
+        totalOver, total, noun, thresholdNanos / 1e6, slowSlices, slowSlicesWithPause, overInPausedSlices, noun,
         all.stream().filter(p -> p.startNanos() >= origin).count());
   }
 
