@@ -16,7 +16,7 @@ final class BenchSql {
           + "current_setting('synchronous_commit') AS synchronous_commit, "
           + "current_setting('wal_sync_method') AS wal_sync_method, current_setting('shared_buffers') AS shared_buffers, "
           + "current_setting('max_wal_size') AS max_wal_size, current_setting('checkpoint_timeout') AS checkpoint_timeout, "
-          + "current_setting('wal_buffers') AS wal_buffers, current_setting('wal_compression') AS wal_compression";
+          + "current_setting('wal_buffers') AS wal_buffers, current_setting('wal_compression') AS wal_compression, current_setting('wal_init_zero') AS wal_init_zero";
 
   /**
    * The newest transaction id, assigning one to this (autocommit) statement. Only transactions that

@@ -35,23 +35,31 @@ final class LedgerUnderTest implements AutoCloseable {
   private static final Duration START_LIMIT = Duration.ofMinutes(1);
   private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
   /**
-   * The durable server runs with the settings docs/BENCHMARKS.md recommends for a node's PostgreSQL
-   * (instead of the defaults' 128 MB of shared buffers and a checkpoint at every 1 GB of WAL, which at
-   * the ledger's ~1.8 kB of WAL per entry started a checkpoint, and then full-page images, in most
-   * phases). lz4 WAL compression is not in zonky's binaries; pglz costs more CPU than it saves here.
-   */
-  static final java.util.Map<String, String> RECOMMENDED_SETTINGS = java.util.Map.of(
-      "shared_buffers", "1GB",
-      "max_wal_size", "8GB",
-      "checkpoint_timeout", "15min",
-      "wal_buffers", "64MB",
-      "wal_compression", "off");
-
-  /**
    * {@code -Dbench.pgStatements=true}: the durable server loads pg_stat_statements and each ledger
    * phase prints what each statement cost ({@link #statementsSinceLastReading}), a diagnostic.
    */
   static final boolean STATEMENT_STATS = Boolean.getBoolean("bench.pgStatements");
+
+  /**
+   * {@code -Dbench.pgSettings=name=value,name=value}: more settings for the durable server, on top of the
+   * recommended ones, for diagnostic runs (printed with the others).
+   */
+  static final java.util.Map<String, String> EXTRA_SETTINGS = extraSettings(System.getProperty("bench.pgSettings", ""));
+
+  private static java.util.Map<String, String> extraSettings(String spec) {
+    java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+    for (String pair : spec.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0 || !pair.substring(0, eq).strip().matches("[a-z_.]+")) {
+        throw new IllegalArgumentException("bench.pgSettings: expected name=value pairs, got " + pair);
+      }
+      settings.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+    }
+    return java.util.Map.copyOf(settings);
+  }
 
   private final Durability durability;
   private final Closeable postgres;
@@ -134,7 +142,9 @@ final class LedgerUnderTest implements AutoCloseable {
         .setServerConfig("fsync", "on")
         .setServerConfig("synchronous_commit", "on")
         .setServerConfig("full_page_writes", "on");
-    RECOMMENDED_SETTINGS.forEach(builder::setServerConfig);
+    // the settings recommended for a node's PostgreSQL, which the node's embedded server runs too
+    EmbeddedPostgresServer.RECOMMENDED_SETTINGS.forEach(builder::setServerConfig);
+    EXTRA_SETTINGS.forEach(builder::setServerConfig);
     if (STATEMENT_STATS) {
       builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
           .setServerConfig("pg_stat_statements.track", "all");
@@ -233,7 +243,8 @@ final class LedgerUnderTest implements AutoCloseable {
           + rs.getString("synchronous_commit") + ", wal_sync_method=" + rs.getString("wal_sync_method")
           + ", shared_buffers=" + rs.getString("shared_buffers") + ", max_wal_size=" + rs.getString("max_wal_size")
           + ", checkpoint_timeout=" + rs.getString("checkpoint_timeout") + ", wal_buffers=" + rs.getString("wal_buffers")
-          + ", wal_compression=" + rs.getString("wal_compression");
+          + ", wal_compression=" + rs.getString("wal_compression") + ", wal_init_zero=" + rs.getString("wal_init_zero")
+          + (durability == Durability.DURABLE && !EXTRA_SETTINGS.isEmpty() ? ", and " + EXTRA_SETTINGS : "");
     }
   }
 
