@@ -58,6 +58,8 @@ final class ChainWriters {
     boolean draining;
     /** Appends of batches that failed behind another one, to write again, in order. */
     final List<Pending> retry = new ArrayList<>();
+    /** The balances as this chain's last committed batch left them. */
+    final KnownBalances known = new KnownBalances();
 
     Chain(UUID tenantId) {
       this.tenantId = tenantId;
@@ -104,7 +106,7 @@ final class ChainWriters {
     chain.inFlight.add(batch);
     chain.planning = true;
     Future<BatchPlanner.Plan> written = store.appendBatch(chain.tenantId,
-        pending.stream().map(Pending::request).toList(), after, plan -> {
+        pending.stream().map(Pending::request).toList(), after, chain.known, plan -> {
           batch.plan = plan;
           chain.planning = false;
           writeNext(chain);
@@ -130,6 +132,7 @@ final class ChainWriters {
           batch.pending.get(i).promise().fail(o.refusal());
         }
       }
+      chain.known.committed(plan);
       onCommit.accept(plan);
     } else if (LedgerStore.headMoved(failure)) {
       // planned on a head that never came to be (the batch ahead failed, or another node wrote):
@@ -144,6 +147,10 @@ final class ChainWriters {
       }
       chain.draining = true;
       batch.pending.forEach(p -> p.promise().tryFail(failure));
+    }
+    if (failure != null) {
+      // the head and balances this writer expected never came to be
+      chain.known.drop();
     }
     if (chain.draining && chain.inFlight.isEmpty()) {
       chain.draining = false;

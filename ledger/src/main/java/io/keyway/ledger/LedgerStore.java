@@ -71,15 +71,19 @@ final class LedgerStore {
    * that fails aborts the transaction, so the {@code COMMIT} behind it rolls back, and the batch
    * fails with that write's error. {@code planned} is told the plan as soon as its writes are sent;
    * the returned future completes only after the commit.
+   *
+   * <p>Balances in {@code known}, which the chain's writer knows as stored, are not looked up again while
+   * the head is where they were left; a batch with nothing ahead of it that finds the head elsewhere
+   * drops them before it is planned, and reads those balances too (one round trip more).
    */
-  Future<BatchPlanner.Plan> appendBatch(UUID tenantId, List<PreparedAppend> batch, Start after,
+  Future<BatchPlanner.Plan> appendBatch(UUID tenantId, List<PreparedAppend> batch, Start after, KnownBalances known,
       Consumer<BatchPlanner.Plan> planned) {
     return db.pool().getConnection()
-        .compose(c -> appendBatch(c, tenantId, batch, after, planned).eventually(c::close));
+        .compose(c -> appendBatch(c, tenantId, batch, after, known, planned).eventually(c::close));
   }
 
   private Future<BatchPlanner.Plan> appendBatch(SqlConnection c, UUID tenantId, List<PreparedAppend> batch, Start after,
-      Consumer<BatchPlanner.Plan> planned) {
+      KnownBalances known, Consumer<BatchPlanner.Plan> planned) {
     List<Future<?>> reads = new ArrayList<>();
     reads.add(c.query(LedgerSql.BATCH_BEGIN).execute());
     reads.add(c.preparedQuery(LedgerSql.BATCH_SCOPE).execute(Tuple.of(tenantId.toString())));
@@ -90,7 +94,24 @@ final class LedgerStore {
       reads.add(head);
     }
     Future<Map<String, BatchPlanner.Existing>> existing = existing(c, tenantId, batch);
-    Future<Map<Posting.BalanceKey, BigDecimal>> balances = balances(c, tenantId, batch);
+    // the balances the batches ahead leave come with them; the ones this writer knows, from memory
+    Map<Posting.BalanceKey, BigDecimal> remembered = new HashMap<>();
+    Set<Posting.BalanceKey> unknown = new LinkedHashSet<>();
+    for (PreparedAppend r : batch) {
+      for (Posting p : r.request.postings()) {
+        Posting.BalanceKey key = p.key();
+        if (after != null && after.balances().containsKey(key)) {
+          continue;
+        }
+        BigDecimal amount = known.get(key);
+        if (amount != null) {
+          remembered.put(key, amount);
+        } else {
+          unknown.add(key);
+        }
+      }
+    }
+    Future<Map<Posting.BalanceKey, BigDecimal>> balances = balances(c, tenantId, unknown);
     reads.add(existing);
     reads.add(balances);
     Future<Row> locked = head;
@@ -98,22 +119,42 @@ final class LedgerStore {
         .compose(read -> {
           long fromSeq = after == null ? locked.result().getLong("seq") : after.seq();
           byte[] fromHash = after == null ? locked.result().getBuffer("hash").getBytes() : after.hash();
-          Map<String, BatchPlanner.Existing> keys = existing.result();
-          Map<Posting.BalanceKey, BigDecimal> amounts = balances.result();
-          if (after != null) {
-            keys = new HashMap<>(keys);
-            keys.putAll(after.keys());
-            amounts = new HashMap<>(amounts);
-            amounts.putAll(after.balances());
+          if (after == null && !known.isEmpty() && !known.at(fromSeq, fromHash)) {
+            // the chain moved without this writer: what it remembers is stale, for the batches behind too
+            known.drop();
+            if (!remembered.isEmpty()) {
+              Set<Posting.BalanceKey> stale = remembered.keySet();
+              return balances(c, tenantId, stale).map(fresh -> {
+                Map<Posting.BalanceKey, BigDecimal> all = new HashMap<>(balances.result());
+                all.putAll(fresh);
+                return all;
+              }).compose(amounts -> planAndWrite(c, tenantId, batch, null, fromSeq, fromHash,
+                  existing.result(), amounts, planned));
+            }
           }
-          Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-          BatchPlanner.Plan plan = BatchPlanner.planPrepared(tenantId, fromSeq, fromHash, keys, amounts, batch, now,
-              ids::next);
-          Future<Void> committed = writeAndCommit(c, tenantId, fromSeq, fromHash, plan, amounts);
-          planned.accept(plan);
-          return committed.map(plan);
+          Map<Posting.BalanceKey, BigDecimal> amounts = remembered;
+          amounts.putAll(balances.result());
+          return planAndWrite(c, tenantId, batch, after, fromSeq, fromHash, existing.result(), amounts, planned);
         })
         .recover(e -> c.query("ROLLBACK").execute().transform(x -> Future.failedFuture(e)));
+  }
+
+  /** Plans the batch on the head and state read (and those the batches ahead leave), then writes and commits it. */
+  private Future<BatchPlanner.Plan> planAndWrite(SqlConnection c, UUID tenantId, List<PreparedAppend> batch,
+      Start after, long fromSeq, byte[] fromHash, Map<String, BatchPlanner.Existing> keys,
+      Map<Posting.BalanceKey, BigDecimal> amounts, Consumer<BatchPlanner.Plan> planned) {
+    if (after != null) {
+      keys = new HashMap<>(keys);
+      keys.putAll(after.keys());
+      amounts = new HashMap<>(amounts);
+      amounts.putAll(after.balances());
+    }
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    BatchPlanner.Plan plan = BatchPlanner.planPrepared(tenantId, fromSeq, fromHash, keys, amounts, batch, now,
+        ids::next);
+    Future<Void> committed = writeAndCommit(c, tenantId, fromSeq, fromHash, plan, amounts);
+    planned.accept(plan);
+    return committed.map(plan);
   }
 
   private static Future<Map<String, BatchPlanner.Existing>> existing(SqlConnection c, UUID tenantId,
@@ -152,13 +193,7 @@ final class LedgerStore {
   }
 
   private static Future<Map<Posting.BalanceKey, BigDecimal>> balances(SqlConnection c, UUID tenantId,
-      List<PreparedAppend> batch) {
-    Set<Posting.BalanceKey> keys = new LinkedHashSet<>();
-    for (PreparedAppend r : batch) {
-      for (Posting p : r.request.postings()) {
-        keys.add(p.key());
-      }
-    }
+      Set<Posting.BalanceKey> keys) {
     if (keys.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }

@@ -408,6 +408,50 @@ class LedgerAppendTest {
     return new CapitalFlow(type, user, account, new BigDecimal(amount), "USD", null).toAppend(tenant, "admin", null, null);
   }
 
+  @Test
+  @DisplayName("a writer remembers the balances its batches left, and reads them again once another writer has moved the chain: no balance is written from a stale amount")
+  void rememberedBalancesFollowTheChain() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    UUID otherTenant = UUID.randomUUID();
+    UUID otherUser = UUID.randomUUID();
+    Context context = ledger.vertx.getOrCreateContext();
+    Promise<List<ChainWriters>> made = Promise.promise();
+    context.runOnContext(x -> made.complete(List.of(
+        new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {}),
+        new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {}))));
+    List<ChainWriters> writers = made.future().await();
+    ChainWriters mine = writers.get(0);
+    ChainWriters another = writers.get(1); // as another node's writer would
+
+    deposit(context, mine, tenant, user, "10.00", "a1");
+    deposit(context, mine, otherTenant, otherUser, "7.00", "b1");
+    deposit(context, mine, tenant, user, "2.00", "a2"); // from what it remembers: 12
+    deposit(context, another, tenant, user, "5.00", "a3"); // the chain moves without `mine`: 17
+    // `mine` remembers 12 at a head that is no longer the chain's: it must read 17, not write 13 over it
+    AppendResult after = deposit(context, mine, tenant, user, "1.00", "a4");
+    deposit(context, mine, otherTenant, otherUser, "3.00", "b2");
+
+    LedgerQueries queries = new LedgerQueries(ledger.scope);
+    assertThat(queries.userBalance(tenant, user, "USD").await().cash()).isEqualByComparingTo("18.00");
+    assertThat(queries.userBalance(otherTenant, otherUser, "USD").await().cash()).isEqualByComparingTo("10.00");
+    assertThat(after.seq()).isEqualTo(4);
+    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant)).isEqualTo(4);
+    for (UUID t : List.of(tenant, otherTenant)) {
+      ledger.signNow(t);
+      VerifyReport report = ledger.verify(t);
+      assertThat(report.ok()).as(report.problem()).isTrue();
+    }
+  }
+
+  private static AppendResult deposit(Context context, ChainWriters writer, UUID tenant, UUID user, String amount,
+      String key) {
+    Promise<AppendResult> answered = Promise.promise();
+    context.runOnContext(x -> writer.submit(PreparedAppend.of(deposit(tenant, user, amount, key, null)))
+        .onComplete(answered));
+    return answered.future().await();
+  }
+
   private static List<Long> seqs(LedgerQueries queries, UUID tenant, EntryFilter f) {
     return queries.entries(tenant, f).await().items().stream().map(o -> ((JsonObject) o).getLong("seq")).toList();
   }
