@@ -46,11 +46,11 @@ public final class LedgerBench {
     out.println("server log: " + serverLog);
     out.printf(Locale.ROOT, "plan: on each server %d s JIT warm-up, then for %s chain(s): ledger (closed loop, %d in "
             + "flight), baseline and open loop (%,d appends/s offered), each %d s warm-up + %d s measured (%d s of load "
-            + "per server); pool of %d; then verify a %,d-entry chain %d time(s)%n",
+            + "per server); pool of %d; then verify a %,d-entry chain %d time(s) after %d discarded%n",
         settings.jitWarmUp().toSeconds(), settings.chainCounts().stream().map(String::valueOf).toList(),
         settings.inFlight(), settings.openRate(), settings.warmUp().toSeconds(), settings.measure().toSeconds(),
         settings.plannedLoadTimePerServer().toSeconds(), settings.poolSize(), settings.verifyEntries(),
-        settings.verifyRuns());
+        settings.verifyRuns(), settings.verifyWarmUps());
     List<LedgerPhase> phases = new ArrayList<>();
     Durability verifyOn = verifyServer(settings.servers());
     for (Durability durability : settings.servers()) {
@@ -228,6 +228,14 @@ public final class LedgerBench {
     LedgerVerifier verifier = overTcp ? new LedgerVerifier(ledger.appUrl(), ledger.signer(), List.of())
         : new LedgerVerifier(ledger.appUrl(), ledger.signer());
     Optional<PostgresCpuClock> serverClock = PostgresCpuClock.of(ledger.ownerConnection());
+    serverClock.ifPresent(clock -> out.println("  " + server + ": PostgreSQL's malloc tuning: " + clock.mallocTuning()
+        + " (docs/BENCHMARKS.md, \"Recommended PostgreSQL settings\")"));
+    for (int warmUp = 1; warmUp <= settings.verifyWarmUps(); warmUp++) {
+      long start = System.nanoTime();
+      VerifyReport report = verifier.verify(chain.tenantId(), Optional.of(checkpoint));
+      out.printf(Locale.ROOT, "  %s: warm-up verification %d (not counted), %,d entries in %.2f s, %s%n", server, warmUp,
+          report.entries(), (System.nanoTime() - start) / 1e9, report.ok() ? "ok" : "NOT OK");
+    }
     List<LedgerPhase> runs = new ArrayList<>();
     for (int run = 1; run <= settings.verifyRuns(); run++) {
       PhaseCounters before = ledger.counters();

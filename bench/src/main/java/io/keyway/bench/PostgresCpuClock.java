@@ -1,6 +1,7 @@
 package io.keyway.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -66,6 +67,26 @@ final class PostgresCpuClock {
       }
     }
     return ticks * MILLIS_PER_TICK;
+  }
+
+  /**
+   * The postmaster's glibc malloc tuning ({@code GLIBC_TUNABLES} and {@code MALLOC_*} variables of its
+   * environment, which it inherits from whoever started it), or "none"; "unreadable" where /proc
+   * does not show it.
+   */
+  String mallocTuning() {
+    try {
+      String environment = new String(Files.readAllBytes(postmaster.resolve("environ")), StandardCharsets.UTF_8);
+      StringBuilder out = new StringBuilder();
+      for (String variable : environment.split("\0")) {
+        if (variable.startsWith("GLIBC_TUNABLES=") || variable.startsWith("MALLOC_")) {
+          out.append(out.length() == 0 ? "" : " ").append(variable);
+        }
+      }
+      return out.length() == 0 ? "none" : out.toString();
+    } catch (IOException e) {
+      return "unreadable";
+    }
   }
 
   /** The fields of /proc/PID/stat after the command name, from the state on; empty if the process is gone. */

@@ -43,7 +43,7 @@ class LedgerBenchSettingsTest {
   @DisplayName("each server loads the JIT warm-up, then a ledger, a baseline and an open-loop phase per chain count")
   void plannedLoad() {
     LedgerBenchSettings s = new LedgerBenchSettings(Duration.ofSeconds(10), Duration.ofSeconds(3),
-        Duration.ofSeconds(10), 256, 20_000, 4, 8, 1_000_000, 2, List.of(Durability.DURABLE));
+        Duration.ofSeconds(10), 256, 20_000, 4, 8, 1_000_000, 1, 2, List.of(Durability.DURABLE));
 
     assertThat(s.chainCounts()).containsExactly(1, 4);
     assertThat(s.plannedLoadTimePerServer()).isEqualTo(Duration.ofSeconds(10 + 6 * 13));
