@@ -34,7 +34,27 @@ import java.util.function.Consumer;
  */
 final class ChainWriters {
   private static final Logger LOG = LoggerFactory.getLogger(ChainWriters.class);
-  private record Pending(PreparedAppend request, Promise<AppendResult> promise) {}
+  /** Batches an append may be in that meet another writer's ({@link LedgerStore#conflicted}) before it fails. */
+  static final int MAX_CONFLICTS = 4;
+
+  private static final class Pending {
+    final PreparedAppend request;
+    final Promise<AppendResult> promise;
+    int conflicts;
+
+    Pending(PreparedAppend request, Promise<AppendResult> promise) {
+      this.request = request;
+      this.promise = promise;
+    }
+
+    PreparedAppend request() {
+      return request;
+    }
+
+    Promise<AppendResult> promise() {
+      return promise;
+    }
+  }
 
   /** A batch sent to the store and not yet answered. */
   private static final class Batch {
@@ -138,7 +158,16 @@ final class ChainWriters {
       // planned on a head that never came to be (the batch ahead failed, or another node wrote):
       // nothing of it was written, so write it again from the head as it is
       chain.draining = true;
-      chain.retry.addAll(batch.pending);
+      boolean conflicted = LedgerStore.conflicted(failure);
+      for (Pending p : batch.pending) {
+        if (conflicted && ++p.conflicts > MAX_CONFLICTS) {
+          // the same conflict batch after batch is no race: stored rows disagree with each other
+          LOG.error("Ledger append refused after {} conflicting batches: {}", MAX_CONFLICTS, failure.getMessage());
+          p.promise().tryFail(failure);
+        } else {
+          chain.retry.add(p);
+        }
+      }
     } else {
       if (LedgerStore.balancesDiffered(failure)) {
         // every balance is written under the chain's head lock: stored balances that are not what the batch

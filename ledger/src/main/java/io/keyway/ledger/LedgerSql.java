@@ -19,7 +19,6 @@ final class LedgerSql {
 
   static final String HEAD_ENSURE =
       "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING";
-  static final String HEAD_LOCK = "SELECT seq, hash FROM ledger.heads WHERE tenant_id = $1 FOR UPDATE";
   static final String HEAD_READ = "SELECT seq, hash FROM ledger.heads WHERE tenant_id = $1";
   /** Moves the head from ($2, $3) to ($4, $5), waiting for a writer still holding it; fails if it is elsewhere. */
   static final String HEAD_ADVANCE = "SELECT ledger.advance_head($1, $2, $3, $4, $5)";

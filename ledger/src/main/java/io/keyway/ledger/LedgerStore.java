@@ -50,7 +50,34 @@ final class LedgerStore {
 
   /** The failure of a batch planned on a head that its predecessor did not leave: nothing was written. */
   static boolean headMoved(Throwable e) {
-    return e instanceof PgException pg && "40001".equals(pg.getSqlState());
+    return e instanceof ChainMoved || e instanceof PgException pg && "40001".equals(pg.getSqlState());
+  }
+
+  /**
+   * A batch found its block's seqs or one of its keys taken, or deadlocked with another writer's: the
+   * chain moved under it (the block and keys go in before {@code advance_head} would have said so, in
+   * that order in every batch, so two writers of one chain meet on the block first). Nothing was
+   * written, and the batch is written again from the head as it is then. Tampered rows (a key row
+   * whose entry the lookup cannot find, a head behind the blocks) would fail it the same way every
+   * time, so the writer retries such a conflict a few times only ({@link #conflicted}).
+   */
+  private static final class ChainMoved extends RuntimeException {
+    ChainMoved(Throwable cause) {
+      super("the chain moved: " + cause.getMessage(), cause, false, false);
+    }
+  }
+
+  /** Whether {@code e} is a batch's block, keys or locks meeting another writer's ({@link ChainMoved}). */
+  static boolean conflicted(Throwable e) {
+    return e instanceof ChainMoved;
+  }
+
+  private static boolean uniqueViolation(Throwable e) {
+    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
+  private static boolean deadlock(Throwable e) {
+    return e instanceof PgException pg && "40P01".equals(pg.getSqlState());
   }
 
   /**
@@ -64,10 +91,10 @@ final class LedgerStore {
 
   /**
    * Two round trips. First {@code BEGIN}, the tenant scope and both lookups go out pipelined on one
-   * connection, behind the head lock when {@code after} is null (PostgreSQL runs them in order, so
-   * the lookups see everything committed before the lock was granted). Then the writes and {@code
-   * COMMIT} go out pipelined, led by {@code ledger.advance_head}, which waits for a predecessor
-   * still committing and fails the transaction unless the head is where the plan started. A write
+   * connection, after reading the head when {@code after} is null. Then the writes and {@code
+   * COMMIT} go out pipelined: the block and its keys, then {@code ledger.advance_head}, which waits
+   * for a predecessor still committing and fails the transaction unless the head is where the plan
+   * started (so lookups that missed another writer's commit are never acted on), then the balances. A write
    * that fails aborts the transaction, so the {@code COMMIT} behind it rolls back, and the batch
    * fails with that write's error. {@code planned} is told the plan as soon as its writes are sent;
    * the returned future completes only after the commit.
@@ -90,7 +117,7 @@ final class LedgerStore {
     Future<Row> head = null;
     if (after == null) {
       reads.add(c.preparedQuery(LedgerSql.HEAD_ENSURE).execute(Tuple.of(tenantId, Buffer.buffer(HashChain.GENESIS))));
-      head = c.preparedQuery(LedgerSql.HEAD_LOCK).execute(Tuple.of(tenantId)).map(rows -> rows.iterator().next());
+      head = c.preparedQuery(LedgerSql.HEAD_READ).execute(Tuple.of(tenantId)).map(rows -> rows.iterator().next());
       reads.add(head);
     }
     Future<Map<String, BatchPlanner.Existing>> existing = existing(c, tenantId, batch);
@@ -136,7 +163,8 @@ final class LedgerStore {
           amounts.putAll(balances.result());
           return planAndWrite(c, tenantId, batch, after, fromSeq, fromHash, existing.result(), amounts, planned);
         })
-        .recover(e -> c.query("ROLLBACK").execute().transform(x -> Future.failedFuture(e)));
+        .recover(e -> c.query("ROLLBACK").execute().transform(x -> Future.failedFuture(
+            uniqueViolation(e) || deadlock(e) ? new ChainMoved(e) : e)));
   }
 
   /** Plans the batch on the head and state read (and those the batches ahead leave), then writes and commits it. */
@@ -216,17 +244,22 @@ final class LedgerStore {
   private static Future<Void> writeAndCommit(SqlConnection c, UUID tenantId, long fromSeq, byte[] fromHash,
       BatchPlanner.Plan plan, Map<Posting.BalanceKey, BigDecimal> stored) {
     List<Future<?>> writes = new ArrayList<>();
-    // first, even for a batch that writes nothing: its answers (replays) may rest on a predecessor
+    // The block and its keys first: they take no lock a predecessor holds, so they are written while
+    // it commits, and only what follows waits for it (advance_head, then the balances, which must
+    // see its amounts). Should the predecessor fail, advance_head fails this batch and rolls them back.
+    if (!plan.entries().isEmpty()) {
+      writes.add(c.preparedQuery(LedgerSql.BLOCK_INSERT).execute(blockTuple(tenantId, fromHash, plan.entries())));
+      Tuple keys = keysTuple(tenantId, plan.entries());
+      if (keys != null) {
+        writes.add(c.preparedQuery(LedgerSql.KEYS_INSERT).execute(keys));
+      }
+    }
+    // even for a batch that writes nothing: its answers (replays) may rest on a predecessor
     writes.add(c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenantId, fromSeq, Buffer.buffer(fromHash),
         plan.headSeq(), Buffer.buffer(plan.headHash()))));
     if (plan.entries().isEmpty()) {
       writes.add(c.query("COMMIT").execute());
       return Future.all(writes).mapEmpty();
-    }
-    writes.add(c.preparedQuery(LedgerSql.BLOCK_INSERT).execute(blockTuple(tenantId, fromHash, plan.entries())));
-    Tuple keys = keysTuple(tenantId, plan.entries());
-    if (keys != null) {
-      writes.add(c.preparedQuery(LedgerSql.KEYS_INSERT).execute(keys));
     }
     List<Map.Entry<Posting.BalanceKey, BigDecimal>> updated = new ArrayList<>();
     List<Map.Entry<Posting.BalanceKey, BigDecimal>> created = new ArrayList<>();

@@ -444,6 +444,31 @@ class LedgerAppendTest {
     }
   }
 
+  @Test
+  @DisplayName("a key row whose entry is gone (tampering) makes the append's batch meet a taken key every time: it is refused after a few tries, not retried forever, and the chain goes on")
+  void conflictThatNeverClearsIsRefused() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    UUID otherTenant = UUID.randomUUID();
+    ledger.tamper(c -> LedgerFixture.execute(c, "INSERT INTO ledger.idempotency_keys (tenant_id, idempotency_key, seq, "
+        + "request_hash) VALUES (?, 'orphan', 999, NULL)", tenant));
+    Context context = ledger.vertx.getOrCreateContext();
+    Promise<ChainWriters> made = Promise.promise();
+    context.runOnContext(x -> made.complete(new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {})));
+    ChainWriters writer = made.future().await();
+
+    Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
+        () -> deposit(context, writer, tenant, user, "5.00", "orphan"));
+    assertThat(refused).isNotNull().hasMessageContaining("23505");
+    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant)).isZero();
+
+    // the chain is not stuck, and another tenant's chain never noticed
+    assertThat(deposit(context, writer, tenant, user, "5.00", "fresh").seq()).isEqualTo(1);
+    assertThat(deposit(context, writer, otherTenant, user, "1.00", "orphan").seq()).isEqualTo(1);
+    assertThat(new LedgerQueries(ledger.scope).userBalance(tenant, user, "USD").await().cash())
+        .isEqualByComparingTo("5.00");
+  }
+
   private static AppendResult deposit(Context context, ChainWriters writer, UUID tenant, UUID user, String amount,
       String key) {
     Promise<AppendResult> answered = Promise.promise();
