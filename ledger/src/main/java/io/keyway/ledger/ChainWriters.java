@@ -34,13 +34,14 @@ import java.util.function.Consumer;
  */
 final class ChainWriters {
   private static final Logger LOG = LoggerFactory.getLogger(ChainWriters.class);
-  /** Batches an append may be in that meet another writer's ({@link LedgerStore#conflicted}) before it fails. */
-  static final int MAX_CONFLICTS = 4;
+  /** Batches an append may be in that meet a stored key ({@link LedgerStore#keyTaken}) before it fails. */
+  static final int MAX_KEY_CONFLICTS = 4;
 
   private static final class Pending {
     final PreparedAppend request;
     final Promise<AppendResult> promise;
-    int conflicts;
+    /** Batches of this append that met a stored idempotency key: from the first, its keys are looked up. */
+    int keyConflicts;
 
     Pending(PreparedAppend request, Promise<AppendResult> promise) {
       this.request = request;
@@ -125,8 +126,10 @@ final class ChainWriters {
     Future<Void> ahead = chain.inFlight.isEmpty() ? Future.succeededFuture() : chain.inFlight.peekLast().settled;
     chain.inFlight.add(batch);
     chain.planning = true;
+    // keys are looked up only for appends whose batch met a stored key (a replay, most likely)
+    boolean lookUpKeys = pending.stream().anyMatch(p -> p.keyConflicts > 0);
     Future<BatchPlanner.Plan> written = store.appendBatch(chain.tenantId,
-        pending.stream().map(Pending::request).toList(), after, chain.known, plan -> {
+        pending.stream().map(Pending::request).toList(), after, chain.known, lookUpKeys, plan -> {
           batch.plan = plan;
           chain.planning = false;
           writeNext(chain);
@@ -158,20 +161,22 @@ final class ChainWriters {
       // planned on a head that never came to be (the batch ahead failed, or another node wrote):
       // nothing of it was written, so write it again from the head as it is
       chain.draining = true;
-      boolean conflicted = LedgerStore.conflicted(failure);
+      boolean keyTaken = LedgerStore.keyTaken(failure);
       for (Pending p : batch.pending) {
-        if (conflicted && ++p.conflicts > MAX_CONFLICTS) {
-          // the same conflict batch after batch is no race: stored rows disagree with each other
-          LOG.error("Ledger append refused after {} conflicting batches: {}", MAX_CONFLICTS, failure.getMessage());
+        if (keyTaken && ++p.keyConflicts > MAX_KEY_CONFLICTS) {
+          // a key taken although looked up, batch after batch, is no race: stored rows disagree with each other
+          LOG.error("Ledger append refused after {} batches met a stored key: {}", MAX_KEY_CONFLICTS,
+              failure.getMessage());
           p.promise().tryFail(failure);
         } else {
           chain.retry.add(p);
         }
       }
     } else {
-      if (LedgerStore.balancesDiffered(failure)) {
-        // every balance is written under the chain's head lock: stored balances that are not what the batch
-        // was planned on are a fault (another writer, a trigger), never a race; nothing of the batch was written
+      if (LedgerStore.broken(failure)) {
+        // every balance and block is written with its chain's head: stored balances that are not what the batch
+        // was planned on, or a block beyond the head, are a fault (tampering, a trigger), never a race; nothing
+        // of the batch was written
         LOG.error("Ledger batch of {} append(s) refused: {}", batch.pending.size(), failure.getMessage());
       }
       chain.draining = true;

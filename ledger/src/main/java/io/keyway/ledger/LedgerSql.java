@@ -20,6 +20,14 @@ final class LedgerSql {
   static final String HEAD_ENSURE =
       "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING";
   static final String HEAD_READ = "SELECT seq, hash FROM ledger.heads WHERE tenant_id = $1";
+  /**
+   * The head a batch with nothing ahead of it starts from, and whether a block starts beyond it: in
+   * one snapshot that is never a race (the block and the head move in one transaction) but stored
+   * rows that disagree, which would make every batch's block meet a taken seq.
+   */
+  static final String HEAD_FOR_BATCH = "SELECT h.seq, h.hash, EXISTS (SELECT 1 FROM ledger.blocks b "
+      + "WHERE b.tenant_id = h.tenant_id AND b.first_seq > h.seq) AS blocks_beyond FROM ledger.heads h "
+      + "WHERE h.tenant_id = $1";
   /** Moves the head from ($2, $3) to ($4, $5), waiting for a writer still holding it; fails if it is elsewhere. */
   static final String HEAD_ADVANCE = "SELECT ledger.advance_head($1, $2, $3, $4, $5)";
 

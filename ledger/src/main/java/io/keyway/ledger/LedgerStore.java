@@ -56,20 +56,24 @@ final class LedgerStore {
   /**
    * A batch found its block's seqs or one of its keys taken, or deadlocked with another writer's: the
    * chain moved under it (the block and keys go in before {@code advance_head} would have said so, in
-   * that order in every batch, so two writers of one chain meet on the block first). Nothing was
-   * written, and the batch is written again from the head as it is then. Tampered rows (a key row
-   * whose entry the lookup cannot find, a head behind the blocks) would fail it the same way every
-   * time, so the writer retries such a conflict a few times only ({@link #conflicted}).
+   * that order in every batch, so two writers of one chain meet on the block first), or a key was used
+   * before. Nothing was written, and the batch is written again from the head as it is then, with its
+   * keys looked up if one was taken. A key row whose entry the lookup cannot find (tampering) would
+   * fail it the same way every time, so the writer retries a taken key a few times only ({@link
+   * #keyTaken}); a block beyond the head is caught when the head is read ({@link ChainBroken}).
    */
   private static final class ChainMoved extends RuntimeException {
+    final boolean keyTaken;
+
     ChainMoved(Throwable cause) {
       super("the chain moved: " + cause.getMessage(), cause, false, false);
+      this.keyTaken = cause instanceof PgException pg && "idempotency_keys".equals(pg.getTable());
     }
   }
 
-  /** Whether {@code e} is a batch's block, keys or locks meeting another writer's ({@link ChainMoved}). */
-  static boolean conflicted(Throwable e) {
-    return e instanceof ChainMoved;
+  /** Whether {@code e} is a batch meeting an idempotency key already stored ({@link ChainMoved}). */
+  static boolean keyTaken(Throwable e) {
+    return e instanceof ChainMoved moved && moved.keyTaken;
   }
 
   private static boolean uniqueViolation(Throwable e) {
@@ -89,6 +93,17 @@ final class LedgerStore {
     return e instanceof PgException pg && "XX001".equals(pg.getSqlState());
   }
 
+  /** A chain whose stored rows disagree with each other (balances, blocks beyond the head): a fault to report. */
+  static boolean broken(Throwable e) {
+    return e instanceof ChainBroken || balancesDiffered(e);
+  }
+
+  private static final class ChainBroken extends RuntimeException {
+    ChainBroken(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /**
    * Two round trips. First {@code BEGIN}, the tenant scope and both lookups go out pipelined on one
    * connection, after reading the head when {@code after} is null. Then the writes and {@code
@@ -99,28 +114,41 @@ final class LedgerStore {
    * fails with that write's error. {@code planned} is told the plan as soon as its writes are sent;
    * the returned future completes only after the commit.
    *
+   * <p>Idempotency keys are looked up only when {@code lookUpKeys}: a batch that does not finds a key
+   * that was used before when its insert meets the stored one (a unique violation), and is written
+   * again, looking them up, from the head as it is ({@link ChainMoved}). A replayed request thus costs
+   * one batch written twice, and every other batch saves a statement.
+   *
    * <p>Balances in {@code known}, which the chain's writer knows as stored, are not looked up again while
    * the head is where they were left; a batch with nothing ahead of it that finds the head elsewhere
    * drops them before it is planned, and reads those balances too (one round trip more).
    */
   Future<BatchPlanner.Plan> appendBatch(UUID tenantId, List<PreparedAppend> batch, Start after, KnownBalances known,
-      Consumer<BatchPlanner.Plan> planned) {
+      boolean lookUpKeys, Consumer<BatchPlanner.Plan> planned) {
     return db.pool().getConnection()
-        .compose(c -> appendBatch(c, tenantId, batch, after, known, planned).eventually(c::close));
+        .compose(c -> appendBatch(c, tenantId, batch, after, known, lookUpKeys, planned).eventually(c::close));
   }
 
   private Future<BatchPlanner.Plan> appendBatch(SqlConnection c, UUID tenantId, List<PreparedAppend> batch, Start after,
-      KnownBalances known, Consumer<BatchPlanner.Plan> planned) {
+      KnownBalances known, boolean lookUpKeys, Consumer<BatchPlanner.Plan> planned) {
     List<Future<?>> reads = new ArrayList<>();
     reads.add(c.query(LedgerSql.BATCH_BEGIN).execute());
     reads.add(c.preparedQuery(LedgerSql.BATCH_SCOPE).execute(Tuple.of(tenantId.toString())));
     Future<Row> head = null;
     if (after == null) {
       reads.add(c.preparedQuery(LedgerSql.HEAD_ENSURE).execute(Tuple.of(tenantId, Buffer.buffer(HashChain.GENESIS))));
-      head = c.preparedQuery(LedgerSql.HEAD_READ).execute(Tuple.of(tenantId)).map(rows -> rows.iterator().next());
+      head = c.preparedQuery(LedgerSql.HEAD_FOR_BATCH).execute(Tuple.of(tenantId)).map(rows -> {
+        Row row = rows.iterator().next();
+        if (row.getBoolean("blocks_beyond")) {
+          throw new ChainBroken("a block of tenant " + tenantId + "'s chain starts beyond its head at seq "
+              + row.getLong("seq") + ": stored rows disagree, nothing is appended");
+        }
+        return row;
+      });
       reads.add(head);
     }
-    Future<Map<String, BatchPlanner.Existing>> existing = existing(c, tenantId, batch);
+    Future<Map<String, BatchPlanner.Existing>> existing =
+        lookUpKeys ? existing(c, tenantId, batch) : Future.succeededFuture(Map.of());
     // the balances the batches ahead leave come with them; the ones this writer knows, from memory
     Map<Posting.BalanceKey, BigDecimal> remembered = new HashMap<>();
     Set<Posting.BalanceKey> unknown = new LinkedHashSet<>();

@@ -469,6 +469,32 @@ class LedgerAppendTest {
         .isEqualByComparingTo("5.00");
   }
 
+  @Test
+  @DisplayName("a head set back behind its blocks (tampering) refuses appends at once, naming the chain, instead of retrying a taken seq")
+  void headBehindItsBlocksIsRefused() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    Context context = ledger.vertx.getOrCreateContext();
+    Promise<ChainWriters> made = Promise.promise();
+    context.runOnContext(x -> made.complete(new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {})));
+    ChainWriters writer = made.future().await();
+    deposit(context, writer, tenant, user, "1.00", "k1");
+    deposit(context, writer, tenant, user, "1.00", "k2");
+    try (Connection c = ledger.owner()) {
+      LedgerFixture.execute(c, "UPDATE ledger.heads SET seq = 1, hash = (SELECT hash FROM ledger.entries "
+          + "WHERE tenant_id = ? AND seq = 1) WHERE tenant_id = ?", tenant, tenant);
+    }
+    // another writer's chain state: nothing remembered, the head read afresh
+    Promise<ChainWriters> fresh = Promise.promise();
+    context.runOnContext(x -> fresh.complete(new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {})));
+
+    Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
+        () -> deposit(context, fresh.future().await(), tenant, user, "1.00", "k3"));
+    assertThat(refused).isNotNull().hasMessageContaining("starts beyond its head at seq 1")
+        .hasMessageContaining(tenant.toString());
+    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant)).isEqualTo(2);
+  }
+
   private static AppendResult deposit(Context context, ChainWriters writer, UUID tenant, UUID user, String amount,
       String key) {
     Promise<AppendResult> answered = Promise.promise();
