@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 
 /**
@@ -27,12 +29,19 @@ import javax.net.SocketFactory;
  * pgjdbc wants is a thin adapter around it, so no native library is needed.
  *
  * <p>Only for a server on this host: {@link #localSocket} finds the socket file for a URL's port.
- * There is no read timeout on such a connection (pgjdbc's default {@code socketTimeout=0} too).
+ * pgjdbc's {@code connectTimeout} and {@code socketTimeout} hold as on TCP ({@link #properties} sets
+ * both): a watchdog closes a connection whose connect or read has waited longer, and the waiting call
+ * fails with a {@link SocketTimeoutException}. It looks once a second, so a timeout is kept to within
+ * a second; a read that returns costs two volatile writes, nothing more.
  */
 public final class UnixSocketFactory extends SocketFactory {
   /** Where PostgreSQL puts its socket unless {@code unix_socket_directories} says otherwise (zonky: /tmp). */
   public static final List<Path> DEFAULT_DIRECTORIES =
       List.of(Path.of("/tmp"), Path.of("/var/run/postgresql"), Path.of("/run/postgresql"));
+
+  /** What {@link #properties} gives pgjdbc: seconds a connect, and a read of a server that has gone quiet, may wait. */
+  static final int CONNECT_TIMEOUT_SECONDS = 10;
+  static final int SOCKET_TIMEOUT_SECONDS = 120;
 
   private final Path socket;
 
@@ -96,6 +105,9 @@ public final class UnixSocketFactory extends SocketFactory {
     p.setProperty("socketFactoryArg", socket.toString());
     // PostgreSQL never offers TLS on a Unix socket: do not spend a round trip asking
     p.setProperty("sslmode", "disable");
+    // a listener of this user that never answers must not hang a verification
+    p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+    p.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
     return p;
   }
 
@@ -137,33 +149,113 @@ public final class UnixSocketFactory extends SocketFactory {
   private static final class ChannelSocket extends Socket {
     private final Path path;
     private SocketChannel channel;
+    /** The channel from the moment it is opened, connected or not: what the watchdog closes. */
+    private volatile SocketChannel opened;
     private InputStream in;
     private OutputStream out;
-    private int soTimeout;
+    private volatile int soTimeout;
     private boolean closed;
+    /** When the connect or read under way started waiting (0: none), and for how long it may. */
+    private volatile long waitingSince;
+    private volatile long waitLimitNanos;
+    /** Set by the watchdog before it closes the channel, so the waiting call says why it failed. */
+    private volatile boolean timedOut;
 
     ChannelSocket(Path path) {
       this.path = path;
     }
 
     @Override
-    public synchronized void connect(SocketAddress ignored, int timeout) throws IOException {
-      if (closed) {
-        throw new SocketException("Socket is closed");
+    public void connect(SocketAddress ignored, int timeout) throws IOException {
+      SocketChannel c;
+      synchronized (this) {
+        if (closed) {
+          throw new SocketException("Socket is closed");
+        }
+        if (opened != null) {
+          throw new SocketException("already connected");
+        }
+        c = SocketChannel.open(StandardProtocolFamily.UNIX);
+        opened = c;
       }
-      if (channel != null) {
-        throw new SocketException("already connected");
-      }
-      SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
       try {
-        c.connect(UnixDomainSocketAddress.of(path));
+        waitFor(timeout, () -> c.connect(UnixDomainSocketAddress.of(path)));
       } catch (IOException | RuntimeException e) {
         c.close();
         throw e;
       }
-      channel = c;
-      in = Channels.newInputStream(c);
-      out = Channels.newOutputStream(c);
+      synchronized (this) {
+        channel = c;
+        in = new TimedInput(Channels.newInputStream(c));
+        out = Channels.newOutputStream(c);
+      }
+    }
+
+    private interface Wait {
+      void run() throws IOException;
+    }
+
+    /** Runs {@code call} under the watchdog when {@code timeoutMillis} is positive. */
+    private void waitFor(int timeoutMillis, Wait call) throws IOException {
+      if (timeoutMillis <= 0) {
+        call.run();
+        return;
+      }
+      waitLimitNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+      waitingSince = System.nanoTime() | 1; // never 0
+      Watchdog.watch(this);
+      try {
+        call.run();
+      } catch (IOException e) {
+        if (timedOut) {
+          SocketTimeoutException timeout = new SocketTimeoutException(
+              "PostgreSQL's socket " + path + " did not answer within " + timeoutMillis + " ms");
+          timeout.initCause(e);
+          throw timeout;
+        }
+        throw e;
+      } finally {
+        waitingSince = 0;
+      }
+    }
+
+    /** Called by the watchdog: closes the channel if the call under way has waited too long. */
+    boolean expireIfOverdue(long now) {
+      long since = waitingSince;
+      if (since == 0 || now - since < waitLimitNanos) {
+        return false;
+      }
+      timedOut = true;
+      try {
+        SocketChannel c = opened;
+        if (c != null) {
+          c.close(); // the waiting connect or read fails at once
+        }
+      } catch (IOException ignored) {
+        // closing is all that was wanted
+      }
+      return true;
+    }
+
+    /** Reads under the watchdog, with the socket's timeout (pgjdbc's {@code socketTimeout}). */
+    private final class TimedInput extends java.io.FilterInputStream {
+      TimedInput(InputStream in) {
+        super(in);
+      }
+
+      @Override
+      public int read() throws IOException {
+        int[] b = new int[1];
+        waitFor(soTimeout, () -> b[0] = in.read());
+        return b[0];
+      }
+
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws IOException {
+        int[] n = new int[1];
+        waitFor(soTimeout, () -> n[0] = in.read(buffer, offset, length));
+        return n[0];
+      }
     }
 
     @Override
@@ -210,9 +302,10 @@ public final class UnixSocketFactory extends SocketFactory {
     @Override
     public synchronized void close() throws IOException {
       closed = true;
+      Watchdog.forget(this);
       try {
-        if (channel != null) {
-          channel.close();
+        if (opened != null) {
+          opened.close();
         }
       } finally {
         super.close(); // the TCP socket the base class would have made, should anything have asked it for one
@@ -233,7 +326,7 @@ public final class UnixSocketFactory extends SocketFactory {
       }
     }
 
-    // pgjdbc sets these on every connection; a Unix socket has no such options (and no read timeout here)
+    // pgjdbc sets these on every connection; a Unix socket has no such options but the timeout
 
     @Override
     public void setSoTimeout(int timeout) {
@@ -288,6 +381,40 @@ public final class UnixSocketFactory extends SocketFactory {
     @Override
     public String toString() {
       return "UnixSocket[" + path + "]";
+    }
+  }
+
+  /**
+   * One daemon thread for every socket with a timeout, started with the first: once a second it
+   * closes the connections whose connect or read has waited longer than allowed.
+   */
+  private static final class Watchdog {
+    private static final java.util.Set<ChannelSocket> WATCHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static volatile java.util.concurrent.ScheduledExecutorService timer;
+
+    static void watch(ChannelSocket s) {
+      if (WATCHED.add(s) && timer == null) {
+        start();
+      }
+    }
+
+    static void forget(ChannelSocket s) {
+      WATCHED.remove(s);
+    }
+
+    private static synchronized void start() {
+      if (timer != null) {
+        return;
+      }
+      timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "keyway-pg-socket-watchdog");
+        t.setDaemon(true);
+        return t;
+      });
+      timer.scheduleWithFixedDelay(() -> {
+        long now = System.nanoTime();
+        WATCHED.removeIf(s -> s.expireIfOverdue(now));
+      }, 1, 1, TimeUnit.SECONDS);
     }
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.keyway.config.DbUrl;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
@@ -42,6 +45,50 @@ class UnixSocketFactoryTest {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getBoolean(1)).as("a TCP client has an address").isFalse();
       assertThat(rs.getInt(2)).isEqualTo(app.port());
+    }
+  }
+
+  @Test
+  @DisplayName("a listener that accepts and never answers fails pgjdbc's read after its socketTimeout, not never; one that never accepts fails the connect after connectTimeout")
+  @org.junit.jupiter.api.Timeout(60)
+  void silentListenerTimesOut(@TempDir Path dir) throws Exception {
+    assertThat(UnixSocketFactory.properties(dir.resolve("s"))).containsEntry("socketTimeout", "120")
+        .containsEntry("connectTimeout", "10");
+    Path file = dir.resolve(".s.PGSQL.1");
+    try (ServerSocketChannel silent = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      silent.bind(UnixDomainSocketAddress.of(file), 1);
+      UnixSocketFactory factory = new UnixSocketFactory(file.toString());
+
+      // accepted (queued) but never answered: the read gives up after the timeout
+      try (Socket s = factory.createSocket()) {
+        s.connect(null, 1_000);
+        s.setSoTimeout(300);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> s.getInputStream().read(new byte[16], 0, 16))
+            .isInstanceOf(SocketTimeoutException.class).hasMessageContaining(file.toString());
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(300), Duration.ofSeconds(10));
+      }
+
+      // nobody accepts: once the listener's backlog is full, a connect waits, and gives up after its timeout
+      List<Socket> queued = new java.util.ArrayList<>();
+      try {
+        Throwable failed = null;
+        for (int i = 0; i < 16 && failed == null; i++) {
+          Socket s = factory.createSocket();
+          queued.add(s);
+          try {
+            s.connect(null, 300);
+          } catch (SocketTimeoutException e) {
+            failed = e;
+          }
+        }
+        assertThat(failed).as("a connect past the full backlog times out").isNotNull()
+            .hasMessageContaining("did not answer within 300 ms");
+      } finally {
+        for (Socket s : queued) {
+          s.close();
+        }
+      }
     }
   }
 
