@@ -95,6 +95,9 @@ public final class LedgerBench {
     return phases;
   }
 
+  /** The longest the verification waits for autovacuum to finish with the load phases' tables. */
+  private static final Duration AUTOVACUUM_LIMIT = Duration.ofSeconds(90);
+
   /** One shape of append load (closed or open loop) on some chains for some time. */
   @FunctionalInterface
   private interface Load {
@@ -228,6 +231,7 @@ public final class LedgerBench {
     LedgerVerifier verifier = overTcp ? new LedgerVerifier(ledger.appUrl(), ledger.signer(), List.of())
         : new LedgerVerifier(ledger.appUrl(), ledger.signer());
     Optional<PostgresCpuClock> serverClock = PostgresCpuClock.of(ledger.ownerConnection());
+    out.println("  " + server + ": before verifying, waited " + ledger.awaitAutovacuumIdle(AUTOVACUUM_LIMIT));
     serverClock.ifPresent(clock -> out.println("  " + server + ": PostgreSQL's malloc tuning: " + clock.mallocTuning()
         + " (docs/BENCHMARKS.md, \"Recommended PostgreSQL settings\")"));
     for (int warmUp = 1; warmUp <= settings.verifyWarmUps(); warmUp++) {

@@ -228,6 +228,28 @@ final class LedgerUnderTest implements AutoCloseable {
     return out.toString();
   }
 
+  /**
+   * Waits (at most {@code limit}) until no autovacuum worker has run for a second: the load phases
+   * leave tables that autovacuum then works on, and a verification timed meanwhile would share the
+   * cores with it. How long it waited, and the most workers seen at once.
+   */
+  String awaitAutovacuumIdle(Duration limit) throws SQLException, InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + limit.toNanos();
+    long most = 0;
+    int quiet = 0;
+    while (quiet < 5 && System.nanoTime() < deadline) {
+      long workers = single("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'");
+      most = Math.max(most, workers);
+      quiet = workers == 0 ? quiet + 1 : 0;
+      if (quiet < 5) {
+        Thread.sleep(200);
+      }
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f s for autovacuum (up to %d worker(s) seen)%s",
+        (System.nanoTime() - start) / 1e9, most, quiet < 5 ? ", still running at the limit" : "");
+  }
+
   private long single(String query) throws SQLException {
     try (Statement s = observer.createStatement(); ResultSet rs = s.executeQuery(query)) {
       rs.next();
