@@ -96,6 +96,12 @@ final class PostgresCpuClock {
       return Optional.of(stat.substring(stat.lastIndexOf(')') + 2).split(" "));
     } catch (NoSuchFileException gone) {
       return Optional.empty();
+    } catch (IOException e) {
+      // a process exiting while its file is read: the kernel answers ESRCH ("No such process")
+      if (String.valueOf(e.getMessage()).contains("No such process")) {
+        return Optional.empty();
+      }
+      throw e;
     }
   }
 
