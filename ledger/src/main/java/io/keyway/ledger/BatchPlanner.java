@@ -29,7 +29,10 @@ import java.util.function.Supplier;
 public final class BatchPlanner {
 
   /** An entry already recorded under an idempotency key. */
-  public record Existing(AppendResult result, String requestHash) {}
+  public record Existing(AppendResult result, String requestHash) {
+    /** A key stored for an entry that cannot be read back as the one carrying it (tampering). */
+    static final Existing UNREADABLE = new Existing(null, null);
+  }
 
   /** The answer to one request: a result, or the refusal. */
   public record Outcome(AppendResult result, KeywayException refusal) {
@@ -74,7 +77,10 @@ public final class BatchPlanner {
       }
       if (r.idempotencyKey() != null && keys.containsKey(r.idempotencyKey())) {
         Existing e = keys.get(r.idempotencyKey());
-        outcomes.add(Objects.equals(e.requestHash(), r.requestHash())
+        outcomes.add(e == Existing.UNREADABLE
+            ? new Outcome(null, KeywayException.of(ErrorCode.UNAVAILABLE,
+                "the entry recorded under this Idempotency-Key cannot be read back; nothing was written"))
+            : Objects.equals(e.requestHash(), r.requestHash())
             ? new Outcome(replayed(e.result()), null)
             : new Outcome(null, KeywayException.of(ErrorCode.IDEMPOTENCY_CONFLICT,
                 "this Idempotency-Key was already used with a different request")));

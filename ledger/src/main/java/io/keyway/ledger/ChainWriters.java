@@ -25,23 +25,26 @@ import java.util.function.Consumer;
  * the head, keys and balances the plans ahead of it leave
  * (this writer is the chain's only writer, so it knows them), and its transaction waits in
  * PostgreSQL for the previous commit before moving the head ({@link LedgerStore}). A batch with
- * nothing ahead of it locks and reads the head instead. Callers are answered strictly in commit
- * order. When a batch fails, the batches behind it fail too (the head they were planned on never
- * came to be, so nothing of theirs is written): their appends go back to the front of the queue,
- * in order, and are written again once the chain is idle, from the head locked and read afresh
- * (which is also how a chain another node wrote to is picked up). Only the appends of the batch
+ * nothing ahead of it reads the head instead. Callers are answered strictly in commit order. When a
+ * batch fails, the batches behind it fail too (the head they were planned on never came to be, so
+ * nothing of theirs is written): their appends go back to the front of the queue, in order, and are
+ * written again once the chain is idle, from the head read afresh (which is also how a chain another
+ * node wrote to is picked up). Only the appends of the batch
  * that failed by itself are answered with its error.
  */
 final class ChainWriters {
   private static final Logger LOG = LoggerFactory.getLogger(ChainWriters.class);
-  /** Batches an append may be in that meet a stored key ({@link LedgerStore#keyTaken}) before it fails. */
-  static final int MAX_KEY_CONFLICTS = 4;
+  /**
+   * Batches of an append that may fail behind others or meet another writer before it fails: a backstop,
+   * far above what a race takes (with 8 writers on one chain an append is written within a few).
+   */
+  static final int MAX_ATTEMPTS = 64;
 
   private static final class Pending {
     final PreparedAppend request;
     final Promise<AppendResult> promise;
-    /** Batches of this append that met a stored idempotency key: from the first, its keys are looked up. */
-    int keyConflicts;
+    /** Batches of this append that failed without an error of its own and were written again. */
+    int attempts;
 
     Pending(PreparedAppend request, Promise<AppendResult> promise) {
       this.request = request;
@@ -126,10 +129,8 @@ final class ChainWriters {
     Future<Void> ahead = chain.inFlight.isEmpty() ? Future.succeededFuture() : chain.inFlight.peekLast().settled;
     chain.inFlight.add(batch);
     chain.planning = true;
-    // keys are looked up only for appends whose batch met a stored key (a replay, most likely)
-    boolean lookUpKeys = pending.stream().anyMatch(p -> p.keyConflicts > 0);
     Future<BatchPlanner.Plan> written = store.appendBatch(chain.tenantId,
-        pending.stream().map(Pending::request).toList(), after, chain.known, lookUpKeys, plan -> {
+        pending.stream().map(Pending::request).toList(), after, chain.known, plan -> {
           batch.plan = plan;
           chain.planning = false;
           writeNext(chain);
@@ -161,11 +162,9 @@ final class ChainWriters {
       // planned on a head that never came to be (the batch ahead failed, or another node wrote):
       // nothing of it was written, so write it again from the head as it is
       chain.draining = true;
-      boolean keyTaken = LedgerStore.keyTaken(failure);
       for (Pending p : batch.pending) {
-        if (keyTaken && ++p.keyConflicts > MAX_KEY_CONFLICTS) {
-          // a key taken although looked up, batch after batch, is no race: stored rows disagree with each other
-          LOG.error("Ledger append refused after {} batches met a stored key: {}", MAX_KEY_CONFLICTS,
+        if (++p.attempts > MAX_ATTEMPTS) {
+          LOG.error("Ledger append refused after {} batches that were not written: {}", MAX_ATTEMPTS,
               failure.getMessage());
           p.promise().tryFail(failure);
         } else {

@@ -21,23 +21,26 @@ final class LedgerSql {
       "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING";
   static final String HEAD_READ = "SELECT seq, hash FROM ledger.heads WHERE tenant_id = $1";
   /**
-   * The head a batch with nothing ahead of it starts from, and whether a block starts beyond it: in
-   * one snapshot that is never a race (the block and the head move in one transaction) but stored
-   * rows that disagree, which would make every batch's block meet a taken seq.
+   * The head a batch with nothing ahead of it starts from, and whether the newest block reaches beyond
+   * it: in one snapshot that is never a race (a block and its head move in one transaction) but stored
+   * rows that disagree, on which a batch would fork the chain or meet a taken seq every time.
    */
-  static final String HEAD_FOR_BATCH = "SELECT h.seq, h.hash, EXISTS (SELECT 1 FROM ledger.blocks b "
-      + "WHERE b.tenant_id = h.tenant_id AND b.first_seq > h.seq) AS blocks_beyond FROM ledger.heads h "
-      + "WHERE h.tenant_id = $1";
+  static final String HEAD_FOR_BATCH = "SELECT h.seq, h.hash, COALESCE((SELECT b.last_seq > h.seq FROM ledger.blocks b "
+      + "WHERE b.tenant_id = h.tenant_id ORDER BY b.first_seq DESC LIMIT 1), false) AS blocks_beyond "
+      + "FROM ledger.heads h WHERE h.tenant_id = $1";
   /** Moves the head from ($2, $3) to ($4, $5), waiting for a writer still holding it; fails if it is elsewhere. */
   static final String HEAD_ADVANCE = "SELECT ledger.advance_head($1, $2, $3, $4, $5)";
 
-  /** The entries recorded under the given keys: the key's row and its entry, cut out of the block holding it. */
+  /**
+   * The entries recorded under the given keys: the key's row and its entry, cut out of the block holding it
+   * (null where no block holds it: a key row that is not the ledger's, which refuses its append).
+   */
   static final String ENTRIES_BY_KEYS =
       "SELECT k.idempotency_key, k.request_hash, k.seq, b.canonicals[(k.seq - b.first_seq + 1)::int] AS canonical, "
           + "substr(b.hashes, ((k.seq - b.first_seq) * 32 + 1)::int, 32) AS hash FROM ledger.idempotency_keys k "
-          + "CROSS JOIN LATERAL (SELECT first_seq, canonicals, hashes FROM ledger.blocks b "
+          + "LEFT JOIN LATERAL (SELECT first_seq, canonicals, hashes FROM ledger.blocks b "
           + "WHERE b.tenant_id = k.tenant_id "
-          + "AND b.first_seq <= k.seq ORDER BY b.first_seq DESC LIMIT 1) b "
+          + "AND b.first_seq <= k.seq ORDER BY b.first_seq DESC LIMIT 1) b ON true "
           + "WHERE k.tenant_id = $1 AND k.idempotency_key = ANY($2::text[])";
   static final String BALANCES_FOR =
       "SELECT b.account, b.currency, b.amount FROM ledger.balances b "

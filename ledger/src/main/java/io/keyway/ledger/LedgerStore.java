@@ -25,14 +25,16 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Writes one batch of one chain in one transaction: lock the head, look up reused idempotency keys
- * and the balances involved, let {@link BatchPlanner} decide, then insert the batch as one block
- * row and its keyed entries' rows with one statement each, update the balances that exist and
- * insert the new ones (one statement each), and move the head. Nothing is answered before the
+ * Writes one batch of one chain in one transaction: read the head (unless the batches ahead give
+ * it), look up reused idempotency keys and the balances the writer does not remember, let {@link
+ * BatchPlanner} decide, then insert the batch as one block row and its keyed entries' rows with one
+ * statement each, move the head, update the balances that exist and insert the new ones (one
+ * statement each). Nothing is answered before the
  * commit. The transaction is scoped to the tenant exactly as {@code TenantScope.inTenant} scopes
  * its own.
  */
 final class LedgerStore {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LedgerStore.class);
   private final TenantScope db;
   private final EntryIds ids = new EntryIds();
 
@@ -56,24 +58,16 @@ final class LedgerStore {
   /**
    * A batch found its block's seqs or one of its keys taken, or deadlocked with another writer's: the
    * chain moved under it (the block and keys go in before {@code advance_head} would have said so, in
-   * that order in every batch, so two writers of one chain meet on the block first), or a key was used
-   * before. Nothing was written, and the batch is written again from the head as it is then, with its
-   * keys looked up if one was taken. A key row whose entry the lookup cannot find (tampering) would
-   * fail it the same way every time, so the writer retries a taken key a few times only ({@link
-   * #keyTaken}); a block beyond the head is caught when the head is read ({@link ChainBroken}).
+   * that order in every batch, so two writers of one chain meet on the block first). Nothing was
+   * written, and the batch is written again from the head as it is then, its keys looked up again. A
+   * key row the lookup cannot read back refuses only its own append ({@link BatchPlanner.Existing#UNREADABLE}),
+   * and a block reaching beyond the head is caught when the head is read ({@link ChainBroken}), so
+   * stored rows that disagree do not make a conflict that comes back every time.
    */
   private static final class ChainMoved extends RuntimeException {
-    final boolean keyTaken;
-
     ChainMoved(Throwable cause) {
       super("the chain moved: " + cause.getMessage(), cause, false, false);
-      this.keyTaken = cause instanceof PgException pg && "idempotency_keys".equals(pg.getTable());
     }
-  }
-
-  /** Whether {@code e} is a batch meeting an idempotency key already stored ({@link ChainMoved}). */
-  static boolean keyTaken(Throwable e) {
-    return e instanceof ChainMoved moved && moved.keyTaken;
   }
 
   private static boolean uniqueViolation(Throwable e) {
@@ -114,23 +108,18 @@ final class LedgerStore {
    * fails with that write's error. {@code planned} is told the plan as soon as its writes are sent;
    * the returned future completes only after the commit.
    *
-   * <p>Idempotency keys are looked up only when {@code lookUpKeys}: a batch that does not finds a key
-   * that was used before when its insert meets the stored one (a unique violation), and is written
-   * again, looking them up, from the head as it is ({@link ChainMoved}). A replayed request thus costs
-   * one batch written twice, and every other batch saves a statement.
-   *
    * <p>Balances in {@code known}, which the chain's writer knows as stored, are not looked up again while
    * the head is where they were left; a batch with nothing ahead of it that finds the head elsewhere
    * drops them before it is planned, and reads those balances too (one round trip more).
    */
   Future<BatchPlanner.Plan> appendBatch(UUID tenantId, List<PreparedAppend> batch, Start after, KnownBalances known,
-      boolean lookUpKeys, Consumer<BatchPlanner.Plan> planned) {
+      Consumer<BatchPlanner.Plan> planned) {
     return db.pool().getConnection()
-        .compose(c -> appendBatch(c, tenantId, batch, after, known, lookUpKeys, planned).eventually(c::close));
+        .compose(c -> appendBatch(c, tenantId, batch, after, known, planned).eventually(c::close));
   }
 
   private Future<BatchPlanner.Plan> appendBatch(SqlConnection c, UUID tenantId, List<PreparedAppend> batch, Start after,
-      KnownBalances known, boolean lookUpKeys, Consumer<BatchPlanner.Plan> planned) {
+      KnownBalances known, Consumer<BatchPlanner.Plan> planned) {
     List<Future<?>> reads = new ArrayList<>();
     reads.add(c.query(LedgerSql.BATCH_BEGIN).execute());
     reads.add(c.preparedQuery(LedgerSql.BATCH_SCOPE).execute(Tuple.of(tenantId.toString())));
@@ -140,15 +129,16 @@ final class LedgerStore {
       head = c.preparedQuery(LedgerSql.HEAD_FOR_BATCH).execute(Tuple.of(tenantId)).map(rows -> {
         Row row = rows.iterator().next();
         if (row.getBoolean("blocks_beyond")) {
-          throw new ChainBroken("a block of tenant " + tenantId + "'s chain starts beyond its head at seq "
+          throw new ChainBroken("a block of tenant " + tenantId + "'s chain reaches beyond its head at seq "
               + row.getLong("seq") + ": stored rows disagree, nothing is appended");
         }
         return row;
       });
       reads.add(head);
     }
-    Future<Map<String, BatchPlanner.Existing>> existing =
-        lookUpKeys ? existing(c, tenantId, batch) : Future.succeededFuture(Map.of());
+    // looked up every time: a key used before must be answered from its entry before anything about the
+    // request is decided (a repeated withdrawal would otherwise be refused for the funds it took itself)
+    Future<Map<String, BatchPlanner.Existing>> existing = existing(c, tenantId, batch);
     // the balances the batches ahead leave come with them; the ones this writer knows, from memory
     Map<Posting.BalanceKey, BigDecimal> remembered = new HashMap<>();
     Set<Posting.BalanceKey> unknown = new LinkedHashSet<>();
@@ -232,10 +222,13 @@ final class LedgerStore {
         long seq = r.getLong("seq");
         String text = r.getString("canonical");
         JsonObject canonical = text == null ? null : new JsonObject(text);
-        // the key's row must point at the entry that carries the key: anything else is tampering
+        // the key's row must point at the entry that carries the key: anything else is tampering, and the
+        // append that carries the key is refused (its batch-mates are not)
         if (canonical == null || !key.equals(canonical.getString("idempotencyKey"))
             || !Long.valueOf(seq).equals(canonical.getLong("seq"))) {
-          throw new IllegalStateException("idempotency key row of seq " + seq + " does not match its entry");
+          LOG.error("Ledger of tenant {}: the idempotency key row of seq {} does not match its entry", tenantId, seq);
+          out.put(key, BatchPlanner.Existing.UNREADABLE);
+          continue;
         }
         Buffer requestHash = r.getBuffer("request_hash");
         AppendResult result = new AppendResult(UUID.fromString(canonical.getString("id")), seq,
