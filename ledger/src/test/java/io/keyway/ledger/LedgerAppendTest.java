@@ -416,11 +416,7 @@ class LedgerAppendTest {
     UUID otherTenant = UUID.randomUUID();
     UUID otherUser = UUID.randomUUID();
     Context context = ledger.vertx.getOrCreateContext();
-    Promise<List<ChainWriters>> made = Promise.promise();
-    context.runOnContext(x -> made.complete(List.of(
-        new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {}),
-        new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {}))));
-    List<ChainWriters> writers = made.future().await();
+    List<ChainWriters> writers = writersOn(context, 2);
     ChainWriters mine = writers.get(0);
     ChainWriters another = writers.get(1); // as another node's writer would
 
@@ -466,9 +462,7 @@ class LedgerAppendTest {
           + "VALUES (?, 'unreadable', 999, NULL)", tenant);
     });
     Context context = ledger.vertx.getOrCreateContext();
-    Promise<ChainWriters> made = Promise.promise();
-    context.runOnContext(x -> made.complete(new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {})));
-    ChainWriters writer = made.future().await();
+    ChainWriters writer = writersOn(context, 1).get(0);
 
     // the first append is written alone (the chain is idle); the other four go together, both tampered keys among them
     List<String> keys = List.of("before", "orphan", "mate-1", "unreadable", "mate-2");
@@ -499,9 +493,7 @@ class LedgerAppendTest {
     UUID tenant = UUID.randomUUID();
     UUID user = UUID.randomUUID();
     Context context = ledger.vertx.getOrCreateContext();
-    Promise<ChainWriters> made = Promise.promise();
-    context.runOnContext(x -> made.complete(new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {})));
-    ChainWriters writer = made.future().await();
+    ChainWriters writer = writersOn(context, 1).get(0);
     try (Connection c = ledger.owner(); Statement s = c.createStatement()) {
       s.execute("CREATE FUNCTION ledger.test_race() RETURNS trigger LANGUAGE plpgsql AS "
           + "$$ BEGIN RAISE EXCEPTION 'a race for the test' USING ERRCODE = 'serialization_failure'; END $$");
@@ -528,11 +520,7 @@ class LedgerAppendTest {
     UUID tenant = UUID.randomUUID();
     UUID user = UUID.randomUUID();
     Context context = ledger.vertx.getOrCreateContext();
-    Promise<List<ChainWriters>> made = Promise.promise();
-    context.runOnContext(x -> made.complete(List.of(
-        new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {}),
-        new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {}))));
-    List<ChainWriters> writers = made.future().await();
+    List<ChainWriters> writers = writersOn(context, 2);
     deposit(context, writers.get(0), tenant, user, "100.00", "d1");
     AppendRequest withdrawal = new CapitalFlow(CapitalFlow.Type.WITHDRAWAL, user, null, new BigDecimal("100.00"), "USD",
         null).toAppend(tenant, "admin", "w1", "ab".repeat(32));
@@ -549,6 +537,14 @@ class LedgerAppendTest {
     assertThat(answers.subList(1, 3)).allSatisfy(a -> assertThat(a.replayed()).isTrue());
     assertThat(new LedgerQueries(ledger.scope).userBalance(tenant, user, "USD").await().cash()).isZero();
     assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant)).isEqualTo(2);
+  }
+
+  /** {@code n} writers of their own (as on n nodes), made on {@code context}, where they must be used. */
+  private static List<ChainWriters> writersOn(Context context, int n) {
+    Promise<List<ChainWriters>> made = Promise.promise();
+    context.runOnContext(x -> made.complete(IntStream.range(0, n)
+        .mapToObj(i -> new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {})).toList()));
+    return made.future().await();
   }
 
   private static AppendResult deposit(Context context, ChainWriters writer, UUID tenant, UUID user, String amount,
