@@ -25,18 +25,18 @@ import java.util.function.Consumer;
  * the head, keys and balances the plans ahead of it leave
  * (this writer is the chain's only writer, so it knows them), and its transaction waits in
  * PostgreSQL for the previous commit before moving the head ({@link LedgerStore}). A batch with
- * nothing ahead of it reads the head instead. Callers are answered strictly in commit order. When a
- * batch fails, the batches behind it fail too (the head they were planned on never came to be, so
- * nothing of theirs is written): their appends go back to the front of the queue, in order, and are
- * written again once the chain is idle, from the head read afresh (which is also how a chain another
- * node wrote to is picked up). Only the appends of the batch
+ * nothing ahead of it locks and reads the head instead. Callers are answered strictly in commit order.
+ * When a batch fails, the batches behind it fail too (the head they were planned on never came to be,
+ * so nothing of theirs is written): their appends go back to the front of the queue, in order, and
+ * are written again once the chain is idle, from the head locked and read afresh (which is also how
+ * a chain another node wrote to is picked up). Only the appends of the batch
  * that failed by itself are answered with its error.
  */
 final class ChainWriters {
   private static final Logger LOG = LoggerFactory.getLogger(ChainWriters.class);
   /**
-   * Batches of an append that may fail behind others or meet another writer before it fails: a backstop,
-   * far above what a race takes (with 8 writers on one chain an append is written within a few).
+   * Batches of an append that may fail behind others (a predecessor that failed, another writer that moved
+   * the chain) before it fails itself: a backstop, far above what a race takes.
    */
   static final int MAX_ATTEMPTS = 64;
 

@@ -21,13 +21,13 @@ final class LedgerSql {
       "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING";
   static final String HEAD_READ = "SELECT seq, hash FROM ledger.heads WHERE tenant_id = $1";
   /**
-   * The head a batch with nothing ahead of it starts from, and whether the newest block reaches beyond
-   * it: in one snapshot that is never a race (a block and its head move in one transaction) but stored
-   * rows that disagree, on which a batch would fork the chain or meet a taken seq every time.
+   * The head a batch with nothing ahead of it locks and starts from, and whether the newest block
+   * reaches beyond it: never a race (a block and its head move in one transaction) but stored rows
+   * that disagree, on which the batch would write a second copy of a seq, a fork.
    */
   static final String HEAD_FOR_BATCH = "SELECT h.seq, h.hash, COALESCE((SELECT b.last_seq > h.seq FROM ledger.blocks b "
       + "WHERE b.tenant_id = h.tenant_id ORDER BY b.first_seq DESC LIMIT 1), false) AS blocks_beyond "
-      + "FROM ledger.heads h WHERE h.tenant_id = $1";
+      + "FROM ledger.heads h WHERE h.tenant_id = $1 FOR UPDATE OF h";
   /** Moves the head from ($2, $3) to ($4, $5), waiting for a writer still holding it; fails if it is elsewhere. */
   static final String HEAD_ADVANCE = "SELECT ledger.advance_head($1, $2, $3, $4, $5)";
 
