@@ -24,8 +24,8 @@ import java.util.Locale;
  * @param verifyEntries length of the chain whose verification is timed ({@code bench.verifyEntries},
  *     1,000-10,000,000, default 1,000,000)
  * @param verifyWarmUps verifications of that chain before the timed ones, not counted ({@code
- *     bench.verifyWarmupRuns}, 0-3, default 1: the JIT's first pass over the verifier, as every other
- *     phase has a warm-up)
+ *     bench.verifyWarmupRuns}, 0-3, default 2: every other phase has a warm-up, and the JIT was still
+ *     compiling the verifier for 0.7-1.3 s of the verification after one of ~1 s)
  * @param verifyRuns how many times that chain is verified and timed ({@code bench.verifyRuns}, 1-5, default 2)
  * @param servers which PostgreSQL servers are measured, in order ({@code bench.servers}: {@code both}
  *     (default), {@code fsync-off} or {@code durable})
@@ -58,7 +58,7 @@ record LedgerBenchSettings(
         intProperty("bench.tenants", 4, 2, 64),
         intProperty("bench.poolSize", 8, 1, 64),
         intProperty("bench.verifyEntries", 1_000_000, 1_000, 10_000_000),
-        intProperty("bench.verifyWarmupRuns", 1, 0, 3),
+        intProperty("bench.verifyWarmupRuns", 2, 0, 3),
         intProperty("bench.verifyRuns", 2, 1, 5),
         servers(System.getProperty("bench.servers", "both")));
   }
