@@ -179,7 +179,10 @@ public final class UnixSocketFactory extends SocketFactory {
         opened = c;
       }
       try {
-        waitFor(timeout, () -> c.connect(UnixDomainSocketAddress.of(path)));
+        waitFor(timeout, () -> {
+          c.connect(UnixDomainSocketAddress.of(path)); // blocking: true once connected
+          return 0;
+        });
       } catch (IOException | RuntimeException e) {
         c.close();
         throw e;
@@ -191,21 +194,21 @@ public final class UnixSocketFactory extends SocketFactory {
       }
     }
 
+    /** A connect or read that may wait, answering what the read answers. */
     private interface Wait {
-      void run() throws IOException;
+      int run() throws IOException;
     }
 
     /** Runs {@code call} under the watchdog when {@code timeoutMillis} is positive. */
-    private void waitFor(int timeoutMillis, Wait call) throws IOException {
+    private int waitFor(int timeoutMillis, Wait call) throws IOException {
       if (timeoutMillis <= 0) {
-        call.run();
-        return;
+        return call.run();
       }
       waitLimitNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
       waitingSince = System.nanoTime() | 1; // never 0
       Watchdog.watch(this);
       try {
-        call.run();
+        return call.run();
       } catch (IOException e) {
         if (timedOut) {
           SocketTimeoutException timeout = new SocketTimeoutException(
@@ -245,16 +248,12 @@ public final class UnixSocketFactory extends SocketFactory {
 
       @Override
       public int read() throws IOException {
-        int[] b = new int[1];
-        waitFor(soTimeout, () -> b[0] = in.read());
-        return b[0];
+        return waitFor(soTimeout, in::read);
       }
 
       @Override
       public int read(byte[] buffer, int offset, int length) throws IOException {
-        int[] n = new int[1];
-        waitFor(soTimeout, () -> n[0] = in.read(buffer, offset, length));
-        return n[0];
+        return waitFor(soTimeout, () -> in.read(buffer, offset, length));
       }
     }
 
