@@ -84,6 +84,8 @@ final class ChainWriters {
     final List<Pending> retry = new ArrayList<>();
     /** The balances as this chain's last committed batch left them. */
     final KnownBalances known = new KnownBalances();
+    /** An append arrived since the last {@link #forgetIdle}. */
+    boolean touched = true;
 
     Chain(UUID tenantId) {
       this.tenantId = tenantId;
@@ -106,6 +108,7 @@ final class ChainWriters {
   Future<AppendResult> submit(PreparedAppend request) {
     Promise<AppendResult> promise = Promise.promise();
     Chain chain = chains.computeIfAbsent(request.request.tenantId(), Chain::new);
+    chain.touched = true;
     chain.queue.add(new Pending(request, promise));
     // An idle chain writes at once. Behind a batch in flight, appends wait for the next moment a
     // batch may start (the one ahead planned, or one settled) and go together: starting one on the
@@ -193,6 +196,22 @@ final class ChainWriters {
       chain.retry.clear();
     }
     writeNext(chain);
+  }
+
+  /**
+   * Forgets the chains that received no append since the last call and have nothing queued, in flight or to write
+   * again: what a chain keeps (its remembered balances, up to {@link KnownBalances#LIMIT}) is worth keeping only
+   * while it writes, and a node serves chains that come and go. A chain forgotten and written again starts as a
+   * new one: it reads its head and balances from the database. Answers how many were forgotten.
+   */
+  int forgetIdle() {
+    int before = chains.size();
+    chains.values().removeIf(c -> {
+      boolean idle = !c.touched && c.queue.isEmpty() && c.inFlight.isEmpty() && c.retry.isEmpty();
+      c.touched = false;
+      return idle;
+    });
+    return before - chains.size();
   }
 
   /** The head, keys and balances the batches in flight leave behind them. */

@@ -50,11 +50,19 @@ final class LedgerStore {
   record Start(long seq, byte[] hash, Map<String, BatchPlanner.Existing> keys,
       Map<Posting.BalanceKey, BigDecimal> balances) {}
 
+  /**
+   * Whether the server answered the batch with an error: its transaction (the COMMIT pipelined behind the
+   * statements included) rolled back, so nothing of it was written. Any other failure (the connection lost, a
+   * timeout) may have come after the server committed: the batch's outcome is then unknown.
+   */
+  static boolean refusedByServer(Throwable e) {
+    return e instanceof PgException;
+  }
+
   /** The failure of a batch planned on a head that its predecessor did not leave: nothing was written. */
   static boolean headMoved(Throwable e) {
     return e instanceof PgException pg && "40001".equals(pg.getSqlState());
   }
-
 
   /**
    * Whether {@code e} is {@code ledger.balances_updated} refusing a batch whose balances were not what it

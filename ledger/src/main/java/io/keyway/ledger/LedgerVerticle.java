@@ -36,7 +36,17 @@ public final class LedgerVerticle extends VerticleBase {
   public static final int MAX_BATCH = 1000;
   /** Batches of one chain in flight at once: one committing while the next is planned and sent. */
   public static final int PIPELINE_DEPTH = 2;
+  /** A chain that wrote nothing for between one and two of these is forgotten by its writer ({@link ChainWriters#forgetIdle}). */
+  static final Duration FORGET_IDLE_CHAINS_EVERY = Duration.ofMinutes(5);
   private static final DeliveryOptions REPLY = LedgerCodecs.options(LedgerCodecs.APPEND_RESULT);
+  /** The answer to an append whose batch the server refused: it rolled back. */
+  static final String NOT_WRITTEN = "the ledger could not record this; nothing was written";
+  /**
+   * The answer to an append whose batch failed without the server's answer (the connection lost during the
+   * COMMIT, say): it may have been recorded. A capital flow repeated with its Idempotency-Key gets the outcome.
+   */
+  static final String OUTCOME_UNKNOWN = "the ledger could not confirm this: it may or may not have been recorded; "
+      + "repeat it with the same Idempotency-Key to learn which";
 
   private final TenantScope db;
   private final Checkpoints checkpoints;
@@ -47,6 +57,7 @@ public final class LedgerVerticle extends VerticleBase {
   private ChainWriters writers;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private long timer = -1;
+  private long forgetTimer = -1;
 
   /** One writer serving every ledger loop's address (a single instance holds every chain). */
   public LedgerVerticle(TenantScope db, Checkpoints checkpoints, Duration checkpointEvery) {
@@ -87,12 +98,14 @@ public final class LedgerVerticle extends VerticleBase {
       }
     }
     timer = vertx.setPeriodic(checkpointEvery.toMillis(), id -> signMovedChains());
+    forgetTimer = vertx.setPeriodic(FORGET_IDLE_CHAINS_EVERY.toMillis(), id -> writers.forgetIdle());
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(forgetTimer);
     return signMovedChains();
   }
 
@@ -119,7 +132,7 @@ public final class LedgerVerticle extends VerticleBase {
             message.fail(k.code().replyCode(), k.getMessage());
           } else {
             LOG.error("Ledger append failed for tenant {}", request.request.tenantId(), e);
-            message.fail(ErrorCode.UNAVAILABLE.replyCode(), "the ledger could not record this; nothing was written");
+            message.fail(ErrorCode.UNAVAILABLE.replyCode(), LedgerStore.refusedByServer(e) ? NOT_WRITTEN : OUTCOME_UNKNOWN);
           }
         });
   }

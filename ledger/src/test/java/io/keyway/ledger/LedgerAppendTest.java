@@ -539,6 +539,48 @@ class LedgerAppendTest {
     assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant)).isEqualTo(2);
   }
 
+  @Test
+  @DisplayName("a writer forgets the chains that wrote nothing since its last look, and a forgotten chain writes on from its stored head and balances")
+  void idleChainsAreForgotten() throws Exception {
+    UUID tenantA = UUID.randomUUID();
+    UUID tenantB = UUID.randomUUID();
+    UUID userA = UUID.randomUUID();
+    UUID userB = UUID.randomUUID();
+    Context context = ledger.vertx.getOrCreateContext();
+    ChainWriters writer = writersOn(context, 1).get(0);
+    deposit(context, writer, tenantA, userA, "10.00", "a1");
+    deposit(context, writer, tenantB, userB, "10.00", "b1");
+    assertThat(forgetIdle(context, writer)).as("both chains wrote since the writer began").isZero();
+    deposit(context, writer, tenantA, userA, "5.00", "a2");
+    assertThat(forgetIdle(context, writer)).as("B wrote nothing since the last look").isEqualTo(1);
+    assertThat(forgetIdle(context, writer)).as("now A too").isEqualTo(1);
+    assertThat(forgetIdle(context, writer)).isZero();
+
+    // B starts over from the database: the next seq, and the balance it stored (all of it, and not a cent more)
+    AppendRequest all = new CapitalFlow(CapitalFlow.Type.WITHDRAWAL, userB, null, new BigDecimal("10.00"), "USD", null)
+        .toAppend(tenantB, "admin", "b2", "ab".repeat(32));
+    AppendRequest more = new CapitalFlow(CapitalFlow.Type.WITHDRAWAL, userB, null, new BigDecimal("0.01"), "USD", null)
+        .toAppend(tenantB, "admin", "b3", "cd".repeat(32));
+    Promise<List<Future<AppendResult>>> sent = Promise.promise();
+    context.runOnContext(x -> sent.complete(List.of(writer.submit(PreparedAppend.of(all)),
+        writer.submit(PreparedAppend.of(more)))));
+    List<Future<AppendResult>> answers = sent.future().await();
+    Future.join(answers).otherwiseEmpty().await();
+    assertThat(answers.get(0).result().seq()).isEqualTo(2);
+    assertThat(answers.get(1).cause()).isInstanceOf(KeywayException.class)
+        .satisfies(e -> assertThat(((KeywayException) e).code()).isEqualTo(ErrorCode.UNPROCESSABLE));
+    assertThat(deposit(context, writer, tenantA, userA, "1.00", "a3").seq()).isEqualTo(3);
+    LedgerQueries queries = new LedgerQueries(ledger.scope);
+    assertThat(queries.userBalance(tenantA, userA, "USD").await().cash()).isEqualByComparingTo("16.00");
+    assertThat(queries.userBalance(tenantB, userB, "USD").await().cash()).isEqualByComparingTo("0.00");
+  }
+
+  private static int forgetIdle(Context context, ChainWriters writer) {
+    Promise<Integer> forgotten = Promise.promise();
+    context.runOnContext(x -> forgotten.complete(writer.forgetIdle()));
+    return forgotten.future().await();
+  }
+
   /** {@code n} writers of their own (as on n nodes), made on {@code context}, where they must be used. */
   private static List<ChainWriters> writersOn(Context context, int n) {
     Promise<List<ChainWriters>> made = Promise.promise();

@@ -1,0 +1,89 @@
+package io.keyway.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keyway.config.Eventually;
+import io.keyway.errors.ErrorCode;
+import io.keyway.errors.KeywayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What a caller is told when its append's batch fails: "nothing was written" only when the server refused the
+ * batch (its transaction rolled back); when the answer was lost (the connection cut while the batch ran), that the
+ * outcome is unknown, since the server may have committed.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LedgerFailureAnswersTest {
+
+  @Test
+  @DisplayName("a batch the server refused answers 'nothing was written'; one whose connection was cut answers that its outcome is unknown")
+  void failuresSayWhatIsKnown(Vertx vertx) throws Exception {
+    LedgerFixture ledger = LedgerFixture.deploy(vertx);
+    UUID refusedTenant = UUID.randomUUID();
+    UUID cutTenant = UUID.randomUUID();
+    try (Connection c = ledger.owner(); Statement s = c.createStatement()) {
+      s.execute("CREATE FUNCTION ledger.test_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          + "IF NEW.tenant_id = '" + refusedTenant + "' THEN RAISE EXCEPTION 'a fault for the test'; END IF; "
+          + "PERFORM pg_sleep(60); RETURN NEW; END $$");
+      s.execute("CREATE TRIGGER test_fault BEFORE UPDATE ON ledger.heads FOR EACH ROW WHEN (NEW.tenant_id IN ('"
+          + refusedTenant + "', '" + cutTenant + "')) EXECUTE FUNCTION ledger.test_fault()");
+    }
+    try {
+      KeywayException refused = failure(ledger.client.append(deposit(refusedTenant, "r1")));
+      assertThat(refused.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+      assertThat(refused.getMessage()).isEqualTo(LedgerVerticle.NOT_WRITTEN);
+
+      Future<AppendResult> cut = ledger.client.append(deposit(cutTenant, "c1"));
+      Eventually.holds(30_000, "the batch is inside its transaction, held by the trigger", () -> sleeping(ledger) == 1);
+      assertThat(ledger.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event = 'PgSleep'"))
+          .hasSize(1);
+      KeywayException unknown = failure(cut);
+      assertThat(unknown.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+      assertThat(unknown.getMessage()).isEqualTo(LedgerVerticle.OUTCOME_UNKNOWN).doesNotContain("nothing was written");
+    } finally {
+      try (Connection c = ledger.owner(); Statement s = c.createStatement()) {
+        s.execute("DROP TRIGGER test_fault ON ledger.heads");
+        s.execute("DROP FUNCTION ledger.test_fault()");
+      }
+    }
+    // both chains write once the fault is gone: the cut batch rolled back with its backend, so seq 1 is free
+    for (UUID tenant : List.of(refusedTenant, cutTenant)) {
+      assertThat(ledger.client.append(deposit(tenant, "again")).await().seq()).isEqualTo(1);
+    }
+    ledger.close();
+  }
+
+  private static AppendRequest deposit(UUID tenant, String key) {
+    return new CapitalFlow(CapitalFlow.Type.DEPOSIT, UUID.randomUUID(), null, new BigDecimal("5.00"), "USD", null)
+        .toAppend(tenant, "admin", key, "ab".repeat(32));
+  }
+
+  private static long sleeping(LedgerFixture ledger) {
+    try {
+      return ledger.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'");
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static KeywayException failure(Future<AppendResult> append) {
+    Future<AppendResult> settled = append.otherwiseEmpty().map(x -> null);
+    settled.await();
+    assertThat(append.failed()).as("the append failed").isTrue();
+    assertThat(append.cause()).isInstanceOf(KeywayException.class);
+    return (KeywayException) append.cause();
+  }
+}
