@@ -46,6 +46,10 @@ final class BenchSql {
    * ({@code LIKE … INCLUDING ALL}: the GIN indexes, canonicals stored uncompressed), but no row level
    * security and no trigger; written by the runtime role.
    */
+  /** The ledger schema's applied migrations, oldest first: version and description. */
+  static final String LEDGER_MIGRATIONS = "SELECT version, description FROM ledger.flyway_schema_history "
+      + "WHERE success AND version IS NOT NULL ORDER BY installed_rank";
+
   static final String[] BASELINE_SCHEMA = {
       "CREATE SCHEMA IF NOT EXISTS baseline",
       "CREATE TABLE IF NOT EXISTS baseline.blocks (LIKE ledger.blocks INCLUDING ALL)",

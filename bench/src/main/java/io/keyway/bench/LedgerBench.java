@@ -56,6 +56,7 @@ public final class LedgerBench {
     for (Durability durability : settings.servers()) {
       try (LedgerUnderTest ledger = LedgerUnderTest.start(durability, settings.poolSize())) {
         out.println(durability.label() + ": " + ledger.describeServer());
+        out.println(durability.label() + ": " + ledger.describeSchema());
         phases.addAll(measureAppends(ledger, settings, out));
         if (durability == verifyOn) {
           phases.addAll(verifyLongChain(ledger, settings, out));

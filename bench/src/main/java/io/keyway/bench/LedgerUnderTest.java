@@ -21,6 +21,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One throw-away PostgreSQL with a database created and migrated as a node does it, the runtime
@@ -267,6 +269,20 @@ final class LedgerUnderTest implements AutoCloseable {
           + ", checkpoint_timeout=" + rs.getString("checkpoint_timeout") + ", wal_buffers=" + rs.getString("wal_buffers")
           + ", wal_compression=" + rs.getString("wal_compression") + ", wal_init_zero=" + rs.getString("wal_init_zero")
           + (durability == Durability.DURABLE && !EXTRA_SETTINGS.isEmpty() ? ", and " + EXTRA_SETTINGS : "");
+    }
+  }
+
+  /**
+   * The ledger schema's migrations as applied, in order: what the measured code stores and how (a build that
+   * carries a migration the sources do not, such as one left in {@code target/} by an earlier build, shows here).
+   */
+  String describeSchema() throws SQLException {
+    try (Statement s = observer.createStatement(); ResultSet rs = s.executeQuery(BenchSql.LEDGER_MIGRATIONS)) {
+      List<String> applied = new ArrayList<>();
+      while (rs.next()) {
+        applied.add("V" + rs.getString(1) + " " + rs.getString(2));
+      }
+      return "ledger schema " + String.join(", ", applied);
     }
   }
 
