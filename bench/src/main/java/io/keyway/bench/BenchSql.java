@@ -41,15 +41,15 @@ final class BenchSql {
   static final String HEAD_INSERT = "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES (?, ?, ?)";
   static final String VACUUM_BLOCKS = "VACUUM (ANALYZE) ledger.blocks";
 
+  /** The ledger schema's applied migrations, oldest first: version and description. */
+  static final String LEDGER_MIGRATIONS = "SELECT version, description FROM ledger.flyway_schema_history "
+      + "WHERE success AND version IS NOT NULL ORDER BY installed_rank";
+
   /**
    * The baseline's tables: the ledger's own columns, constraints, indexes and storage settings
    * ({@code LIKE … INCLUDING ALL}: the GIN indexes, canonicals stored uncompressed), but no row level
    * security and no trigger; written by the runtime role.
    */
-  /** The ledger schema's applied migrations, oldest first: version and description. */
-  static final String LEDGER_MIGRATIONS = "SELECT version, description FROM ledger.flyway_schema_history "
-      + "WHERE success AND version IS NOT NULL ORDER BY installed_rank";
-
   static final String[] BASELINE_SCHEMA = {
       "CREATE SCHEMA IF NOT EXISTS baseline",
       "CREATE TABLE IF NOT EXISTS baseline.blocks (LIKE ledger.blocks INCLUDING ALL)",
