@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes one batch of one chain in one transaction: lock the head (unless the batches ahead give
@@ -34,7 +36,7 @@ import java.util.function.Consumer;
  * its own.
  */
 final class LedgerStore {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LedgerStore.class);
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerStore.class);
   private final TenantScope db;
   private final EntryIds ids = new EntryIds();
 
@@ -51,12 +53,19 @@ final class LedgerStore {
       Map<Posting.BalanceKey, BigDecimal> balances) {}
 
   /**
-   * Whether the server answered the batch with an error: its transaction (the COMMIT pipelined behind the
-   * statements included) rolled back, so nothing of it was written. Any other failure (the connection lost, a
-   * timeout) may have come after the server committed: the batch's outcome is then unknown.
+   * Whether the batch failed after its {@code COMMIT} was sent without the server's answer to it (the connection
+   * lost, a timeout): the server may have committed, so its outcome is unknown. Every other failure left nothing
+   * written: an error the server answered rolls the transaction back (the {@code COMMIT} behind it included), and
+   * a transaction whose {@code COMMIT} was never sent commits nothing.
    */
-  static boolean refusedByServer(Throwable e) {
-    return e instanceof PgException;
+  static boolean outcomeUnknown(Throwable e) {
+    return e instanceof OutcomeUnknown;
+  }
+
+  private static final class OutcomeUnknown extends RuntimeException {
+    OutcomeUnknown(Throwable cause) {
+      super("no answer to the batch's COMMIT: " + cause.getMessage(), cause, false, false);
+    }
   }
 
   /** The failure of a batch planned on a head that its predecessor did not leave: nothing was written. */
@@ -256,8 +265,7 @@ final class LedgerStore {
     writes.add(c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenantId, fromSeq, Buffer.buffer(fromHash),
         plan.headSeq(), Buffer.buffer(plan.headHash()))));
     if (plan.entries().isEmpty()) {
-      writes.add(c.query("COMMIT").execute());
-      return Future.all(writes).mapEmpty();
+      return commit(c, writes);
     }
     writes.add(c.preparedQuery(LedgerSql.BLOCK_INSERT).execute(blockTuple(tenantId, fromHash, plan.entries())));
     Tuple keys = keysTuple(tenantId, plan.entries());
@@ -280,8 +288,14 @@ final class LedgerStore {
     if (!created.isEmpty()) {
       writes.add(c.preparedQuery(LedgerSql.BALANCES_INSERT).execute(balancesTuple(tenantId, created)));
     }
+    return commit(c, writes);
+  }
+
+  /** Sends {@code COMMIT} behind {@code writes}; a failure without the server's answer is {@link OutcomeUnknown}. */
+  private static Future<Void> commit(SqlConnection c, List<Future<?>> writes) {
     writes.add(c.query("COMMIT").execute());
-    return Future.all(writes).mapEmpty();
+    return Future.all(writes).<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(e instanceof PgException ? e : new OutcomeUnknown(e)));
   }
 
   private static Tuple balancesTuple(UUID tenantId, List<Map.Entry<Posting.BalanceKey, BigDecimal>> balances) {

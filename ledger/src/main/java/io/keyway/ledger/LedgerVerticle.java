@@ -39,11 +39,11 @@ public final class LedgerVerticle extends VerticleBase {
   /** A chain that wrote nothing for between one and two of these is forgotten by its writer ({@link ChainWriters#forgetIdle}). */
   static final Duration FORGET_IDLE_CHAINS_EVERY = Duration.ofMinutes(5);
   private static final DeliveryOptions REPLY = LedgerCodecs.options(LedgerCodecs.APPEND_RESULT);
-  /** The answer to an append whose batch the server refused: it rolled back. */
+  /** The answer to an append whose batch failed before it could commit, or that the server refused: it rolled back. */
   static final String NOT_WRITTEN = "the ledger could not record this; nothing was written";
   /**
-   * The answer to an append whose batch failed without the server's answer (the connection lost during the
-   * COMMIT, say): it may have been recorded. A capital flow repeated with its Idempotency-Key gets the outcome.
+   * The answer to an append whose batch failed after its COMMIT was sent, without the server's answer (the
+   * connection lost, say): it may have been recorded. A capital flow repeated with its Idempotency-Key gets the outcome.
    */
   static final String OUTCOME_UNKNOWN = "the ledger could not confirm this: it may or may not have been recorded; "
       + "repeat it with the same Idempotency-Key to learn which";
@@ -132,7 +132,7 @@ public final class LedgerVerticle extends VerticleBase {
             message.fail(k.code().replyCode(), k.getMessage());
           } else {
             LOG.error("Ledger append failed for tenant {}", request.request.tenantId(), e);
-            message.fail(ErrorCode.UNAVAILABLE.replyCode(), LedgerStore.refusedByServer(e) ? NOT_WRITTEN : OUTCOME_UNKNOWN);
+            message.fail(ErrorCode.UNAVAILABLE.replyCode(), LedgerStore.outcomeUnknown(e) ? OUTCOME_UNKNOWN : NOT_WRITTEN);
           }
         });
   }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LedgerFailureAnswersTest {
 
   @Test
-  @DisplayName("a batch the server refused answers 'nothing was written'; one whose connection was cut answers that its outcome is unknown")
+  @DisplayName("a batch the server refused, or whose connection was cut before its COMMIT went out, answers 'nothing was written'; one cut after it answers that its outcome is unknown")
   void failuresSayWhatIsKnown(Vertx vertx) throws Exception {
     LedgerFixture ledger = LedgerFixture.deploy(vertx);
     UUID refusedTenant = UUID.randomUUID();
@@ -47,9 +47,8 @@ class LedgerFailureAnswersTest {
       assertThat(refused.getMessage()).isEqualTo(LedgerVerticle.NOT_WRITTEN);
 
       Future<AppendResult> cut = ledger.client.append(deposit(cutTenant, "c1"));
-      Eventually.holds(30_000, "the batch is inside its transaction, held by the trigger", () -> sleeping(ledger) == 1);
-      assertThat(ledger.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event = 'PgSleep'"))
-          .hasSize(1);
+      Eventually.holds(30_000, "the batch and its COMMIT sent, held by the trigger", () -> backends(ledger, SLEEPING) == 1);
+      assertThat(ledger.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE " + SLEEPING)).hasSize(1);
       KeywayException unknown = failure(cut);
       assertThat(unknown.code()).isEqualTo(ErrorCode.UNAVAILABLE);
       assertThat(unknown.getMessage()).isEqualTo(LedgerVerticle.OUTCOME_UNKNOWN).doesNotContain("nothing was written");
@@ -63,6 +62,22 @@ class LedgerFailureAnswersTest {
     for (UUID tenant : List.of(refusedTenant, cutTenant)) {
       assertThat(ledger.client.append(deposit(tenant, "again")).await().seq()).isEqualTo(1);
     }
+
+    // cut while its first round trip waits for the head, which the owner holds: the COMMIT never went out
+    UUID earlyTenant = UUID.randomUUID();
+    assertThat(ledger.client.append(deposit(earlyTenant, "e1")).await().seq()).isEqualTo(1);
+    try (Connection owner = ledger.owner()) {
+      owner.setAutoCommit(false);
+      LedgerFixture.execute(owner, "SELECT 1 FROM ledger.heads WHERE tenant_id = ? FOR UPDATE", earlyTenant);
+      Future<AppendResult> early = ledger.client.append(deposit(earlyTenant, "e2"));
+      Eventually.holds(30_000, "the batch waits for the head lock", () -> backends(ledger, LOCKED) == 1);
+      assertThat(ledger.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE " + LOCKED)).hasSize(1);
+      KeywayException cutEarly = failure(early);
+      assertThat(cutEarly.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+      assertThat(cutEarly.getMessage()).isEqualTo(LedgerVerticle.NOT_WRITTEN);
+      owner.rollback();
+    }
+    assertThat(ledger.client.append(deposit(earlyTenant, "e3")).await().seq()).isEqualTo(2);
     ledger.close();
   }
 
@@ -71,9 +86,13 @@ class LedgerFailureAnswersTest {
         .toAppend(tenant, "admin", key, "ab".repeat(32));
   }
 
-  private static long sleeping(LedgerFixture ledger) {
+  /** The ledger's backend held by the test trigger's sleep, and the one waiting for a row lock. */
+  private static final String SLEEPING = "wait_event = 'PgSleep'";
+  private static final String LOCKED = "wait_event_type = 'Lock' AND query LIKE '%ledger.heads%'";
+
+  private static long backends(LedgerFixture ledger, String where) {
     try {
-      return ledger.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'");
+      return ledger.count("SELECT count(*) FROM pg_stat_activity WHERE " + where);
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
