@@ -28,7 +28,12 @@ final class LedgerSql {
   static final String HEAD_FOR_BATCH = "SELECT h.seq, h.hash, COALESCE((SELECT b.last_seq > h.seq FROM ledger.blocks b "
       + "WHERE b.tenant_id = h.tenant_id ORDER BY b.first_seq DESC LIMIT 1), false) AS blocks_beyond "
       + "FROM ledger.heads h WHERE h.tenant_id = $1 FOR UPDATE OF h";
-  /** Moves the head from ($2, $3) to ($4, $5), waiting for a writer still holding it; fails if it is elsewhere. */
+  /**
+   * Holds, until the batch's transaction ends, the seq it starts from ($2; null: the head it has locked), which
+   * {@code advance_head} of a batch planned behind it waits on while the head is not there yet (V8).
+   */
+  static final String HOLD_START = "SELECT ledger.hold_start($1, $2)";
+  /** Moves the head from ($2, $3) to ($4, $5), waiting for the batches ahead to end; fails if it is elsewhere. */
   static final String HEAD_ADVANCE = "SELECT ledger.advance_head($1, $2, $3, $4, $5)";
 
   /**

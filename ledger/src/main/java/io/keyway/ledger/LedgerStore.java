@@ -96,10 +96,11 @@ final class LedgerStore {
   /**
    * Two round trips. First {@code BEGIN}, the tenant scope and both lookups go out pipelined on one
    * connection, behind the head lock when {@code after} is null (PostgreSQL runs them in order, so
-   * the lookups see everything committed before the lock was granted). Then the writes and {@code
-   * COMMIT} go out pipelined, led by {@code ledger.advance_head}, which waits for a predecessor
-   * still committing and fails the transaction unless the head is where the plan started. A write
-   * that fails aborts the transaction, so the {@code COMMIT} behind it rolls back, and the batch
+   * the lookups see everything committed before the lock was granted), and {@code hold_start}, which
+   * holds the seq the plan will start from until the transaction ends. Then the writes and {@code
+   * COMMIT} go out pipelined, led by {@code ledger.advance_head}, which waits for the batches ahead
+   * (still committing, or not yet at the head) and fails the transaction unless the head is where the
+   * plan started. A write that fails aborts the transaction, so the {@code COMMIT} behind it rolls back, and the batch
    * fails with that write's error. {@code planned} is told the plan as soon as its writes are sent;
    * the returned future completes only after the commit.
    *
@@ -131,6 +132,9 @@ final class LedgerStore {
       });
       reads.add(head);
     }
+    // the seq this batch moves the head from, held until it ends (with nothing ahead, the head it has locked): a
+    // batch planned behind it waits on that, since this one takes the head's row lock only when it moves it
+    reads.add(c.preparedQuery(LedgerSql.HOLD_START).execute(Tuple.of(tenantId, after == null ? null : after.seq())));
     // looked up every time: a key used before must be answered from its entry before anything about the
     // request is decided (a repeated withdrawal would otherwise be refused for the funds it took itself)
     Future<Map<String, BatchPlanner.Existing>> existing = existing(c, tenantId, batch);

@@ -654,22 +654,15 @@ class LedgerAppendTest {
   @DisplayName("advance_head behind a predecessor that has moved the head but not committed waits for its commit and goes through; behind one that rolls back it fails with 40001")
   void advanceHeadWaitsForThePredecessor() throws Exception {
     UUID tenant = UUID.randomUUID();
-    Buffer genesis = Buffer.buffer(HashChain.GENESIS);
-    Buffer h1 = Buffer.buffer(new byte[32]).setByte(0, (byte) 1);
-    Buffer h2 = Buffer.buffer(new byte[32]).setByte(0, (byte) 2);
-    SqlConnection ahead = ledger.pool.getConnection().await();
-    SqlConnection behind = ledger.pool.getConnection().await();
-    try {
-      begin(ahead, tenant);
-      ahead.preparedQuery(LedgerSql.HEAD_ENSURE).execute(Tuple.of(tenant, genesis)).await();
-      ahead.query("COMMIT").execute().await();
+    onTwoConnections((ahead, behind) -> {
+      makeHead(ahead, tenant);
 
       // the predecessor moves the head 0 -> 1 and holds its transaction open
       begin(ahead, tenant);
-      advance(ahead, tenant, 0, genesis, 1, h1).await();
+      advance(ahead, tenant, 0, GENESIS, 1, H1).await();
       begin(behind, tenant);
       int behindPid = behind.query("SELECT pg_backend_pid()").execute().await().iterator().next().getInteger(0);
-      Future<Long> next = advance(behind, tenant, 1, h1, 2, h2);
+      Future<Long> next = advance(behind, tenant, 1, H1, 2, H2);
       awaitWaitingOrDone(behindPid, next);
       assertThat(next.isComplete()).as("planned on the uncommitted head, it waits instead of failing").isFalse();
       ahead.query("COMMIT").execute().await();
@@ -678,9 +671,9 @@ class LedgerAppendTest {
 
       // a predecessor that rolls back: the batch planned behind it fails, and the head stays where it was
       begin(ahead, tenant);
-      advance(ahead, tenant, 2, h2, 3, h1).await();
+      advance(ahead, tenant, 2, H2, 3, H1).await();
       begin(behind, tenant);
-      Future<Long> orphan = advance(behind, tenant, 3, h1, 4, h2);
+      Future<Long> orphan = advance(behind, tenant, 3, H1, 4, H2);
       awaitWaitingOrDone(behindPid, orphan);
       assertThat(orphan.isComplete()).as("it waits for the predecessor's outcome, not only for a commit").isFalse();
       ahead.query("ROLLBACK").execute().await();
@@ -689,20 +682,79 @@ class LedgerAppendTest {
       assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).isEqualTo(2);
 
       // a fork: the predecessor commits seq 3 with one hash, the batch behind was planned on seq 3 with another
-      Buffer h3 = Buffer.buffer(new byte[32]).setByte(0, (byte) 3);
+      Buffer h3 = fakeHash(3);
       begin(ahead, tenant);
-      advance(ahead, tenant, 2, h2, 3, h1).await();
+      advance(ahead, tenant, 2, H2, 3, H1).await();
       begin(behind, tenant);
-      Future<Long> fork = advance(behind, tenant, 3, h3, 4, h2);
+      Future<Long> fork = advance(behind, tenant, 3, h3, 4, H2);
       awaitWaitingOrDone(behindPid, fork);
       ahead.query("COMMIT").execute().await();
       assertThatThrownBy(fork::await).as("same seq, another hash").satisfies(e -> assertThat(LedgerStore.headMoved(e)).isTrue());
       behind.query("ROLLBACK").execute().await();
       assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).isEqualTo(3);
-    } finally {
-      ahead.close().await();
-      behind.close().await();
-    }
+    });
+  }
+
+  @Test
+  @DisplayName("advance_head behind a predecessor that has planned but not yet reached the head waits for it instead of failing, and goes through once it moves the head and commits; behind one that ends without moving the head it fails with 40001")
+  void advanceHeadWaitsForAPredecessorNotYetAtTheHead() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    onTwoConnections((ahead, behind) -> {
+      makeHead(ahead, tenant);
+
+      // the predecessor has read and planned (it holds its start, seq 0); its advance_head has not run: in the
+      // writer, it is waiting for a core, or still on the wire
+      begin(ahead, tenant);
+      ahead.preparedQuery(LedgerSql.HOLD_START).execute(Tuple.of(tenant, 0L)).await();
+      begin(behind, tenant);
+      behind.preparedQuery(LedgerSql.HOLD_START).execute(Tuple.of(tenant, 1L)).await();
+      int behindPid = behind.query("SELECT pg_backend_pid()").execute().await().iterator().next().getInteger(0);
+      Future<Long> next = advance(behind, tenant, 1, H1, 2, H2);
+      awaitWaitingOrDone(behindPid, next);
+      assertThat(next.isComplete()).as("planned on a head the batch ahead has not reached yet, it waits").isFalse();
+      // the predecessor arrives behind the waiting batch and is not held up by it
+      assertThat(advance(ahead, tenant, 0, GENESIS, 1, H1).await()).isEqualTo(1L);
+      assertThat(next.isComplete()).as("still waiting while the predecessor has not committed").isFalse();
+      ahead.query("COMMIT").execute().await();
+      assertThat(next.await()).isEqualTo(2L);
+      behind.query("COMMIT").execute().await();
+
+      // a predecessor that ends without moving the head (refused, cut): the batch planned behind it fails
+      begin(ahead, tenant);
+      ahead.preparedQuery(LedgerSql.HOLD_START).execute(Tuple.of(tenant, 2L)).await();
+      begin(behind, tenant);
+      behind.preparedQuery(LedgerSql.HOLD_START).execute(Tuple.of(tenant, 3L)).await();
+      Future<Long> orphan = advance(behind, tenant, 3, H1, 4, H2);
+      awaitWaitingOrDone(behindPid, orphan);
+      assertThat(orphan.isComplete()).as("it waits for the predecessor's outcome").isFalse();
+      ahead.query("ROLLBACK").execute().await();
+      assertThatThrownBy(orphan::await).satisfies(e -> assertThat(LedgerStore.headMoved(e)).isTrue());
+      behind.query("ROLLBACK").execute().await();
+      assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).isEqualTo(2);
+
+      // nobody ahead holds the start: the head is behind for good, and the batch fails at once
+      begin(behind, tenant);
+      assertThatThrownBy(() -> advance(behind, tenant, 5, H1, 6, H2).await())
+          .satisfies(e -> assertThat(LedgerStore.headMoved(e)).isTrue());
+      behind.query("ROLLBACK").execute().await();
+
+      // a new chain: its first batch makes the head row, which the batch behind cannot see until it commits
+      UUID fresh = UUID.randomUUID();
+      begin(ahead, fresh);
+      ahead.preparedQuery(LedgerSql.HEAD_ENSURE).execute(Tuple.of(fresh, GENESIS)).await();
+      ahead.preparedQuery(LedgerSql.HEAD_FOR_BATCH).execute(Tuple.of(fresh)).await();
+      assertThat(ahead.preparedQuery(LedgerSql.HOLD_START).execute(Tuple.of(fresh, (Long) null)).await().iterator().next()
+          .getLong(0)).as("a batch with nothing ahead holds the head it has locked").isEqualTo(0L);
+      begin(behind, fresh);
+      behind.preparedQuery(LedgerSql.HOLD_START).execute(Tuple.of(fresh, 4L)).await();
+      Future<Long> second = advance(behind, fresh, 4, H1, 5, H2);
+      awaitWaitingOrDone(behindPid, second);
+      assertThat(second.isComplete()).as("behind a new chain's first batch, it waits").isFalse();
+      assertThat(advance(ahead, fresh, 0, GENESIS, 4, H1).await()).isEqualTo(4L);
+      ahead.query("COMMIT").execute().await();
+      assertThat(second.await()).isEqualTo(5L);
+      behind.query("COMMIT").execute().await();
+    });
   }
 
   @Test
@@ -772,6 +824,38 @@ class LedgerAppendTest {
   private static void begin(SqlConnection c, UUID tenant) {
     c.query("BEGIN").execute().await();
     c.preparedQuery(LedgerSql.SET_TENANT).execute(Tuple.of(tenant.toString())).await();
+  }
+
+  private static final Buffer GENESIS = Buffer.buffer(HashChain.GENESIS);
+  private static final Buffer H1 = fakeHash(1);
+  private static final Buffer H2 = fakeHash(2);
+
+  /** Two transactions of one chain, the batch ahead and the batch behind it. */
+  private interface TwoConnections {
+    void run(SqlConnection ahead, SqlConnection behind) throws Exception;
+  }
+
+  private static void onTwoConnections(TwoConnections body) throws Exception {
+    SqlConnection ahead = ledger.pool.getConnection().await();
+    SqlConnection behind = ledger.pool.getConnection().await();
+    try {
+      body.run(ahead, behind);
+    } finally {
+      ahead.close().await();
+      behind.close().await();
+    }
+  }
+
+  /** A 32-byte value standing for a hash, told apart by its first byte. */
+  private static Buffer fakeHash(int first) {
+    return Buffer.buffer(new byte[32]).setByte(0, (byte) first);
+  }
+
+  /** The chain's head row at seq 0, committed. */
+  private static void makeHead(SqlConnection c, UUID tenant) {
+    begin(c, tenant);
+    c.preparedQuery(LedgerSql.HEAD_ENSURE).execute(Tuple.of(tenant, Buffer.buffer(HashChain.GENESIS))).await();
+    c.query("COMMIT").execute().await();
   }
 
   private static Future<Long> advance(SqlConnection c, UUID tenant, long fromSeq, Buffer fromHash, long toSeq,
