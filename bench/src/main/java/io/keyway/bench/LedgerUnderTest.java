@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One throw-away PostgreSQL with a database created and migrated as a node does it, the runtime
@@ -72,7 +73,7 @@ final class LedgerUnderTest implements AutoCloseable {
   private final Pool pool;
   private final CheckpointSigner signer;
   private final Checkpoints checkpoints;
-  private final PostgresCpu postgresCpu;
+  private final Optional<PostgresCpuClock> postgresCpu;
 
   private LedgerUnderTest(Durability durability, Closeable postgres, DbUrl admin, DbUrl app, Connection observer,
       Vertx vertx, Pool pool, CheckpointSigner signer, Checkpoints checkpoints) throws SQLException {
@@ -85,7 +86,7 @@ final class LedgerUnderTest implements AutoCloseable {
     this.pool = pool;
     this.signer = signer;
     this.checkpoints = checkpoints;
-    this.postgresCpu = PostgresCpu.ofBackend(single("SELECT pg_backend_pid()"));
+    this.postgresCpu = postgresClock(observer);
   }
 
   /** Starts PostgreSQL, migrates, deploys the ledger; undoes what started on failure. */
@@ -200,7 +201,25 @@ final class LedgerUnderTest implements AutoCloseable {
   PhaseCounters counters() throws SQLException {
     long checkpoints = single(BenchSql.CHECKPOINTS_STARTED);
     return new PhaseCounters(single(BenchSql.CURRENT_XID), checkpoints, PhaseCounters.jitMillisSoFar(),
-        PhaseCounters.jvmCpuNanosSoFar(), postgresCpu == null ? 0 : postgresCpu.nanosSoFar());
+        PhaseCounters.jvmCpuNanosSoFar(), postgresCpuNanos());
+  }
+
+  /** The server's CPU clock, empty without /proc (then its CPU counts as 0). */
+  private static Optional<PostgresCpuClock> postgresClock(Connection observer) throws SQLException {
+    try {
+      return PostgresCpuClock.of(observer);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The CPU time PostgreSQL's processes have used, those that exited included; 0 where it cannot be read. */
+  private long postgresCpuNanos() {
+    try {
+      return postgresCpu.isPresent() ? postgresCpu.get().millis() * 1_000_000L : 0;
+    } catch (IOException e) {
+      return 0;
+    }
   }
 
   /**

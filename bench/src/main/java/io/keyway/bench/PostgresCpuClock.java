@@ -21,10 +21,13 @@ final class PostgresCpuClock {
   /** USER_HZ, the unit of /proc's CPU times: 100 on every Linux architecture Java runs on. */
   private static final long MILLIS_PER_TICK = 10;
 
+  private final Path proc;
   private final Path postmaster;
 
-  private PostgresCpuClock(Path postmaster) {
-    this.postmaster = postmaster;
+  /** The clock of the server whose postmaster is {@code postmasterPid}, read from {@code proc} (/proc, or a test's copy). */
+  PostgresCpuClock(Path proc, String postmasterPid) {
+    this.proc = proc;
+    this.postmaster = proc.resolve(postmasterPid);
   }
 
   /** The clock of the server {@code connection} is a backend of; empty off Linux. */
@@ -34,8 +37,9 @@ final class PostgresCpuClock {
     }
     try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
       rs.next();
-      Optional<String[]> backend = fields(Path.of("/proc", rs.getString(1)));
-      return backend.map(f -> new PostgresCpuClock(Path.of("/proc", f[1])));
+      Path proc = Path.of("/proc");
+      Optional<String[]> backend = fields(proc.resolve(rs.getString(1)));
+      return backend.map(f -> new PostgresCpuClock(proc, f[1]));
     }
   }
 
@@ -61,7 +65,7 @@ final class PostgresCpuClock {
     String pid = postmaster.getFileName().toString();
     String children = Files.readString(postmaster.resolve("task").resolve(pid).resolve("children")).trim();
     for (String child : children.isEmpty() ? new String[0] : children.split(" ")) {
-      Optional<String[]> f = fields(Path.of("/proc", child));
+      Optional<String[]> f = fields(proc.resolve(child));
       if (f.isPresent()) {
         ticks += ticks(f.get(), 11) + ticks(f.get(), 12);
       }
