@@ -23,12 +23,18 @@ class PostgresCpuClockTest {
     Files.writeString(proc.resolve(Integer.toString(pid)).resolve("stat"), statLine);
   }
 
+  /** A postmaster and the children list the kernel shows for it. */
+  private static void postmaster(Path proc, int pid, String statLine, String children) throws IOException {
+    process(proc, pid, statLine);
+    Path task = proc.resolve(Integer.toString(pid)).resolve("task").resolve(Integer.toString(pid));
+    Files.createDirectories(task);
+    Files.writeString(task.resolve("children"), children);
+  }
+
   @Test
   @DisplayName("the server's CPU is the postmaster's own and reaped children's time plus its live children's, in 10 ms ticks; a child gone since the listing counts in neither, names with spaces and parentheses parse")
   void postmasterAndChildren(@TempDir Path proc) throws Exception {
-    process(proc, 100, stat(100, "postgres", 1, 7, 3, 40, 10));
-    Files.createDirectories(proc.resolve("100").resolve("task").resolve("100"));
-    Files.writeString(proc.resolve("100").resolve("task").resolve("100").resolve("children"), "101 102 103\n");
+    postmaster(proc, 100, stat(100, "postgres", 1, 7, 3, 40, 10), "101 102 103\n");
     process(proc, 101, stat(101, "postgres: keyway_app (x) idle", 100, 731, 96, 5, 5));
     process(proc, 102, stat(102, "postgres: walwriter", 100, 2, 1, 0, 0));
     // 103 exited after the listing was read: no stat file
@@ -42,9 +48,7 @@ class PostgresCpuClockTest {
   @Test
   @DisplayName("a server with no children counts its own time; a postmaster that is gone is an error, not zero")
   void noChildrenAndGone(@TempDir Path proc) throws Exception {
-    process(proc, 200, stat(200, "postgres", 1, 1, 2, 3, 4));
-    Files.createDirectories(proc.resolve("200").resolve("task").resolve("200"));
-    Files.writeString(proc.resolve("200").resolve("task").resolve("200").resolve("children"), "");
+    postmaster(proc, 200, stat(200, "postgres", 1, 1, 2, 3, 4), "");
 
     assertThat(new PostgresCpuClock(proc, "200").millis()).isEqualTo(100L);
     assertThatThrownBy(() -> new PostgresCpuClock(proc, "300").millis()).isInstanceOf(IOException.class)
