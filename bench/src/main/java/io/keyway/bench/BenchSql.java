@@ -40,6 +40,9 @@ final class BenchSql {
   static final String COPY_BLOCKS = "COPY ledger.blocks (" + BLOCK_COLUMNS + ") FROM STDIN (FORMAT binary)";
   static final String HEAD_INSERT = "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES (?, ?, ?)";
   static final String VACUUM_BLOCKS = "VACUUM (ANALYZE) ledger.blocks";
+  /** Every table a load phase writes, the ledger's and the baseline's: what one phase leaves to the next. */
+  static final String VACUUM_PHASE_TABLES = "VACUUM (ANALYZE) ledger.blocks, ledger.idempotency_keys, ledger.balances, "
+      + "ledger.heads, baseline.blocks, baseline.idempotency_keys";
 
   /** The ledger schema's applied migrations, oldest first: version and description. */
   static final String LEDGER_MIGRATIONS = "SELECT version, description FROM ledger.flyway_schema_history "

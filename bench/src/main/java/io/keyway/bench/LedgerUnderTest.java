@@ -249,6 +249,15 @@ final class LedgerUnderTest implements AutoCloseable {
     return out.toString();
   }
 
+  /** Vacuums and analyzes every table the load phases write (as their owner); answers how long it took. */
+  Duration vacuumPhaseTables() throws SQLException {
+    long start = System.nanoTime();
+    try (Statement s = observer.createStatement()) {
+      s.execute(BenchSql.VACUUM_PHASE_TABLES);
+    }
+    return Duration.ofNanos(System.nanoTime() - start);
+  }
+
   /**
    * Waits (at most {@code limit}) until no autovacuum worker has run for a second: the load phases
    * leave tables that autovacuum then works on, and a verification timed meanwhile would share the

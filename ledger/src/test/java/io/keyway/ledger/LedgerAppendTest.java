@@ -17,6 +17,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -798,6 +799,37 @@ class LedgerAppendTest {
     }
     assertThat(ledger.count("SELECT count(*) FROM ledger.balances WHERE tenant_id = ? AND amount = 7", tenant))
         .isZero();
+  }
+
+  @Test
+  @DisplayName("once the planner has statistics of many small tenants, a batch finds its balances by their key: no scan of all the tenant's balances for the lookup or the update")
+  void balancesByTheirKeyOnceAnalyzed() throws Exception {
+    try (Connection c = ledger.owner(); Statement s = c.createStatement()) {
+      c.setAutoCommit(false); // rolled back: the rows and the statistics stay in this test
+      s.execute("INSERT INTO ledger.balances (tenant_id, account, currency, amount) "
+          + "SELECT t, 'cash:' || gen_random_uuid(), 'USD', 100 FROM (SELECT gen_random_uuid() AS t "
+          + "FROM generate_series(1, 12)) ts, generate_series(1, 150)");
+      s.execute("ANALYZE ledger.balances");
+      // the pool's prepared statements turn generic after five runs: the plan every later batch runs
+      s.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+      s.execute("PREPARE balances_for(uuid, text[], text[]) AS " + LedgerSql.BALANCES_FOR);
+      s.execute("PREPARE balances_update(uuid, text[], text[], numeric[], numeric[]) AS " + LedgerSql.BALANCES_UPDATE);
+      String keys = "'" + UUID.randomUUID() + "', '{cash:a,cash:b}', '{USD,USD}'";
+      for (String statement : List.of("balances_for(" + keys + ")", "balances_update(" + keys + ", '{1,2}', '{0,0}')")) {
+        StringBuilder plan = new StringBuilder();
+        try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE " + statement)) {
+          while (rs.next()) {
+            plan.append(rs.getString(1)).append('\n');
+          }
+        }
+        assertThat(plan.toString()).as(statement)
+            .contains("Index Scan using balances_pkey on balances")
+            .containsPattern("Index Cond: .*account = ANY")
+            .doesNotContain("Bitmap Heap Scan on balances")
+            .doesNotContain("Seq Scan on balances");
+      }
+      c.rollback();
+    }
   }
 
   @Test
