@@ -41,6 +41,8 @@ final class BenchSql {
   static final String HEAD_INSERT = "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES (?, ?, ?)";
   static final String VACUUM_BLOCKS = "VACUUM (ANALYZE) ledger.blocks";
   /** Every table a load phase writes, the ledger's and the baseline's: what one phase leaves to the next. */
+  /** Writes every dirty page out and syncs the files, so that the kernel's write-back of them is done. */
+  static final String CHECKPOINT = "CHECKPOINT";
   static final String VACUUM_PHASE_TABLES = "VACUUM (ANALYZE) ledger.blocks, ledger.idempotency_keys, ledger.balances, "
       + "ledger.heads, baseline.blocks, baseline.idempotency_keys";
 
