@@ -49,7 +49,7 @@ public final class LedgerBench {
             + "per server); pool of %d; then verify a %,d-entry chain %d time(s) after %d discarded%n",
         settings.jitWarmUp().toSeconds(), settings.chainCounts().stream().map(String::valueOf).toList(),
         settings.inFlight(), settings.openRate(),
-        SystemProperties.booleanProperty("bench.settle", false) ? "after VACUUM (ANALYZE) and autovacuum idle, " : "",
+        SystemProperties.booleanProperty("bench.settle", false) ? "after VACUUM (ANALYZE), CHECKPOINT and autovacuum idle, " : "",
         settings.warmUp().toSeconds(), settings.measure().toSeconds(),
         settings.plannedLoadTimePerServer().toSeconds(), settings.poolSize(), settings.verifyEntries(),
         settings.verifyRuns(), settings.verifyWarmUps());
@@ -103,18 +103,18 @@ public final class LedgerBench {
 
   /**
    * Before a load phase, with {@code -Dbench.settle=true}: {@code VACUUM (ANALYZE)} of every table the phases write,
-   * then autovacuum idle, so that the phase does not pay for the dead rows and the statistics the phases before it
+   * a {@code CHECKPOINT}, then autovacuum idle, so that the phase does not pay for the dead rows and the statistics the phases before it
    * left. Without it autovacuum lands in whichever phase its launcher's minute falls on: a worker vacuuming the
    * baseline's blocks was seen holding a core through the four-chain open loop that followed the baseline (session 9).
-   * Off by default: with it the four-chain closed loop ran slower and the one-chain open loop's p99 worse, for
-   * reasons not yet understood (docs/BENCHMARKS.md, ledger, "Session 9"), so the documented command stays as it was.
+   * Off by default: with it the four-chain closed loop ran slower, for reasons not yet understood (docs/BENCHMARKS.md,
+   * ledger, "Session 9"), so the documented command stays as it was.
    */
   private static void settle(LedgerUnderTest ledger, String phase, PrintStream out) throws Exception {
     if (!SystemProperties.booleanProperty("bench.settle", false)) {
       return;
     }
     Duration vacuum = ledger.vacuumPhaseTables();
-    out.printf(Locale.ROOT, "  before %s: VACUUM (ANALYZE) %.1f s, then waited %s%n", phase, vacuum.toMillis() / 1e3,
+    out.printf(Locale.ROOT, "  before %s: VACUUM (ANALYZE) and CHECKPOINT %.1f s, then waited %s%n", phase, vacuum.toMillis() / 1e3,
         ledger.awaitAutovacuumIdle(SETTLE_LIMIT));
   }
 
