@@ -49,7 +49,7 @@ public final class LedgerBench {
             + "per server); pool of %d; then verify a %,d-entry chain %d time(s) after %d discarded%n",
         settings.jitWarmUp().toSeconds(), settings.chainCounts().stream().map(String::valueOf).toList(),
         settings.inFlight(), settings.openRate(),
-        SystemProperties.booleanProperty("bench.settle", false) ? "after VACUUM (ANALYZE), CHECKPOINT and autovacuum idle, " : "",
+        settles() ? "after VACUUM (ANALYZE), CHECKPOINT and autovacuum idle, " : "",
         settings.warmUp().toSeconds(), settings.measure().toSeconds(),
         settings.plannedLoadTimePerServer().toSeconds(), settings.poolSize(), settings.verifyEntries(),
         settings.verifyRuns(), settings.verifyWarmUps());
@@ -110,12 +110,17 @@ public final class LedgerBench {
    * ledger, "Session 9"), so the documented command stays as it was.
    */
   private static void settle(LedgerUnderTest ledger, String phase, PrintStream out) throws Exception {
-    if (!SystemProperties.booleanProperty("bench.settle", false)) {
+    if (!settles()) {
       return;
     }
     Duration vacuum = ledger.vacuumPhaseTables();
     out.printf(Locale.ROOT, "  before %s: VACUUM (ANALYZE) and CHECKPOINT %.1f s, then waited %s%n", phase, vacuum.toMillis() / 1e3,
         ledger.awaitAutovacuumIdle(SETTLE_LIMIT));
+  }
+
+  /** Whether each load phase starts settled ({@code -Dbench.settle}, default false). */
+  private static boolean settles() {
+    return SystemProperties.booleanProperty("bench.settle", false);
   }
 
   /** The longest a phase waits for autovacuum before it starts. */

@@ -100,8 +100,8 @@ final class LedgerStore {
    * holds the seq the plan will start from until the transaction ends. Then the writes and {@code
    * COMMIT} go out pipelined, led by {@code ledger.advance_head}, which waits for the batches ahead
    * (still committing, or not yet at the head) and fails the transaction unless the head is where the
-   * plan started. A write that fails aborts the transaction, so the {@code COMMIT} behind it rolls back, and the batch
-   * fails with that write's error. {@code planned} is told the plan as soon as its writes are sent;
+   * plan started. A write that fails aborts the transaction, so the {@code COMMIT} behind it rolls
+   * back, and the batch fails with that write's error. {@code planned} is told the plan as soon as its writes are sent;
    * the returned future completes only after the commit.
    *
    * <p>Balances in {@code known}, which the chain's writer knows as stored, are not looked up again while

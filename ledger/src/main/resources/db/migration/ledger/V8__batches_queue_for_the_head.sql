@@ -23,9 +23,9 @@ CREATE FUNCTION ledger.hold_start(t uuid, start_seq bigint) RETURNS bigint
       -- waits for this one's row lock, so waiting here would be a deadlock; the row lock orders the rest
       SELECT seq INTO s FROM ledger.heads WHERE tenant_id = t;
       PERFORM pg_try_advisory_xact_lock(hashtext(t::text), (s % 2147483648)::int);
-      RETURN s;
+    ELSE
+      PERFORM pg_advisory_xact_lock(hashtext(t::text), (s % 2147483648)::int);
     END IF;
-    PERFORM pg_advisory_xact_lock(hashtext(t::text), (s % 2147483648)::int);
     RETURN s;
   END $$;
 REVOKE ALL ON FUNCTION ledger.hold_start(uuid, bigint) FROM PUBLIC;
@@ -43,12 +43,11 @@ CREATE OR REPLACE FUNCTION ledger.advance_head(t uuid, from_seq bigint, from_has
     -- the head behind the planned start: a batch ahead has not moved it yet; wait for the one holding the
     -- head's seq, then look again (a batch ahead that ended without moving it leaves it where it was)
     -- (no head row yet: the first batch of a new chain has made it and not committed; it starts at 0)
-    SELECT COALESCE((SELECT seq FROM ledger.heads WHERE tenant_id = t), 0) INTO at_seq;
-    WHILE at_seq < from_seq LOOP
+    LOOP
+      SELECT COALESCE((SELECT seq FROM ledger.heads WHERE tenant_id = t), 0) INTO at_seq;
+      EXIT WHEN at_seq >= from_seq OR at_seq = seen;
       PERFORM pg_advisory_xact_lock_shared(hashtext(t::text), (at_seq % 2147483648)::int);
       seen := at_seq;
-      SELECT COALESCE((SELECT seq FROM ledger.heads WHERE tenant_id = t), 0) INTO at_seq;
-      EXIT WHEN at_seq = seen;
     END LOOP;
     SELECT seq, hash INTO at_seq, at_hash FROM ledger.heads WHERE tenant_id = t FOR UPDATE;
     IF at_seq IS DISTINCT FROM from_seq OR at_hash IS DISTINCT FROM from_hash THEN

@@ -37,7 +37,7 @@ class LedgerFailureAnswersTest {
     try (Connection c = ledger.owner(); Statement s = c.createStatement()) {
       s.execute("CREATE FUNCTION ledger.test_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
           + "IF NEW.tenant_id = '" + refusedTenant + "' THEN RAISE EXCEPTION 'a fault for the test'; END IF; "
-          + "PERFORM pg_sleep(60); RETURN NEW; END $$");
+          + "PERFORM pg_advisory_xact_lock(" + LATCH + "); RETURN NEW; END $$");
       s.execute("CREATE TRIGGER test_fault BEFORE UPDATE ON ledger.heads FOR EACH ROW WHEN (NEW.tenant_id IN ('"
           + refusedTenant + "', '" + cutTenant + "')) EXECUTE FUNCTION ledger.test_fault()");
     }
@@ -46,12 +46,16 @@ class LedgerFailureAnswersTest {
       assertThat(refused.code()).isEqualTo(ErrorCode.UNAVAILABLE);
       assertThat(refused.getMessage()).isEqualTo(LedgerVerticle.NOT_WRITTEN);
 
-      Future<AppendResult> cut = ledger.client.append(deposit(cutTenant, "c1"));
-      Eventually.holds(30_000, "the batch and its COMMIT sent, held by the trigger", () -> backends(ledger, SLEEPING) == 1);
-      assertThat(ledger.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE " + SLEEPING)).hasSize(1);
-      KeywayException unknown = failure(cut);
-      assertThat(unknown.code()).isEqualTo(ErrorCode.UNAVAILABLE);
-      assertThat(unknown.getMessage()).isEqualTo(LedgerVerticle.OUTCOME_UNKNOWN).doesNotContain("nothing was written");
+      // the test holds the latch the trigger waits on, so the batch stays held until its backend is cut
+      try (Connection latch = ledger.owner(); Statement l = latch.createStatement()) {
+        l.execute("SELECT pg_advisory_lock(" + LATCH + ")");
+        Future<AppendResult> cut = ledger.client.append(deposit(cutTenant, "c1"));
+        Eventually.holds(30_000, "the batch and its COMMIT sent, held by the trigger", () -> backends(ledger, HELD) == 1);
+        assertThat(ledger.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE " + HELD)).hasSize(1);
+        KeywayException unknown = failure(cut);
+        assertThat(unknown.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+        assertThat(unknown.getMessage()).isEqualTo(LedgerVerticle.OUTCOME_UNKNOWN).doesNotContain("nothing was written");
+      }
     } finally {
       try (Connection c = ledger.owner(); Statement s = c.createStatement()) {
         s.execute("DROP TRIGGER test_fault ON ledger.heads");
@@ -86,8 +90,11 @@ class LedgerFailureAnswersTest {
         .toAppend(tenant, "admin", key, "ab".repeat(32));
   }
 
-  /** The ledger's backend held by the test trigger's sleep, and the one waiting for a row lock. */
-  private static final String SLEEPING = "wait_event = 'PgSleep'";
+  /** The advisory lock (single-key form, apart from the ledger's two-key ones) the test trigger waits on. */
+  private static final long LATCH = 7_357_001L;
+  /** The ledger's backend held by the test trigger at the latch, and the one waiting for a row lock. */
+  private static final String HELD = "pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+      + "AND objsubid = 1 AND classid = 0 AND objid = " + LATCH + ")";
   private static final String LOCKED = "wait_event_type = 'Lock' AND query LIKE '%ledger.heads%'";
 
   private static long backends(LedgerFixture ledger, String where) {
