@@ -180,7 +180,8 @@ final class LedgerStore {
           amounts.putAll(balances.result());
           return planAndWrite(c, tenantId, batch, after, fromSeq, fromHash, existing.result(), amounts, planned);
         })
-        .recover(e -> c.query("ROLLBACK").execute().transform(x -> Future.failedFuture(e)));
+        .recover(e -> ended(e) ? Future.failedFuture(e instanceof Ended ? e.getCause() : e)
+            : c.query("ROLLBACK").execute().transform(x -> Future.failedFuture(e)));
   }
 
   /** Plans the batch on the head and state read (and those the batches ahead leave), then writes and commits it. */
@@ -295,11 +296,30 @@ final class LedgerStore {
     return commit(c, writes);
   }
 
-  /** Sends {@code COMMIT} behind {@code writes}; a failure without the server's answer is {@link OutcomeUnknown}. */
+  /**
+   * Sends {@code COMMIT} behind {@code writes}; a failure without the server's answer is {@link OutcomeUnknown}. A
+   * failed write is reported once the {@code COMMIT} behind it is answered too: that answer (a rollback, in an aborted
+   * transaction) ends the transaction, so the batch must not send a {@code ROLLBACK} after it ({@link #ended}), which
+   * the server would log as a warning (25P01) for every failed batch.
+   */
   private static Future<Void> commit(SqlConnection c, List<Future<?>> writes) {
-    writes.add(c.query("COMMIT").execute());
+    Future<?> commit = c.query("COMMIT").execute();
+    writes.add(commit);
     return Future.all(writes).<Void>mapEmpty()
-        .recover(e -> Future.failedFuture(e instanceof PgException ? e : new OutcomeUnknown(e)));
+        .recover(e -> commit.transform(x -> Future.failedFuture(
+            e instanceof PgException ? new Ended(e) : new OutcomeUnknown(e))));
+  }
+
+  /** A batch's failure after its {@code COMMIT} was answered, which ended its transaction; carries the write's error. */
+  private static final class Ended extends RuntimeException {
+    Ended(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  /** Whether {@code e} leaves nothing to roll back: the COMMIT was answered (it ended the transaction), or no answer came. */
+  private static boolean ended(Throwable e) {
+    return e instanceof Ended || e instanceof OutcomeUnknown;
   }
 
   private static Tuple balancesTuple(UUID tenantId, List<Map.Entry<Posting.BalanceKey, BigDecimal>> balances) {

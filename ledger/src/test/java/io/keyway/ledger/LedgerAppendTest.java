@@ -3,6 +3,9 @@ package io.keyway.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
 import io.vertx.core.Context;
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 
 /**
  * Appending through the real event bus to a real PostgreSQL: racing writers never fork a chain,
@@ -619,8 +623,29 @@ class LedgerAppendTest {
         requests.add(AppendRequest.record(tenant, i == REFUSED_INDEX ? "test.refused" : "auth.login", "user:" + user,
             "user:" + user, user, new JsonObject().put("i", i)));
       }
-      List<Future<AppendResult>> answers = submitAll(requests);
-      Future.join(answers).otherwiseEmpty().await();
+      // the warnings the server sends the writer's connections, which the client logs: a ROLLBACK sent after the
+      // COMMIT that had ended the transaction already is one (25P01, "there is no transaction in progress")
+      ListAppender<ILoggingEvent> notices = new ListAppender<>();
+      Logger clientLog = (Logger) LoggerFactory.getLogger("io.vertx.sqlclient.impl.SocketConnectionBase");
+      notices.start();
+      clientLog.addAppender(notices);
+      List<Future<AppendResult>> answers;
+      try {
+        answers = submitAll(requests);
+        Future.join(answers).otherwiseEmpty().await();
+        // the control: a ROLLBACK outside a transaction, on a connection taken as the writer takes its own
+        SqlConnection control = ledger.pool.getConnection().await();
+        try {
+          control.query("ROLLBACK").execute().await();
+        } finally {
+          control.close().await();
+        }
+        io.keyway.config.Eventually.holds(10_000, "the control's warning was logged", () -> noTransaction(notices) > 0);
+      } finally {
+        clientLog.detachAppender(notices);
+      }
+      assertThat(noTransaction(notices)).as("a failed batch ends its transaction once: only the control's warning")
+          .isEqualTo(1);
 
       assertThat(answers.get(REFUSED_INDEX).failed()).as("the refused append").isTrue();
       List<Integer> failed = new ArrayList<>();
@@ -875,6 +900,13 @@ class LedgerAppendTest {
     } finally {
       ahead.close().await();
       behind.close().await();
+    }
+  }
+
+  /** The client's log lines of the server's "there is no transaction in progress" warning (25P01). */
+  private static long noTransaction(ListAppender<ILoggingEvent> log) {
+    synchronized (log) { // the appender appends under its own lock, from the event loops
+      return log.list.stream().filter(e -> e.getFormattedMessage().contains("code='25P01'")).count();
     }
   }
 
