@@ -40,9 +40,9 @@ final class BenchSql {
   static final String COPY_BLOCKS = "COPY ledger.blocks (" + BLOCK_COLUMNS + ") FROM STDIN (FORMAT binary)";
   static final String HEAD_INSERT = "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES (?, ?, ?)";
   static final String VACUUM_BLOCKS = "VACUUM (ANALYZE) ledger.blocks";
-  /** Every table a load phase writes, the ledger's and the baseline's: what one phase leaves to the next. */
   /** Writes every dirty page out and syncs the files, so that the kernel's write-back of them is done. */
   static final String CHECKPOINT = "CHECKPOINT";
+  /** Every table a load phase writes, the ledger's and the baseline's: what one phase leaves to the next. */
   static final String VACUUM_PHASE_TABLES = "VACUUM (ANALYZE) ledger.blocks, ledger.idempotency_keys, ledger.balances, "
       + "ledger.heads, baseline.blocks, baseline.idempotency_keys";
 
@@ -53,12 +53,15 @@ final class BenchSql {
   /**
    * The baseline's tables: the ledger's own columns, constraints, indexes and storage settings
    * ({@code LIKE … INCLUDING ALL}: the GIN indexes, canonicals stored uncompressed), but no row level
-   * security and no trigger; written by the runtime role.
+   * security and no trigger; written by the runtime role. Not vacuumed by autovacuum (session 10): a node never
+   * writes these tables, and their vacuum after the baseline phase ran through the open loop that follows it.
    */
   static final String[] BASELINE_SCHEMA = {
       "CREATE SCHEMA IF NOT EXISTS baseline",
       "CREATE TABLE IF NOT EXISTS baseline.blocks (LIKE ledger.blocks INCLUDING ALL)",
       "CREATE TABLE IF NOT EXISTS baseline.idempotency_keys (LIKE ledger.idempotency_keys INCLUDING ALL)",
+      "ALTER TABLE baseline.blocks SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)",
+      "ALTER TABLE baseline.idempotency_keys SET (autovacuum_enabled = false)",
       "GRANT USAGE ON SCHEMA baseline TO " + Schemas.APP_ROLE,
       "GRANT INSERT ON baseline.blocks, baseline.idempotency_keys TO " + Schemas.APP_ROLE};
 
