@@ -275,9 +275,9 @@ public final class Node {
     Future<Void> ledgerStopped = ledgerDeployment == null ? Future.succeededFuture()
         : vertx.undeploy(ledgerDeployment).recover(e -> Future.succeededFuture());
     // join, not all: every undeploy must have ended before the pool closes. Future.all fails at the first failed
-    // undeploy (a child deployment its parent has undeployed already is unknown by then) while the others are still
+    // undeploy (one of a child deployment, which its parent may have undeployed already) while the others are still
     // stopping, and a verticle that was still writing then met a closed pool (session 10: a node stop in a test
-    // waited 30 s after an engine verticle wrote to the closed pool)
+    // waited 30 s after an engine verticle wrote to the closed pool; that this was the cause is likely, not proven)
     CompletionStage<Void> undeployed = ledgerStopped
         .compose(x -> Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
         .<Void>mapEmpty().toCompletionStage().handle((x, e) -> null);
