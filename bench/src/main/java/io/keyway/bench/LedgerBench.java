@@ -103,8 +103,8 @@ public final class LedgerBench {
 
   /**
    * Before a load phase, with {@code -Dbench.settle=true}: {@code VACUUM (ANALYZE)} of every table the phases write,
-   * a {@code CHECKPOINT}, then autovacuum idle, so that the phase does not pay for the dead rows and the statistics the phases before it
-   * left. Without it autovacuum lands in whichever phase its launcher's minute falls on: a worker vacuuming the
+   * a {@code CHECKPOINT}, then autovacuum idle, so that the phase does not pay for the dead rows and the statistics
+   * the phases before it left. Without it autovacuum lands in whichever phase its launcher's minute falls on: a worker vacuuming the
    * baseline's blocks was seen holding a core through the four-chain open loop that followed the baseline (session 9).
    * Off by default: with it the four-chain closed loop ran slower, for reasons not yet understood (docs/BENCHMARKS.md,
    * ledger, "Session 9"), so the documented command stays as it was.
@@ -114,8 +114,8 @@ public final class LedgerBench {
       return;
     }
     Duration vacuum = ledger.vacuumPhaseTables();
-    out.printf(Locale.ROOT, "  before %s: VACUUM (ANALYZE) and CHECKPOINT %.1f s, then waited %s%n", phase, vacuum.toMillis() / 1e3,
-        ledger.awaitAutovacuumIdle(SETTLE_LIMIT));
+    out.printf(Locale.ROOT, "  before %s: VACUUM (ANALYZE) and CHECKPOINT %.1f s, then waited %s%n", phase,
+        vacuum.toMillis() / 1e3, ledger.awaitAutovacuumIdle(SETTLE_LIMIT));
   }
 
   /** Whether each load phase starts settled ({@code -Dbench.settle}, default false). */

@@ -180,7 +180,7 @@ final class LedgerStore {
           amounts.putAll(balances.result());
           return planAndWrite(c, tenantId, batch, after, fromSeq, fromHash, existing.result(), amounts, planned);
         })
-        .recover(e -> ended(e) ? Future.failedFuture(e instanceof Ended ? e.getCause() : e)
+        .recover(e -> e instanceof Ended ? Future.failedFuture(e.getCause())
             : c.query("ROLLBACK").execute().transform(x -> Future.failedFuture(e)));
   }
 
@@ -298,28 +298,23 @@ final class LedgerStore {
 
   /**
    * Sends {@code COMMIT} behind {@code writes}; a failure without the server's answer is {@link OutcomeUnknown}. A
-   * failed write is reported once the {@code COMMIT} behind it is answered too: that answer (a rollback, in an aborted
-   * transaction) ends the transaction, so the batch must not send a {@code ROLLBACK} after it ({@link #ended}), which
-   * the server would log as a warning (25P01) for every failed batch.
+   * failure is reported only once the {@code COMMIT} has completed too, as {@link Ended}: answered, it ended the
+   * transaction (a rollback, in an aborted one); unanswered, the connection is gone. Either way the batch must not
+   * send a {@code ROLLBACK} after it, which the server would log as a warning (25P01) for every failed batch.
    */
   private static Future<Void> commit(SqlConnection c, List<Future<?>> writes) {
     Future<?> commit = c.query("COMMIT").execute();
     writes.add(commit);
     return Future.all(writes).<Void>mapEmpty()
         .recover(e -> commit.transform(x -> Future.failedFuture(
-            e instanceof PgException ? new Ended(e) : new OutcomeUnknown(e))));
+            new Ended(e instanceof PgException ? e : new OutcomeUnknown(e)))));
   }
 
-  /** A batch's failure after its {@code COMMIT} was answered, which ended its transaction; carries the write's error. */
+  /** A batch's failure once its {@code COMMIT} has completed: nothing left to roll back; carries the failure. */
   private static final class Ended extends RuntimeException {
     Ended(Throwable cause) {
       super(cause.getMessage(), cause, false, false);
     }
-  }
-
-  /** Whether {@code e} leaves nothing to roll back: the COMMIT was answered (it ended the transaction), or no answer came. */
-  private static boolean ended(Throwable e) {
-    return e instanceof Ended || e instanceof OutcomeUnknown;
   }
 
   private static Tuple balancesTuple(UUID tenantId, List<Map.Entry<Posting.BalanceKey, BigDecimal>> balances) {
