@@ -15,7 +15,24 @@ final class LedgerSql {
   static final String BATCH_BEGIN = "BEGIN ISOLATION LEVEL READ COMMITTED";
   static final String BATCH_LOCK_TIMEOUT = "30s";
   static final String BATCH_SCOPE = "SELECT set_config('" + io.keyway.config.db.Schemas.TENANT_SETTING
-      + "', $1, true), set_config('lock_timeout', '" + BATCH_LOCK_TIMEOUT + "', true)";
+      + "', $1, true), set_config('lock_timeout', '" + BATCH_LOCK_TIMEOUT + "', true)" + keyLookupsOnly();
+
+  /**
+   * Every statement of a write batch finds its rows by key (the batch's balances, keys, head and newest block), so
+   * its transaction plans them as key lookups: a nested loop over the batch's arrays probing the primary key.
+   * Left to its estimates (an {@code unnest} of a parameter counts as 10 rows, a tenant's balances as few), the
+   * planner joined the batch's balances to the arrays by rescanning the arrays once per balance, quadratic in the
+   * batch (67 balances: 4,422 rows compared, ~1 ms of a 88-entry batch), or hashed a scan of all of the tenant's
+   * balances and their dead versions (session 9). Off for this transaction only; nothing else on the connection
+   * sees it.
+   */
+  private static String keyLookupsOnly() {
+    StringBuilder s = new StringBuilder();
+    for (String method : new String[] {"enable_hashjoin", "enable_mergejoin", "enable_bitmapscan", "enable_seqscan"}) {
+      s.append(", set_config('").append(method).append("', 'off', true)");
+    }
+    return s.toString();
+  }
 
   static final String HEAD_ENSURE =
       "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING";
@@ -48,15 +65,12 @@ final class LedgerSql {
           + "AND b.first_seq <= k.seq ORDER BY b.first_seq DESC LIMIT 1) b ON true "
           + "WHERE k.tenant_id = $1 AND k.idempotency_key = ANY($2::text[])";
   /**
-   * The stored balances among ($2, $3). {@code account = ANY($2)} is there for the plan: joined to the arrays alone,
-   * a table with statistics gets a bitmap scan of every balance of the tenant and a hash join once the planner
-   * counts few balances a tenant, which costs a batch in proportion to the tenant's accounts and their dead versions
-   * (session 9: 40 µs an entry instead of 3 on four chains); with it, an index scan of the batch's accounts.
+   * The stored balances among ($2, $3): one primary-key probe a pair, in a write batch's transaction ({@link
+   * #BATCH_SCOPE}).
    */
   static final String BALANCES_FOR =
-      "SELECT b.account, b.currency, b.amount FROM ledger.balances b "
-          + "JOIN unnest($2::text[], $3::text[]) AS k(account, currency) "
-          + "ON b.account = k.account AND b.currency = k.currency WHERE b.tenant_id = $1 AND b.account = ANY($2::text[])";
+      "SELECT b.account, b.currency, b.amount FROM unnest($2::text[], $3::text[]) AS k(account, currency) "
+          + "JOIN ledger.balances b ON b.tenant_id = $1 AND b.account = k.account AND b.currency = k.currency";
 
   /**
    * One committed batch: its entries' hashes (32 bytes each, in order), texts and filter columns. The
@@ -78,14 +92,13 @@ final class LedgerSql {
   /**
    * The balances the batch knows to exist, set to their new amounts, each only if it still holds the
    * amount the batch was planned on ($5); fails the transaction (XX001) unless every one of them was
-   * updated, so a balance is neither left behind nor overwritten from a stale amount. {@code account =
-   * ANY($2)} for the plan, as in {@link #BALANCES_FOR}.
+   * updated, so a balance is neither left behind nor overwritten from a stale amount. One primary-key probe a
+   * balance ({@link #BATCH_SCOPE}).
    */
   static final String BALANCES_UPDATE =
       "WITH u AS (UPDATE ledger.balances b SET amount = v.amount "
           + "FROM unnest($2::text[], $3::text[], $4::numeric[], $5::numeric[]) AS v(account, currency, amount, before) "
-          + "WHERE b.tenant_id = $1 AND b.account = ANY($2::text[]) "
-          + "AND b.account = v.account AND b.currency = v.currency AND b.amount = v.before "
+          + "WHERE b.tenant_id = $1 AND b.account = v.account AND b.currency = v.currency AND b.amount = v.before "
           + "RETURNING 1) "
           + "SELECT ledger.balances_updated(cardinality($2::text[]), (SELECT count(*) FROM u))";
   /** The balances the batch moves for the first time; fails on one that exists already. */
