@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One throw-away PostgreSQL with a database created and migrated as a node does it, the runtime
@@ -37,6 +38,9 @@ final class LedgerUnderTest implements AutoCloseable {
   private static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(60);
   private static final Duration START_LIMIT = Duration.ofMinutes(1);
   private static final Duration STOP_LIMIT = Duration.ofSeconds(30);
+  /** How long no autovacuum worker must have run before a measured phase ({@link #awaitAutovacuumIdle}). */
+  private static final Duration QUIET = Duration.ofSeconds(1);
+  private static final Duration AUTOVACUUM_POLL = Duration.ofMillis(200);
   /**
    * {@code -Dbench.pgStatements=true}: the durable server loads pg_stat_statements and each ledger
    * phase prints what each statement cost ({@link #statementsSinceLastReading}), a diagnostic.
@@ -269,21 +273,28 @@ final class LedgerUnderTest implements AutoCloseable {
    * leave tables that autovacuum then works on, and a verification timed meanwhile would share the
    * cores with it. How long it waited, and the most workers seen at once.
    */
-  String awaitAutovacuumIdle(Duration limit) throws SQLException, InterruptedException {
+  String awaitAutovacuumIdle(Duration limit) throws SQLException {
     long start = System.nanoTime();
     long deadline = start + limit.toNanos();
     long most = 0;
-    int quiet = 0;
-    while (quiet < 5 && System.nanoTime() < deadline) {
+    // quiet since the last poll that saw a worker (or the start), by the clock, not by a count of polls: on loaded
+    // cores a poll comes late, and five of them were not a second
+    long quietSince = start;
+    boolean idle = false;
+    while (!idle && System.nanoTime() < deadline) {
       long workers = single("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'");
       most = Math.max(most, workers);
-      quiet = workers == 0 ? quiet + 1 : 0;
-      if (quiet < 5) {
-        Thread.sleep(200);
+      long now = System.nanoTime();
+      if (workers > 0) {
+        quietSince = now;
+      }
+      idle = now - quietSince >= QUIET.toNanos();
+      if (!idle) {
+        LockSupport.parkNanos(AUTOVACUUM_POLL.toNanos());
       }
     }
     return String.format(java.util.Locale.ROOT, "%.1f s for autovacuum (up to %d worker(s) seen)%s",
-        (System.nanoTime() - start) / 1e9, most, quiet < 5 ? ", still running at the limit" : "");
+        (System.nanoTime() - start) / 1e9, most, idle ? "" : ", still running at the limit");
   }
 
   private long single(String query) throws SQLException {

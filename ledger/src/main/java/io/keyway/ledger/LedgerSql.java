@@ -14,25 +14,19 @@ final class LedgerSql {
    */
   static final String BATCH_BEGIN = "BEGIN ISOLATION LEVEL READ COMMITTED";
   static final String BATCH_LOCK_TIMEOUT = "30s";
-  static final String BATCH_SCOPE = "SELECT set_config('" + io.keyway.config.db.Schemas.TENANT_SETTING
-      + "', $1, true), set_config('lock_timeout', '" + BATCH_LOCK_TIMEOUT + "', true)" + keyLookupsOnly();
-
   /**
-   * Every statement of a write batch finds its rows by key (the batch's balances, keys, head and newest block), so
-   * its transaction plans them as key lookups: a nested loop over the batch's arrays probing the primary key.
-   * Left to its estimates (an {@code unnest} of a parameter counts as 10 rows, a tenant's balances as few), the
-   * planner joined the batch's balances to the arrays by rescanning the arrays once per balance, quadratic in the
-   * batch (67 balances: 4,422 rows compared, ~1 ms of a 88-entry batch), or hashed a scan of all of the tenant's
-   * balances and their dead versions (session 9). Off for this transaction only; nothing else on the connection
-   * sees it.
+   * The batch's tenant and lock limit, and its planning: every statement of a write batch finds its rows by key (the
+   * batch's balances, keys, head and newest block), so the transaction plans them as key lookups, a nested loop over
+   * the batch's arrays probing the primary key. Left to its estimates (an {@code unnest} of a parameter counts as 10
+   * rows, a tenant's balances as few), the planner joined the batch's balances to the arrays by rescanning the
+   * arrays once per balance, quadratic in the batch (67 balances: 4,422 rows compared, ~1 ms of an 88-entry batch),
+   * or hashed a scan of all of the tenant's balances and their dead versions (session 9). All of it for this
+   * transaction only; nothing else on the connection sees it.
    */
-  private static String keyLookupsOnly() {
-    StringBuilder s = new StringBuilder();
-    for (String method : new String[] {"enable_hashjoin", "enable_mergejoin", "enable_bitmapscan", "enable_seqscan"}) {
-      s.append(", set_config('").append(method).append("', 'off', true)");
-    }
-    return s.toString();
-  }
+  static final String BATCH_SCOPE = "SELECT set_config('" + io.keyway.config.db.Schemas.TENANT_SETTING
+      + "', $1, true), set_config('lock_timeout', '" + BATCH_LOCK_TIMEOUT + "', true), "
+      + "set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true), "
+      + "set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)";
 
   static final String HEAD_ENSURE =
       "INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (tenant_id) DO NOTHING";
