@@ -128,16 +128,29 @@ final class ChainWriters {
       pending.add(chain.queue.poll());
     }
     Batch batch = new Batch(pending);
-    LedgerStore.Start after = chain.inFlight.isEmpty() ? null : startAfter(chain.inFlight);
     Future<Void> ahead = chain.inFlight.isEmpty() ? Future.succeededFuture() : chain.inFlight.peekLast().settled;
-    chain.inFlight.add(batch);
-    chain.planning = true;
-    Future<BatchPlanner.Plan> written = store.appendBatch(chain.tenantId,
-        pending.stream().map(Pending::request).toList(), after, chain.known, plan -> {
-          batch.plan = plan;
-          chain.planning = false;
-          writeNext(chain);
-        });
+    Future<BatchPlanner.Plan> started;
+    try {
+      LedgerStore.Start after = chain.inFlight.isEmpty() ? null : startAfter(chain.inFlight);
+      chain.inFlight.add(batch);
+      chain.planning = true;
+      started = store.appendBatch(chain.tenantId, pending.stream().map(Pending::request).toList(), after,
+          chain.known, plan -> {
+            batch.plan = plan;
+            chain.planning = false;
+            writeNext(chain);
+          });
+    } catch (RuntimeException e) {
+      // a fault of this writer before anything of the batch was sent: the batch fails by itself, settling in its
+      // turn like any failed batch (its appends answered, the chain drained), so the chain does not stall and the
+      // batch ahead, which may be running this from its plan, keeps its own outcome
+      LOG.error("Ledger writer could not start a batch of {} append(s)", pending.size(), e);
+      if (!chain.inFlight.contains(batch)) {
+        chain.inFlight.add(batch);
+      }
+      started = Future.failedFuture(e);
+    }
+    Future<BatchPlanner.Plan> written = started;
     // answer in commit order: a batch settles only after the one ahead of it has
     batch.settled = ahead.transform(x -> written.transform(result -> {
       settle(chain, batch, result.succeeded() ? result.result() : null, result.cause());

@@ -198,7 +198,15 @@ final class LedgerStore {
     BatchPlanner.Plan plan = BatchPlanner.planPrepared(tenantId, fromSeq, fromHash, keys, amounts, batch, now,
         ids::next);
     Future<Void> committed = writeAndCommit(c, tenantId, fromSeq, fromHash, plan, amounts);
-    planned.accept(plan);
+    try {
+      planned.accept(plan);
+    } catch (RuntimeException e) {
+      // the writes and COMMIT are sent: whatever the writer did wrong with the plan, the batch's outcome is the
+      // COMMIT's. Failing it here would send a ROLLBACK behind the COMMIT and tell callers whose entries may be
+      // durable that they were not.
+      LOG.error("Ledger of tenant {}: the writer failed on a batch whose COMMIT was sent; the batch stands as its "
+          + "COMMIT answers", tenantId, e);
+    }
     return committed.map(plan);
   }
 
@@ -306,8 +314,15 @@ final class LedgerStore {
     Future<?> commit = c.query("COMMIT").execute();
     writes.add(commit);
     return Future.all(writes).<Void>mapEmpty()
-        .recover(e -> commit.transform(x -> Future.failedFuture(
-            new Ended(e instanceof PgException ? e : new OutcomeUnknown(e)))));
+        .recover(e -> commit.transform(x -> {
+          if (x.succeeded() && !(e instanceof PgException)) {
+            // no error from the server, so the transaction was not aborted: a write that failed in this client
+            // (never sent) left the COMMIT to store the rest of the batch without it
+            LOG.error("Ledger: a batch's write failed before it reached the server and its COMMIT was answered: "
+                + "the batch may be stored without that write; verify the chain and its balances", e);
+          }
+          return Future.failedFuture(new Ended(e instanceof PgException ? e : new OutcomeUnknown(e)));
+        }));
   }
 
   /** A batch's failure once its {@code COMMIT} has completed: nothing left to roll back; carries the failure. */

@@ -677,6 +677,40 @@ class LedgerAppendTest {
   }
 
   @Test
+  @DisplayName("a writer that fails on a batch's plan once the batch's COMMIT is sent does not fail the batch: it is answered as committed, is stored, and the fault is logged")
+  void writerFaultAfterTheCommitWasSent() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    List<PreparedAppend> batch = List.of(PreparedAppend.of(AppendRequest.record(tenant, "auth.login", "user:" + user,
+        "user:" + user, user, new JsonObject().put("i", 1))));
+    ListAppender<ILoggingEvent> errors = new ListAppender<>();
+    Logger storeLog = (Logger) LoggerFactory.getLogger(LedgerStore.class);
+    errors.start();
+    storeLog.addAppender(errors);
+    BatchPlanner.Plan plan;
+    try {
+      Context context = ledger.vertx.getOrCreateContext();
+      Promise<BatchPlanner.Plan> done = Promise.promise();
+      context.runOnContext(x -> new LedgerStore(ledger.scope).appendBatch(tenant, batch, null, new KnownBalances(),
+          p -> {
+            throw new IllegalStateException("the writer's own fault, for the test");
+          }).onComplete(done));
+      plan = done.future().await();
+    } finally {
+      storeLog.detachAppender(errors);
+    }
+    assertThat(plan.headSeq()).isEqualTo(1);
+    assertThat(plan.outcomes()).singleElement().satisfies(o -> assertThat(o.accepted()).isTrue());
+    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant)).isEqualTo(1);
+    assertThat(errors.list).anySatisfy(e -> {
+      assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+      assertThat(e.getThrowableProxy().getMessage()).isEqualTo("the writer's own fault, for the test");
+    });
+    ledger.signNow(tenant);
+    assertThat(ledger.verify(tenant).ok()).isTrue();
+  }
+
+  @Test
   @DisplayName("advance_head behind a predecessor that has moved the head but not committed waits for its commit and goes through; behind one that rolls back it fails with 40001")
   void advanceHeadWaitsForThePredecessor() throws Exception {
     UUID tenant = UUID.randomUUID();
