@@ -148,6 +148,7 @@ final class ChainWriters {
       if (!chain.inFlight.contains(batch)) {
         chain.inFlight.add(batch);
       }
+      chain.draining = true; // nothing starts behind it until it has settled
       started = Future.failedFuture(e);
     }
     Future<BatchPlanner.Plan> written = started;

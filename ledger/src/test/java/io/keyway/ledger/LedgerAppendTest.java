@@ -711,6 +711,32 @@ class LedgerAppendTest {
   }
 
   @Test
+  @DisplayName("a writer that fails to start a batch answers that batch's appends with the failure and stays usable: an append after it is answered too")
+  void aBatchThatCannotStartFailsAlone() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    Context context = ledger.vertx.getOrCreateContext();
+    Promise<List<Future<AppendResult>>> sent = Promise.promise();
+    context.runOnContext(x -> {
+      try {
+        // no pool: starting a batch throws before anything is sent, as a fault of the writer's own would
+        ChainWriters writers = new ChainWriters(new LedgerStore(new io.keyway.config.db.TenantScope(null)), 10, 2,
+            plan -> {});
+        Future<AppendResult> first = writers.submit(PreparedAppend.of(deposit(tenant, user, "1.00", "first", null)));
+        Future<AppendResult> second = first.transform(done ->
+            writers.submit(PreparedAppend.of(deposit(tenant, user, "2.00", "second", null))));
+        sent.complete(List.of(first, second));
+      } catch (RuntimeException e) {
+        sent.fail(e);
+      }
+    });
+    List<Future<AppendResult>> answers = sent.future().await(10, TimeUnit.SECONDS);
+    Future.join(answers).otherwiseEmpty().await(10, TimeUnit.SECONDS);
+    assertThat(answers).allSatisfy(a -> assertThat(a.cause()).as("each append's own answer")
+        .isInstanceOf(NullPointerException.class));
+  }
+
+  @Test
   @DisplayName("advance_head behind a predecessor that has moved the head but not committed waits for its commit and goes through; behind one that rolls back it fails with 40001")
   void advanceHeadWaitsForThePredecessor() throws Exception {
     UUID tenant = UUID.randomUUID();
