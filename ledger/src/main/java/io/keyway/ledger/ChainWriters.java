@@ -64,6 +64,8 @@ final class ChainWriters {
   private static final class Batch {
     final List<Pending> pending;
     BatchPlanner.Plan plan;
+    /** Failed as it started ({@link #writeNext}): settled as failed, so its plan, should one still come, is ignored. */
+    boolean failedToStart;
     /** Completes once this batch's callers are answered (or requeued), which is after the batch ahead of it. */
     Future<Void> settled;
 
@@ -136,6 +138,9 @@ final class ChainWriters {
       chain.planning = true;
       started = store.appendBatch(chain.tenantId, pending.stream().map(Pending::request).toList(), after,
           chain.known, plan -> {
+            if (batch.failedToStart) {
+              return;
+            }
             batch.plan = plan;
             chain.planning = false;
             writeNext(chain);
@@ -144,7 +149,9 @@ final class ChainWriters {
       // a fault of this writer before anything of the batch was sent: the batch fails by itself, settling in its
       // turn like any failed batch (its appends answered, the chain drained), so the chain does not stall and the
       // batch ahead, which may be running this from its plan, keeps its own outcome
-      LOG.error("Ledger writer could not start a batch of {} append(s)", pending.size(), e);
+      LOG.error("Ledger of tenant {}: the writer could not start a batch of {} append(s)", chain.tenantId,
+          pending.size(), e);
+      batch.failedToStart = true;
       if (!chain.inFlight.contains(batch)) {
         chain.inFlight.add(batch);
       }

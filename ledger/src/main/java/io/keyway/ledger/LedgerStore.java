@@ -53,18 +53,19 @@ final class LedgerStore {
       Map<Posting.BalanceKey, BigDecimal> balances) {}
 
   /**
-   * Whether the batch failed after its {@code COMMIT} was sent without the server's answer to it (the connection
-   * lost, a timeout): the server may have committed, so its outcome is unknown. Every other failure left nothing
-   * written: an error the server answered rolls the transaction back (the {@code COMMIT} behind it included), and
-   * a transaction whose {@code COMMIT} was never sent commits nothing.
+   * Whether the batch may have been stored although it failed: its {@code COMMIT} was sent and not answered (the
+   * connection lost, a timeout), or answered while one of its writes had failed in this client before it was sent
+   * (stored without that write). Every other failure left nothing written: an error the server answered rolls the
+   * transaction back (the {@code COMMIT} behind it included), and a transaction whose {@code COMMIT} was never sent
+   * commits nothing.
    */
   static boolean outcomeUnknown(Throwable e) {
     return e instanceof OutcomeUnknown;
   }
 
   private static final class OutcomeUnknown extends RuntimeException {
-    OutcomeUnknown(Throwable cause) {
-      super("no answer to the batch's COMMIT: " + cause.getMessage(), cause, false, false);
+    OutcomeUnknown(String what, Throwable cause) {
+      super(what + ": " + cause.getMessage(), cause, false, false);
     }
   }
 
@@ -278,7 +279,7 @@ final class LedgerStore {
     writes.add(c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenantId, fromSeq, Buffer.buffer(fromHash),
         plan.headSeq(), Buffer.buffer(plan.headHash()))));
     if (plan.entries().isEmpty()) {
-      return commit(c, writes);
+      return commit(c, tenantId, writes);
     }
     writes.add(c.preparedQuery(LedgerSql.BLOCK_INSERT).execute(blockTuple(tenantId, fromHash, plan.entries())));
     Tuple keys = keysTuple(tenantId, plan.entries());
@@ -301,27 +302,37 @@ final class LedgerStore {
     if (!created.isEmpty()) {
       writes.add(c.preparedQuery(LedgerSql.BALANCES_INSERT).execute(balancesTuple(tenantId, created)));
     }
-    return commit(c, writes);
+    return commit(c, tenantId, writes);
   }
 
   /**
-   * Sends {@code COMMIT} behind {@code writes}; a failure without the server's answer is {@link OutcomeUnknown}. A
-   * failure is reported only once the {@code COMMIT} has completed too, as {@link Ended}: answered, it ended the
-   * transaction (a rollback, in an aborted one); unanswered, the connection is gone. Either way the batch must not
-   * send a {@code ROLLBACK} after it, which the server would log as a warning (25P01) for every failed batch.
+   * Sends {@code COMMIT} behind {@code writes}. A failure is reported only once the {@code COMMIT} has completed too,
+   * as {@link Ended}: answered, it ended the transaction (a rollback, in an aborted one); unanswered, the connection is
+   * gone. Either way the batch must not send a {@code ROLLBACK} after it, which the server would log as a warning
+   * (25P01) for every failed batch. What the failure carries, by what the server said: an error it answered (nothing
+   * was written); no answer to the {@code COMMIT} ({@link OutcomeUnknown}); or no error from it at all while a write
+   * failed in this client before it was sent, so the {@code COMMIT} stored the rest of the batch
+   * ({@link OutcomeUnknown} too, and logged as a batch that may be stored in part).
    */
-  private static Future<Void> commit(SqlConnection c, List<Future<?>> writes) {
+  private static Future<Void> commit(SqlConnection c, UUID tenantId, List<Future<?>> writes) {
     Future<?> commit = c.query("COMMIT").execute();
     writes.add(commit);
     return Future.all(writes).<Void>mapEmpty()
         .recover(e -> commit.transform(x -> {
-          if (x.succeeded() && !(e instanceof PgException)) {
-            // no error from the server, so the transaction was not aborted: a write that failed in this client
-            // (never sent) left the COMMIT to store the rest of the batch without it
-            LOG.error("Ledger: a batch's write failed before it reached the server and its COMMIT was answered: "
-                + "the batch may be stored without that write; verify the chain and its balances", e);
+          // every write ahead of the COMMIT has completed by now: its answers come in order
+          for (Future<?> w : writes) {
+            if (w.failed() && w.cause() instanceof PgException refused) {
+              return Future.failedFuture(new Ended(refused));
+            }
           }
-          return Future.failedFuture(new Ended(e instanceof PgException ? e : new OutcomeUnknown(e)));
+          if (x.failed()) {
+            return Future.failedFuture(new Ended(new OutcomeUnknown("no answer to the batch's COMMIT", e)));
+          }
+          LOG.error("Ledger of tenant {}: a batch's write failed in this client before it was sent, and its COMMIT "
+              + "was answered: the batch may be stored without that write; verify the chain and its balances",
+              tenantId, e);
+          return Future.failedFuture(new Ended(new OutcomeUnknown(
+              "a write failed in this client and the batch's COMMIT was answered: it may be stored in part", e)));
         }));
   }
 

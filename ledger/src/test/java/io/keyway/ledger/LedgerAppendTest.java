@@ -711,29 +711,62 @@ class LedgerAppendTest {
   }
 
   @Test
-  @DisplayName("a writer that fails to start a batch answers that batch's appends with the failure and stays usable: an append after it is answered too")
+  @DisplayName("a batch that cannot start, behind one in flight, fails alone: the batch ahead commits and is answered, the chain writes on after it, and verifies")
   void aBatchThatCannotStartFailsAlone() throws Exception {
     UUID tenant = UUID.randomUUID();
     UUID user = UUID.randomUUID();
+    String fault = "no connection for the second batch, for the test";
+    // the runtime pool, except that the second connection asked for throws: the second batch fails as it starts,
+    // from the first batch's plan, while the first is still in flight
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    io.vertx.sqlclient.Pool pool = (io.vertx.sqlclient.Pool) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {io.vertx.sqlclient.Pool.class}, (proxy, method, args) -> {
+          if (method.getName().equals("getConnection") && method.getParameterCount() == 0
+              && asked.incrementAndGet() == 2) {
+            throw new IllegalStateException(fault);
+          }
+          try {
+            return method.invoke(ledger.pool, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    List<AppendRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      requests.add(AppendRequest.record(tenant, "auth.login", "user:" + user, "user:" + user, user,
+          new JsonObject().put("i", i)));
+    }
     Context context = ledger.vertx.getOrCreateContext();
     Promise<List<Future<AppendResult>>> sent = Promise.promise();
     context.runOnContext(x -> {
       try {
-        // no pool: starting a batch throws before anything is sent, as a fault of the writer's own would
-        ChainWriters writers = new ChainWriters(new LedgerStore(new io.keyway.config.db.TenantScope(null)), 10, 2,
+        ChainWriters writers = new ChainWriters(new LedgerStore(new io.keyway.config.db.TenantScope(pool)), 10, 2,
             plan -> {});
-        Future<AppendResult> first = writers.submit(PreparedAppend.of(deposit(tenant, user, "1.00", "first", null)));
-        Future<AppendResult> second = first.transform(done ->
-            writers.submit(PreparedAppend.of(deposit(tenant, user, "2.00", "second", null))));
-        sent.complete(List.of(first, second));
+        sent.complete(requests.stream().map(r -> writers.submit(PreparedAppend.of(r))).toList());
       } catch (RuntimeException e) {
         sent.fail(e);
       }
     });
     List<Future<AppendResult>> answers = sent.future().await(10, TimeUnit.SECONDS);
-    Future.join(answers).otherwiseEmpty().await(10, TimeUnit.SECONDS);
-    assertThat(answers).allSatisfy(a -> assertThat(a.cause()).as("each append's own answer")
-        .isInstanceOf(NullPointerException.class));
+    Future.join(answers).otherwiseEmpty().await(30, TimeUnit.SECONDS);
+
+    assertThat(answers.get(0).succeeded()).as("the batch ahead, in flight when the next one failed").isTrue();
+    assertThat(answers.get(0).result().seq()).isEqualTo(1);
+    List<Integer> failed = IntStream.range(0, answers.size()).filter(i -> answers.get(i).failed()).boxed().toList();
+    assertThat(failed).as("one batch failed, and only it").isNotEmpty().hasSizeLessThanOrEqualTo(10);
+    assertThat(failed.get(failed.size() - 1) - failed.get(0)).isEqualTo(failed.size() - 1);
+    failed.forEach(i -> assertThat(answers.get(i).cause()).isInstanceOf(IllegalStateException.class).hasMessage(fault));
+    assertThat(failed.get(failed.size() - 1)).as("appends after the failed batch were written").isLessThan(29);
+    long lastSeq = 0;
+    for (Future<AppendResult> a : answers) {
+      if (a.succeeded()) {
+        assertThat(a.result().seq()).as("answered in order, no gap").isEqualTo(++lastSeq);
+      }
+    }
+    assertThat(ledger.count("SELECT count(*) FROM ledger.entries WHERE tenant_id = ?", tenant))
+        .isEqualTo(30 - failed.size());
+    ledger.signNow(tenant);
+    assertThat(ledger.verify(tenant).ok()).isTrue();
   }
 
   @Test
