@@ -156,7 +156,16 @@ final class ChainWriters {
         chain.inFlight.add(batch);
       }
       chain.draining = true; // nothing starts behind it until it has settled
-      started = Future.failedFuture(e);
+      // failed on the loop's next turn, not now: with nothing in flight it would settle at once and start the next
+      // batch from inside this call, one call deeper for every batch a fault that repeats refuses
+      Promise<BatchPlanner.Plan> failed = Promise.promise();
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      if (context == null) {
+        failed.fail(e);
+      } else {
+        context.runOnContext(v -> failed.fail(e));
+      }
+      started = failed.future();
     }
     Future<BatchPlanner.Plan> written = started;
     // answer in commit order: a batch settles only after the one ahead of it has

@@ -718,19 +718,7 @@ class LedgerAppendTest {
     String fault = "no connection for the second batch, for the test";
     // the runtime pool, except that the second connection asked for throws: the second batch fails as it starts,
     // from the first batch's plan, while the first is still in flight
-    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
-    io.vertx.sqlclient.Pool pool = (io.vertx.sqlclient.Pool) java.lang.reflect.Proxy.newProxyInstance(
-        getClass().getClassLoader(), new Class<?>[] {io.vertx.sqlclient.Pool.class}, (proxy, method, args) -> {
-          if (method.getName().equals("getConnection") && method.getParameterCount() == 0
-              && asked.incrementAndGet() == 2) {
-            throw new IllegalStateException(fault);
-          }
-          try {
-            return method.invoke(ledger.pool, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    io.vertx.sqlclient.Pool pool = poolFailing(n -> n == 2, fault);
     List<AppendRequest> requests = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       requests.add(AppendRequest.record(tenant, "auth.login", "user:" + user, "user:" + user, user,
@@ -767,6 +755,38 @@ class LedgerAppendTest {
         .isEqualTo(30 - failed.size());
     ledger.signNow(tenant);
     assertThat(ledger.verify(tenant).ok()).isTrue();
+  }
+
+  @Test
+  @DisplayName("a fault on every batch start after the first answers every append queued behind it, however many batches it takes")
+  void aRepeatingStartFaultAnswersALongQueue() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    UUID user = UUID.randomUUID();
+    int appends = 100_000;
+    String fault = "no connection after the first, for the test";
+    // the first batch gets a connection and is in flight while the rest queue; every batch after it throws as it
+    // starts, one append a batch, so the queue is refused batch after batch
+    io.vertx.sqlclient.Pool pool = poolFailing(n -> n > 1, fault);
+    Context context = ledger.vertx.getOrCreateContext();
+    Promise<List<Future<AppendResult>>> sent = Promise.promise();
+    context.runOnContext(x -> {
+      try {
+        ChainWriters writers = new ChainWriters(new LedgerStore(new io.keyway.config.db.TenantScope(pool)), 1, 2,
+            plan -> {});
+        List<Future<AppendResult>> answers = new ArrayList<>(appends);
+        for (int i = 0; i < appends; i++) {
+          answers.add(writers.submit(PreparedAppend.of(AppendRequest.record(tenant, "auth.login", "user:" + user,
+              "user:" + user, user, new JsonObject().put("i", i)))));
+        }
+        sent.complete(answers);
+      } catch (RuntimeException e) {
+        sent.fail(e);
+      }
+    });
+    List<Future<AppendResult>> answers = sent.future().await(30, TimeUnit.SECONDS);
+    Future.join(answers).otherwiseEmpty().await(60, TimeUnit.SECONDS);
+    assertThat(answers.get(0).succeeded()).as("the first batch").isTrue();
+    assertThat(answers.subList(1, appends)).allSatisfy(a -> assertThat(a.cause()).hasMessage(fault));
   }
 
   @Test
@@ -1042,6 +1062,26 @@ class LedgerAppendTest {
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The runtime pool, except that the connections asked for whose number (from 1) {@code fails} accepts throw {@code
+   * fault} as they are asked for: a fault of the caller's own, before anything is sent.
+   */
+  private static io.vertx.sqlclient.Pool poolFailing(java.util.function.IntPredicate fails, String fault) {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    return (io.vertx.sqlclient.Pool) java.lang.reflect.Proxy.newProxyInstance(LedgerAppendTest.class.getClassLoader(),
+        new Class<?>[] {io.vertx.sqlclient.Pool.class}, (proxy, method, args) -> {
+          if (method.getName().equals("getConnection") && method.getParameterCount() == 0
+              && fails.test(asked.incrementAndGet())) {
+            throw new IllegalStateException(fault);
+          }
+          try {
+            return method.invoke(ledger.pool, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   /** Submits every request on one event loop, as the verticle does, at once. */
