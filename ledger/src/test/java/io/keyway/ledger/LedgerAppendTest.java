@@ -719,23 +719,8 @@ class LedgerAppendTest {
     // the runtime pool, except that the second connection asked for throws: the second batch fails as it starts,
     // from the first batch's plan, while the first is still in flight
     io.vertx.sqlclient.Pool pool = poolFailing(n -> n == 2, fault);
-    List<AppendRequest> requests = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
-      requests.add(AppendRequest.record(tenant, "auth.login", "user:" + user, "user:" + user, user,
-          new JsonObject().put("i", i)));
-    }
-    Context context = ledger.vertx.getOrCreateContext();
-    Promise<List<Future<AppendResult>>> sent = Promise.promise();
-    context.runOnContext(x -> {
-      try {
-        ChainWriters writers = new ChainWriters(new LedgerStore(new io.keyway.config.db.TenantScope(pool)), 10, 2,
-            plan -> {});
-        sent.complete(requests.stream().map(r -> writers.submit(PreparedAppend.of(r))).toList());
-      } catch (RuntimeException e) {
-        sent.fail(e);
-      }
-    });
-    List<Future<AppendResult>> answers = sent.future().await(10, TimeUnit.SECONDS);
+    List<Future<AppendResult>> answers = submitAll(logins(tenant, user, 30),
+        new io.keyway.config.db.TenantScope(pool), 10);
     Future.join(answers).otherwiseEmpty().await(30, TimeUnit.SECONDS);
 
     assertThat(answers.get(0).succeeded()).as("the batch ahead, in flight when the next one failed").isTrue();
@@ -767,23 +752,8 @@ class LedgerAppendTest {
     // the first batch gets a connection and is in flight while the rest queue; every batch after it throws as it
     // starts, one append a batch, so the queue is refused batch after batch
     io.vertx.sqlclient.Pool pool = poolFailing(n -> n > 1, fault);
-    Context context = ledger.vertx.getOrCreateContext();
-    Promise<List<Future<AppendResult>>> sent = Promise.promise();
-    context.runOnContext(x -> {
-      try {
-        ChainWriters writers = new ChainWriters(new LedgerStore(new io.keyway.config.db.TenantScope(pool)), 1, 2,
-            plan -> {});
-        List<Future<AppendResult>> answers = new ArrayList<>(appends);
-        for (int i = 0; i < appends; i++) {
-          answers.add(writers.submit(PreparedAppend.of(AppendRequest.record(tenant, "auth.login", "user:" + user,
-              "user:" + user, user, new JsonObject().put("i", i)))));
-        }
-        sent.complete(answers);
-      } catch (RuntimeException e) {
-        sent.fail(e);
-      }
-    });
-    List<Future<AppendResult>> answers = sent.future().await(30, TimeUnit.SECONDS);
+    List<Future<AppendResult>> answers = submitAll(logins(tenant, user, appends),
+        new io.keyway.config.db.TenantScope(pool), 1);
     Future.join(answers).otherwiseEmpty().await(60, TimeUnit.SECONDS);
     assertThat(answers.get(0).succeeded()).as("the first batch").isTrue();
     assertThat(answers.subList(1, appends)).allSatisfy(a -> assertThat(a.cause()).hasMessage(fault));
@@ -1085,13 +1055,36 @@ class LedgerAppendTest {
   }
 
   /** Submits every request on one event loop, as the verticle does, at once. */
-  private static List<Future<AppendResult>> submitAll(List<AppendRequest> requests) {
+  private static List<Future<AppendResult>> submitAll(List<AppendRequest> requests) throws Exception {
+    return submitAll(requests, ledger.scope, 10);
+  }
+
+  /**
+   * As {@link #submitAll(List)}, to one writer over {@code scope} with batches of at most {@code maxBatch}; a submit
+   * that throws fails this call rather than leaving it waiting.
+   */
+  private static List<Future<AppendResult>> submitAll(List<AppendRequest> requests,
+      io.keyway.config.db.TenantScope scope, int maxBatch) throws Exception {
     Context context = ledger.vertx.getOrCreateContext();
     Promise<List<Future<AppendResult>>> submitted = Promise.promise();
     context.runOnContext(x -> {
-      ChainWriters writers = new ChainWriters(new LedgerStore(ledger.scope), 10, 2, plan -> {});
-      submitted.complete(requests.stream().map(r -> writers.submit(PreparedAppend.of(r))).toList());
+      try {
+        ChainWriters writers = new ChainWriters(new LedgerStore(scope), maxBatch, 2, plan -> {});
+        submitted.complete(requests.stream().map(r -> writers.submit(PreparedAppend.of(r))).toList());
+      } catch (RuntimeException e) {
+        submitted.fail(e);
+      }
     });
-    return submitted.future().await();
+    return submitted.future().await(30, TimeUnit.SECONDS);
+  }
+
+  /** {@code n} sign-in records of one user, each with its index in the payload. */
+  private static List<AppendRequest> logins(UUID tenant, UUID user, int n) {
+    List<AppendRequest> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(AppendRequest.record(tenant, "auth.login", "user:" + user, "user:" + user, user,
+          new JsonObject().put("i", i)));
+    }
+    return out;
   }
 }
