@@ -83,9 +83,20 @@ final class LedgerStore {
     return e instanceof PgException pg && "XX001".equals(pg.getSqlState());
   }
 
-  /** A chain whose stored rows disagree with each other (balances, blocks beyond the head): a fault to report. */
+  /**
+   * Whether {@code e} is the server refusing to commit a write batch without every write its head's write announced,
+   * or a block without the head (SQLSTATE KW001, V9): a fault of this client, nothing written.
+   */
+  static boolean batchIncomplete(Throwable e) {
+    return e instanceof PgException pg && "KW001".equals(pg.getSqlState());
+  }
+
+  /**
+   * A chain whose stored rows disagree with each other (balances, blocks beyond the head), or a batch the server would
+   * not commit as it came: a fault to report.
+   */
   static boolean broken(Throwable e) {
-    return e instanceof ChainBroken || balancesDiffered(e);
+    return e instanceof ChainBroken || balancesDiffered(e) || batchIncomplete(e);
   }
 
   private static final class ChainBroken extends RuntimeException {
@@ -272,35 +283,53 @@ final class LedgerStore {
    */
   private static Future<Void> writeAndCommit(SqlConnection c, UUID tenantId, long fromSeq, byte[] fromHash,
       BatchPlanner.Plan plan, Map<Posting.BalanceKey, BigDecimal> stored) {
+    Tuple block = null;
+    Tuple keys = null;
+    Tuple updates = null;
+    Tuple inserts = null;
+    int announced = 0;
+    if (!plan.entries().isEmpty()) {
+      block = blockTuple(tenantId, fromHash, plan.entries());
+      announced |= LedgerSql.WRITES_BLOCK;
+      keys = keysTuple(tenantId, plan.entries());
+      announced |= keys == null ? 0 : LedgerSql.WRITES_KEYS;
+      List<Map.Entry<Posting.BalanceKey, BigDecimal>> updated = new ArrayList<>();
+      List<Map.Entry<Posting.BalanceKey, BigDecimal>> created = new ArrayList<>();
+      for (Map.Entry<Posting.BalanceKey, BigDecimal> e : plan.balances().entrySet()) {
+        (stored.containsKey(e.getKey()) ? updated : created).add(e);
+      }
+      if (!updated.isEmpty()) {
+        Numeric[] before = new Numeric[updated.size()];
+        for (int i = 0; i < before.length; i++) {
+          before[i] = Numeric.create(stored.get(updated.get(i).getKey()));
+        }
+        updates = balancesTuple(tenantId, updated).addValue(before);
+        announced |= LedgerSql.WRITES_BALANCES_UPDATED;
+      }
+      if (!created.isEmpty()) {
+        inserts = balancesTuple(tenantId, created);
+        announced |= LedgerSql.WRITES_BALANCES_INSERTED;
+      }
+    }
     List<Future<?>> writes = new ArrayList<>();
     // first, even for a batch that writes nothing: its answers (replays) may rest on a predecessor. (Session 7
     // tried the block and keys first, written while the predecessor commits: measured, the open loop's batches
-    // then took longer, p99 74 against 20-31 ms on one chain, and nothing was gained; decision 0016.)
+    // then took longer, p99 74 against 20-31 ms on one chain, and nothing was gained; decision 0016.) It announces
+    // the writes behind it, and the server commits the batch only with every one of them (V9): one that fails in
+    // this client, before it is sent, fails the COMMIT instead of leaving the batch stored in part.
     writes.add(c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenantId, fromSeq, Buffer.buffer(fromHash),
-        plan.headSeq(), Buffer.buffer(plan.headHash()))));
-    if (plan.entries().isEmpty()) {
-      return commit(c, tenantId, writes);
+        plan.headSeq(), Buffer.buffer(plan.headHash()), announced)));
+    if (block != null) {
+      writes.add(c.preparedQuery(LedgerSql.BLOCK_INSERT).execute(block));
     }
-    writes.add(c.preparedQuery(LedgerSql.BLOCK_INSERT).execute(blockTuple(tenantId, fromHash, plan.entries())));
-    Tuple keys = keysTuple(tenantId, plan.entries());
     if (keys != null) {
       writes.add(c.preparedQuery(LedgerSql.KEYS_INSERT).execute(keys));
     }
-    List<Map.Entry<Posting.BalanceKey, BigDecimal>> updated = new ArrayList<>();
-    List<Map.Entry<Posting.BalanceKey, BigDecimal>> created = new ArrayList<>();
-    for (Map.Entry<Posting.BalanceKey, BigDecimal> e : plan.balances().entrySet()) {
-      (stored.containsKey(e.getKey()) ? updated : created).add(e);
+    if (updates != null) {
+      writes.add(c.preparedQuery(LedgerSql.BALANCES_UPDATE).execute(updates));
     }
-    if (!updated.isEmpty()) {
-      Tuple t = balancesTuple(tenantId, updated);
-      Numeric[] before = new Numeric[updated.size()];
-      for (int i = 0; i < before.length; i++) {
-        before[i] = Numeric.create(stored.get(updated.get(i).getKey()));
-      }
-      writes.add(c.preparedQuery(LedgerSql.BALANCES_UPDATE).execute(t.addValue(before)));
-    }
-    if (!created.isEmpty()) {
-      writes.add(c.preparedQuery(LedgerSql.BALANCES_INSERT).execute(balancesTuple(tenantId, created)));
+    if (inserts != null) {
+      writes.add(c.preparedQuery(LedgerSql.BALANCES_INSERT).execute(inserts));
     }
     return commit(c, tenantId, writes);
   }
@@ -311,8 +340,10 @@ final class LedgerStore {
    * gone. Either way the batch must not send a {@code ROLLBACK} after it, which the server would log as a warning
    * (25P01) for every failed batch. What the failure carries, by what the server said: an error it answered (nothing
    * was written); no answer to the {@code COMMIT} ({@link OutcomeUnknown}); or no error from it at all while a write
-   * failed in this client before it was sent, so the {@code COMMIT} stored the rest of the batch
-   * ({@link OutcomeUnknown} too, and logged as a batch that may be stored in part).
+   * failed in this client before it was sent ({@link OutcomeUnknown} too, and logged as a batch that may be stored in
+   * part). Since V9 the server refuses to commit a batch without a write its head's write announced, or a block
+   * without the head (KW001, an error it answered: nothing written), so the last case is left to a batch whose only
+   * write, the head's, failed here, which stored nothing, and to two writes failing here in one batch.
    */
   private static Future<Void> commit(SqlConnection c, UUID tenantId, List<Future<?>> writes) {
     Future<?> commit = c.query("COMMIT").execute();

@@ -760,6 +760,89 @@ class LedgerAppendTest {
   }
 
   @Test
+  @DisplayName("a batch one of whose writes fails in this client, before it is sent, stores nothing: the server refuses "
+      + "its COMMIT (or, for the head's write, the writes behind it) with KW001, the append is told so, and the same "
+      + "append written again is stored whole, with balances that match their postings")
+  void aWriteFailingInTheClientStoresNothingOfItsBatch() throws Exception {
+    Map<String, String> writes = new java.util.LinkedHashMap<>();
+    writes.put("the head", LedgerSql.HEAD_ADVANCE);
+    writes.put("the block", LedgerSql.BLOCK_INSERT);
+    writes.put("the keys", LedgerSql.KEYS_INSERT);
+    writes.put("the balances updated", LedgerSql.BALANCES_UPDATE);
+    writes.put("the balances made", LedgerSql.BALANCES_INSERT);
+    for (Map.Entry<String, String> failing : writes.entrySet()) {
+      String what = failing.getKey();
+      String write = failing.getValue();
+      UUID tenant = UUID.randomUUID();
+      UUID known = UUID.randomUUID();
+      UUID account = UUID.randomUUID();
+      assertThat(ledger.appendAll(List.of(new CapitalFlow(CapitalFlow.Type.DEPOSIT, known, null, new BigDecimal("5.00"),
+          "USD", null).toAppend(tenant, "admin", "first", "aa".repeat(32)))).get(0).failure()).as(what).isNull();
+      // one append, and so one batch, with every write a batch has: the block, its idempotency key, a balance
+      // updated (known's cash) and one made (the allocation to the account)
+      List<AppendRequest> batch = List.of(new CapitalFlow(CapitalFlow.Type.ALLOCATE, known, account,
+          new BigDecimal("2.00"), "USD", null).toAppend(tenant, "admin", "second", "bb".repeat(32)));
+      java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
+      io.keyway.config.db.TenantScope scope = new io.keyway.config.db.TenantScope(poolFailingOnce(write, armed));
+
+      List<Future<AppendResult>> refused = submitAll(batch, scope, 10);
+      Future.join(refused).otherwiseEmpty().await(30, TimeUnit.SECONDS);
+      assertThat(armed.get()).as(what + ": the write failed in the client").isFalse();
+      assertThat(refused).as(what).allSatisfy(a -> {
+        assertThat(a.failed()).isTrue();
+        assertThat(LedgerStore.batchIncomplete(a.cause())).as(a.cause().toString()).isTrue();
+        assertThat(LedgerStore.outcomeUnknown(a.cause())).isFalse();
+      });
+      assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).as(what).isEqualTo(1);
+      assertThat(ledger.count("SELECT count(*) FROM ledger.blocks WHERE tenant_id = ?", tenant)).as(what).isEqualTo(1);
+      assertThat(ledger.count("SELECT count(*) FROM ledger.idempotency_keys WHERE tenant_id = ?", tenant)).as(what)
+          .isEqualTo(1);
+      assertThat(ledger.query("SELECT account, currency, amount FROM ledger.balances WHERE tenant_id = ? "
+          + "ORDER BY account, currency", tenant)).as(what).extracting(r -> r[0] + " " + r[1] + " " + r[2])
+          .containsExactlyInAnyOrder(LedgerAccounts.cash(known) + " USD 5.00", LedgerAccounts.EXTERNAL + " USD -5.00");
+
+      // the same append again, nothing failing: stored whole, after the first entry
+      List<Future<AppendResult>> stored = submitAll(batch, scope, 10);
+      Future.join(stored).otherwiseEmpty().await(30, TimeUnit.SECONDS);
+      assertThat(stored).as(what).allSatisfy(a -> assertThat(a.succeeded()).as(String.valueOf(a.cause())).isTrue());
+      assertThat(stored.get(0).result().seq()).as(what).isEqualTo(2);
+      assertThat(ledger.query("SELECT b.account, b.currency, b.amount, (SELECT sum(p.amount) FROM ledger.postings p "
+          + "WHERE p.tenant_id = b.tenant_id AND p.account = b.account AND p.currency = b.currency) "
+          + "FROM ledger.balances b WHERE b.tenant_id = ?", tenant)).as(what).hasSize(3)
+          .allSatisfy(r -> assertThat((BigDecimal) r[2]).as(r[0] + " " + r[1]).isEqualByComparingTo((BigDecimal) r[3]));
+      ledger.signNow(tenant);
+      assertThat(ledger.verify(tenant).ok()).as(what).isTrue();
+    }
+  }
+
+  @Test
+  @DisplayName("in a write batch, a head moved without the writes it announced is not committed (KW001) and stays "
+      + "where it was; outside a write batch the same statements are not checked")
+  void aHeadWithoutItsWritesIsNotCommitted() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    SqlConnection c = ledger.pool.getConnection().await();
+    try {
+      makeHead(c, tenant);
+      c.query(LedgerSql.BATCH_BEGIN).execute().await();
+      c.preparedQuery(LedgerSql.BATCH_SCOPE).execute(Tuple.of(tenant.toString())).await();
+      c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenant, 0L, GENESIS, 1L, H1,
+          LedgerSql.WRITES_BLOCK | LedgerSql.WRITES_BALANCES_UPDATED)).await();
+      Future<?> commit = c.query("COMMIT").execute();
+      assertThatThrownBy(commit::await).satisfies(e -> assertThat(LedgerStore.batchIncomplete(e)).as(e.toString())
+          .isTrue());
+      assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).isZero();
+      // not a write batch (no BATCH_SCOPE): the same statement commits
+      begin(c, tenant);
+      c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenant, 0L, GENESIS, 1L, H1,
+          LedgerSql.WRITES_BLOCK | LedgerSql.WRITES_BALANCES_UPDATED)).await();
+      c.query("COMMIT").execute().await();
+    } finally {
+      c.close().await();
+    }
+    assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("advance_head behind a predecessor that has moved the head but not committed waits for its commit and goes through; behind one that rolls back it fails with 40001")
   void advanceHeadWaitsForThePredecessor() throws Exception {
     UUID tenant = UUID.randomUUID();
@@ -1016,7 +1099,7 @@ class LedgerAppendTest {
 
   private static Future<Long> advance(SqlConnection c, UUID tenant, long fromSeq, Buffer fromHash, long toSeq,
       Buffer toHash) {
-    return c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenant, fromSeq, fromHash, toSeq, toHash))
+    return c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenant, fromSeq, fromHash, toSeq, toHash, 0))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
@@ -1052,6 +1135,45 @@ class LedgerAppendTest {
             throw e.getCause();
           }
         });
+  }
+
+  /**
+   * The test's pool, whose connections fail statement {@code sql} once while {@code armed}, in this client: the future
+   * fails and nothing is sent, as when a parameter cannot be encoded. Everything else goes to the server.
+   */
+  private static io.vertx.sqlclient.Pool poolFailingOnce(String sql, java.util.concurrent.atomic.AtomicBoolean armed) {
+    return proxy(io.vertx.sqlclient.Pool.class, ledger.pool, (pool, method, args) -> {
+      Object out = method.invoke(pool, args);
+      if (method.getName().equals("getConnection") && method.getParameterCount() == 0) {
+        return ((Future<?>) out).map(c -> proxy(SqlConnection.class, (SqlConnection) c, (conn, m, a) -> {
+          Object q = m.invoke(conn, a);
+          if (!m.getName().equals("preparedQuery") || !sql.equals(a[0])) {
+            return q;
+          }
+          return proxy(io.vertx.sqlclient.PreparedQuery.class, q, (query, e, ea) ->
+              e.getName().equals("execute") && ea != null && ea.length == 1 && armed.compareAndSet(true, false)
+                  ? Future.failedFuture(new IllegalStateException("a parameter this client could not encode, for the test"))
+                  : e.invoke(query, ea));
+        }));
+      }
+      return out;
+    });
+  }
+
+  private interface Invocation {
+    Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable;
+  }
+
+  /** {@code target} behind {@code type}, each call going through {@code call}; a call's own exception unwrapped. */
+  private static <T> T proxy(Class<T> type, Object target, Invocation call) {
+    return type.cast(java.lang.reflect.Proxy.newProxyInstance(LedgerAppendTest.class.getClassLoader(),
+        new Class<?>[] {type}, (p, method, args) -> {
+          try {
+            return call.invoke(target, method, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        }));
   }
 
   /** Submits every request on one event loop, as the verticle does, at once. */
