@@ -22,7 +22,8 @@ final class LedgerSql {
    * arrays once per balance, quadratic in the batch (67 balances: 4,422 rows compared, ~1 ms of an 88-entry batch),
    * or hashed a scan of all of the tenant's balances and their dead versions (session 9). All of it for this
    * transaction only; nothing else on the connection sees it. And it marks the transaction as a write batch, which
-   * the server then commits only whole: with every write that {@link #HEAD_ADVANCE} announced (V9).
+   * the server then commits only whole: with every write that {@link #HEAD_ADVANCE} announced (V9), and none without it
+   * (V10).
    */
   static final String BATCH_SCOPE = "SELECT set_config('" + io.keyway.config.db.Schemas.TENANT_SETTING
       + "', $1, true), set_config('lock_timeout', '" + BATCH_LOCK_TIMEOUT + "', true), "
@@ -49,25 +50,24 @@ final class LedgerSql {
   /**
    * Moves the head from ($2, $3) to ($4, $5), waiting for the batches ahead to end; fails if it is elsewhere. $6 announces
    * the writes that follow it in the batch (the {@code WRITES_} bits): the batch's {@code COMMIT} fails (SQLSTATE KW001)
-   * unless each of them ran, and a block committed without this fails it too (V9).
+   * unless each of them ran (V9), and a write that runs before this fails at once (V10).
    */
   static final String HEAD_ADVANCE = "SELECT ledger.advance_head($1, $2, $3, $4, $5), "
       + "set_config('keyway.batch_expects', ($6::integer)::text, true), set_config('keyway.batch_wrote', '0', true)";
-  /** The writes a batch announces in {@link #HEAD_ADVANCE}, one bit each, as each write records itself ({@link #ran}). */
+  /** The writes a batch announces in {@link #HEAD_ADVANCE}, one bit each, as each write records itself ({@link #recorded}). */
   static final int WRITES_BLOCK = 1;
   static final int WRITES_KEYS = 2;
   static final int WRITES_BALANCES_UPDATED = 4;
   static final int WRITES_BALANCES_INSERTED = 8;
 
   /**
-   * A one-row {@code WITH} query {@code ran} that records, for the transaction, that the write with {@code bit} ran
-   * (V9); a write statement reads from it, so it runs once, as the statement does. An expression in the statement, not
-   * a trigger on its table: nothing to queue and fire for each statement, and nothing for other writers of the table
-   * (docs/decisions/0016, "Session 13").
+   * {@code write} (an {@code INSERT} or {@code UPDATE} with {@code RETURNING 1}) as a statement that then records, for
+   * the transaction, that the write with {@code bit} ran ({@code ledger.batch_wrote}, V10; in a write batch it fails
+   * at once unless the head's write has run). The count makes one row whatever the write returned, so the record is
+   * made exactly once, after the write, and never without it.
    */
-  private static String ran(int bit) {
-    return "WITH ran AS (SELECT set_config('keyway.batch_wrote', (COALESCE(NULLIF(current_setting("
-        + "'keyway.batch_wrote', true), ''), '0')::integer | " + bit + ")::text, true)) ";
+  private static String recorded(int bit, String write) {
+    return "WITH w AS (" + write + " RETURNING 1) SELECT ledger.batch_wrote(" + bit + ") FROM (SELECT count(*) FROM w) c";
   }
 
   /**
@@ -94,34 +94,35 @@ final class LedgerSql {
    * texts come as the UTF-8 bytes that were hashed ({@code bytea[]}, in order), made text in the
    * server (which checks they are UTF-8, as it checks any text it receives).
    */
-  static final String BLOCK_INSERT = ran(WRITES_BLOCK)
-      + "INSERT INTO ledger.blocks (tenant_id, first_seq, last_seq, prev_hash, hashes, canonicals, created_ats, kinds, "
-      + "user_ids, account_ids) SELECT $1, $2, $3, $4, $5, " + canonicalsFromUtf8("$6") + ", $7, $8, $9, $10 FROM ran";
+  static final String BLOCK_INSERT = recorded(WRITES_BLOCK,
+      "INSERT INTO ledger.blocks (tenant_id, first_seq, last_seq, prev_hash, hashes, canonicals, created_ats, kinds, "
+          + "user_ids, account_ids) VALUES ($1, $2, $3, $4, $5, " + canonicalsFromUtf8("$6") + ", $7, $8, $9, $10)");
 
   /** {@code param}, a {@code bytea[]} of UTF-8 texts, as the {@code text[]} of them in the same order. */
   static String canonicalsFromUtf8(String param) {
     return "ARRAY(SELECT convert_from(t.c, 'UTF8') FROM unnest(" + param + "::bytea[]) WITH ORDINALITY AS t(c, i) "
         + "ORDER BY t.i)";
   }
-  static final String KEYS_INSERT = ran(WRITES_KEYS)
-      + "INSERT INTO ledger.idempotency_keys (tenant_id, idempotency_key, seq, request_hash) "
-      + "SELECT $1, k.* FROM ran, unnest($2::text[], $3::bigint[], $4::bytea[]) AS k";
+  static final String KEYS_INSERT = recorded(WRITES_KEYS,
+      "INSERT INTO ledger.idempotency_keys (tenant_id, idempotency_key, seq, request_hash) "
+          + "SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])");
   /**
    * The balances the batch knows to exist, set to their new amounts, each only if it still holds the
    * amount the batch was planned on ($5); fails the transaction (XX001) unless every one of them was
    * updated, so a balance is neither left behind nor overwritten from a stale amount. One primary-key probe a
    * balance ({@link #BATCH_SCOPE}).
    */
-  static final String BALANCES_UPDATE = ran(WRITES_BALANCES_UPDATED)
-      + ", u AS (UPDATE ledger.balances b SET amount = v.amount "
-      + "FROM unnest($2::text[], $3::text[], $4::numeric[], $5::numeric[]) AS v(account, currency, amount, before) "
-      + "WHERE b.tenant_id = $1 AND b.account = v.account AND b.currency = v.currency AND b.amount = v.before "
-      + "RETURNING 1) "
-      + "SELECT ledger.balances_updated(cardinality($2::text[]), (SELECT count(*) FROM u)) FROM ran";
+  static final String BALANCES_UPDATE =
+      "WITH u AS (UPDATE ledger.balances b SET amount = v.amount "
+          + "FROM unnest($2::text[], $3::text[], $4::numeric[], $5::numeric[]) AS v(account, currency, amount, before) "
+          + "WHERE b.tenant_id = $1 AND b.account = v.account AND b.currency = v.currency AND b.amount = v.before "
+          + "RETURNING 1) "
+          + "SELECT ledger.balances_updated(cardinality($2::text[]), (SELECT count(*) FROM u)), "
+          + "ledger.batch_wrote(" + WRITES_BALANCES_UPDATED + ")";
   /** The balances the batch moves for the first time; fails on one that exists already. */
-  static final String BALANCES_INSERT = ran(WRITES_BALANCES_INSERTED)
-      + "INSERT INTO ledger.balances (tenant_id, account, currency, amount) "
-      + "SELECT $1, b.* FROM ran, unnest($2::text[], $3::text[], $4::numeric[]) AS b";
+  static final String BALANCES_INSERT = recorded(WRITES_BALANCES_INSERTED,
+      "INSERT INTO ledger.balances (tenant_id, account, currency, amount) "
+          + "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::numeric[])");
 
   static final String CHECKPOINT_INSERT =
       "INSERT INTO ledger.checkpoints (tenant_id, seq, hash, signed_at, key_id, signature) "

@@ -54,10 +54,9 @@ final class LedgerStore {
 
   /**
    * Whether the batch may have been stored although it failed: its {@code COMMIT} was sent and not answered (the
-   * connection lost, a timeout), or answered while one of its writes had failed in this client before it was sent
-   * (stored without that write). Every other failure left nothing written: an error the server answered rolls the
-   * transaction back (the {@code COMMIT} behind it included), and a transaction whose {@code COMMIT} was never sent
-   * commits nothing.
+   * connection lost, a timeout). Every other failure left nothing written: an error the server answered rolls the
+   * transaction back (the {@code COMMIT} behind it included), a transaction whose {@code COMMIT} was never sent
+   * commits nothing, and the server commits a write batch only whole (V9, V10).
    */
   static boolean outcomeUnknown(Throwable e) {
     return e instanceof OutcomeUnknown;
@@ -85,7 +84,7 @@ final class LedgerStore {
 
   /**
    * Whether {@code e} is the server refusing to commit a write batch without every write its head's write announced,
-   * or a block without the head (SQLSTATE KW001, V9): a fault of this client, nothing written.
+   * or any write without the head's before it (SQLSTATE KW001, V9, V10): a fault of this client, nothing written.
    */
   static boolean batchIncomplete(Throwable e) {
     return e instanceof PgException pg && "KW001".equals(pg.getSqlState());
@@ -315,8 +314,9 @@ final class LedgerStore {
     // first, even for a batch that writes nothing: its answers (replays) may rest on a predecessor. (Session 7
     // tried the block and keys first, written while the predecessor commits: measured, the open loop's batches
     // then took longer, p99 74 against 20-31 ms on one chain, and nothing was gained; decision 0016.) It announces
-    // the writes behind it, and the server commits the batch only with every one of them (V9): one that fails in
-    // this client, before it is sent, fails the COMMIT instead of leaving the batch stored in part.
+    // the writes behind it, and the server commits the batch only with every one of them, and none of them without
+    // it (V9, V10): one that fails in this client, before it is sent, fails the batch instead of leaving it stored in
+    // part.
     writes.add(c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenantId, fromSeq, Buffer.buffer(fromHash),
         plan.headSeq(), Buffer.buffer(plan.headHash()), announced)));
     if (block != null) {
@@ -340,10 +340,9 @@ final class LedgerStore {
    * gone. Either way the batch must not send a {@code ROLLBACK} after it, which the server would log as a warning
    * (25P01) for every failed batch. What the failure carries, by what the server said: an error it answered (nothing
    * was written); no answer to the {@code COMMIT} ({@link OutcomeUnknown}); or no error from it at all while a write
-   * failed in this client before it was sent ({@link OutcomeUnknown} too, and logged as a batch that may be stored in
-   * part). Since V9 the server refuses to commit a batch without a write its head's write announced, or a block
-   * without the head (KW001, an error it answered: nothing written), so the last case is left to a batch whose only
-   * write, the head's, failed here, which stored nothing, and to two writes failing here in one batch.
+   * failed in this client before it was sent. The server commits a write batch only whole: a write without the head's
+   * write before it fails at once (V10), and the head's write fails the {@code COMMIT} unless every write it announced
+   * ran (V9). So in the last case the failed write was the head's and the batch had no other: nothing was written.
    */
   private static Future<Void> commit(SqlConnection c, UUID tenantId, List<Future<?>> writes) {
     Future<?> commit = c.query("COMMIT").execute();
@@ -359,11 +358,9 @@ final class LedgerStore {
           if (x.failed()) {
             return Future.failedFuture(new Ended(new OutcomeUnknown("no answer to the batch's COMMIT", e)));
           }
-          LOG.error("Ledger of tenant {}: a batch's write failed in this client before it was sent, and its COMMIT "
-              + "was answered: the batch may be stored without that write; verify the chain and its balances",
-              tenantId, e);
-          return Future.failedFuture(new Ended(new OutcomeUnknown(
-              "a write failed in this client and the batch's COMMIT was answered: it may be stored in part", e)));
+          LOG.error("Ledger of tenant {}: a batch's write failed in this client before it was sent; the server "
+              + "committed nothing of the batch", tenantId, e);
+          return Future.failedFuture(new Ended(e));
         }));
   }
 

@@ -760,19 +760,19 @@ class LedgerAppendTest {
   }
 
   @Test
-  @DisplayName("a batch one of whose writes fails in this client, before it is sent, stores nothing: the server refuses "
-      + "its COMMIT (or, for the head's write, the writes behind it) with KW001, the append is told so, and the same "
-      + "append written again is stored whole, with balances that match their postings")
+  @DisplayName("a batch whose writes fail in this client, before they are sent, stores nothing: the server refuses a "
+      + "write without the head's write before it, or the COMMIT of a head without every write it announced (KW001); "
+      + "the append is told so, and written again it is stored whole, with balances that match their postings")
   void aWriteFailingInTheClientStoresNothingOfItsBatch() throws Exception {
-    Map<String, String> writes = new java.util.LinkedHashMap<>();
-    writes.put("the head", LedgerSql.HEAD_ADVANCE);
-    writes.put("the block", LedgerSql.BLOCK_INSERT);
-    writes.put("the keys", LedgerSql.KEYS_INSERT);
-    writes.put("the balances updated", LedgerSql.BALANCES_UPDATE);
-    writes.put("the balances made", LedgerSql.BALANCES_INSERT);
-    for (Map.Entry<String, String> failing : writes.entrySet()) {
+    Map<String, Set<String>> cases = new java.util.LinkedHashMap<>();
+    cases.put("the head", Set.of(LedgerSql.HEAD_ADVANCE));
+    cases.put("the block", Set.of(LedgerSql.BLOCK_INSERT));
+    cases.put("the keys", Set.of(LedgerSql.KEYS_INSERT));
+    cases.put("the balances updated", Set.of(LedgerSql.BALANCES_UPDATE));
+    cases.put("the balances made", Set.of(LedgerSql.BALANCES_INSERT));
+    cases.put("the head and the block", Set.of(LedgerSql.HEAD_ADVANCE, LedgerSql.BLOCK_INSERT));
+    for (Map.Entry<String, Set<String>> failing : cases.entrySet()) {
       String what = failing.getKey();
-      String write = failing.getValue();
       UUID tenant = UUID.randomUUID();
       UUID known = UUID.randomUUID();
       UUID account = UUID.randomUUID();
@@ -782,12 +782,13 @@ class LedgerAppendTest {
       // updated (known's cash) and one made (the allocation to the account)
       List<AppendRequest> batch = List.of(new CapitalFlow(CapitalFlow.Type.ALLOCATE, known, account,
           new BigDecimal("2.00"), "USD", null).toAppend(tenant, "admin", "second", "bb".repeat(32)));
-      java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
-      io.keyway.config.db.TenantScope scope = new io.keyway.config.db.TenantScope(poolFailingOnce(write, armed));
+      Set<String> toFail = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      toFail.addAll(failing.getValue());
+      io.keyway.config.db.TenantScope scope = new io.keyway.config.db.TenantScope(poolFailingOnce(toFail));
 
       List<Future<AppendResult>> refused = submitAll(batch, scope, 10);
       Future.join(refused).otherwiseEmpty().await(30, TimeUnit.SECONDS);
-      assertThat(armed.get()).as(what + ": the write failed in the client").isFalse();
+      assertThat(toFail).as(what + ": every write to fail failed in the client").isEmpty();
       assertThat(refused).as(what).allSatisfy(a -> {
         assertThat(a.failed()).isTrue();
         assertThat(LedgerStore.batchIncomplete(a.cause())).as(a.cause().toString()).isTrue();
@@ -813,6 +814,30 @@ class LedgerAppendTest {
       ledger.signNow(tenant);
       assertThat(ledger.verify(tenant).ok()).as(what).isTrue();
     }
+  }
+
+  @Test
+  @DisplayName("a batch of a replay alone, whose head's write fails in this client, is told 'not written' (nothing "
+      + "else of it could commit), and the replay is answered once written again")
+  void aReplayBatchWhoseHeadFailsInTheClient() throws Exception {
+    UUID tenant = UUID.randomUUID();
+    AppendRequest deposit = new CapitalFlow(CapitalFlow.Type.DEPOSIT, UUID.randomUUID(), null, new BigDecimal("5.00"),
+        "USD", null).toAppend(tenant, "admin", "once", "aa".repeat(32));
+    assertThat(ledger.appendAll(List.of(deposit)).get(0).failure()).isNull();
+    Set<String> toFail = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    toFail.add(LedgerSql.HEAD_ADVANCE);
+    io.keyway.config.db.TenantScope scope = new io.keyway.config.db.TenantScope(poolFailingOnce(toFail));
+
+    Future<AppendResult> refused = submitAll(List.of(deposit), scope, 10).get(0);
+    refused.otherwiseEmpty().await(30, TimeUnit.SECONDS);
+    assertThat(toFail).isEmpty();
+    assertThat(refused.failed()).isTrue();
+    assertThat(LedgerStore.outcomeUnknown(refused.cause())).as(refused.cause().toString()).isFalse();
+
+    Future<AppendResult> replayed = submitAll(List.of(deposit), scope, 10).get(0);
+    assertThat(replayed.await(30, TimeUnit.SECONDS).replayed()).isTrue();
+    assertThat(replayed.result().seq()).isEqualTo(1);
+    assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).isEqualTo(1);
   }
 
   @Test
@@ -1138,20 +1163,22 @@ class LedgerAppendTest {
   }
 
   /**
-   * The test's pool, whose connections fail statement {@code sql} once while {@code armed}, in this client: the future
-   * fails and nothing is sent, as when a parameter cannot be encoded. Everything else goes to the server.
+   * The test's pool, whose connections fail each statement in {@code toFail} once, in this client (taking it out of the
+   * set): the future fails and nothing is sent, as when a parameter cannot be encoded. Everything else goes to the
+   * server.
    */
-  private static io.vertx.sqlclient.Pool poolFailingOnce(String sql, java.util.concurrent.atomic.AtomicBoolean armed) {
+  private static io.vertx.sqlclient.Pool poolFailingOnce(Set<String> toFail) {
     return proxy(io.vertx.sqlclient.Pool.class, ledger.pool, (pool, method, args) -> {
       Object out = method.invoke(pool, args);
       if (method.getName().equals("getConnection") && method.getParameterCount() == 0) {
         return ((Future<?>) out).map(c -> proxy(SqlConnection.class, (SqlConnection) c, (conn, m, a) -> {
           Object q = m.invoke(conn, a);
-          if (!m.getName().equals("preparedQuery") || !sql.equals(a[0])) {
+          if (!m.getName().equals("preparedQuery") || !toFail.contains(a[0])) {
             return q;
           }
+          String sql = (String) a[0];
           return proxy(io.vertx.sqlclient.PreparedQuery.class, q, (query, e, ea) ->
-              e.getName().equals("execute") && ea != null && ea.length == 1 && armed.compareAndSet(true, false)
+              e.getName().equals("execute") && ea != null && ea.length == 1 && toFail.remove(sql)
                   ? Future.failedFuture(new IllegalStateException("a parameter this client could not encode, for the test"))
                   : e.invoke(query, ea));
         }));
