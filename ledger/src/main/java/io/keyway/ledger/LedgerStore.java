@@ -342,7 +342,9 @@ final class LedgerStore {
    * was written); no answer to the {@code COMMIT} ({@link OutcomeUnknown}); or no error from it at all while a write
    * failed in this client before it was sent. The server commits a write batch only whole: a write without the head's
    * write before it fails at once (V10), and the head's write fails the {@code COMMIT} unless every write it announced
-   * ran (V9). So in the last case the failed write was the head's and the batch had no other: nothing was written.
+   * ran (V9). So in the last case the head's write failed and no other write was sent (a batch of replays or refusals
+   * only, or every write failed here): nothing of the batch was written. (A new chain's first batch may still commit
+   * the head row at seq 0 it made with {@code HEAD_ENSURE}, which any later batch would make the same.)
    */
   private static Future<Void> commit(SqlConnection c, UUID tenantId, List<Future<?>> writes) {
     Future<?> commit = c.query("COMMIT").execute();

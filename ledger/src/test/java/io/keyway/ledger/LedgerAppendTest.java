@@ -761,8 +761,9 @@ class LedgerAppendTest {
 
   @Test
   @DisplayName("a batch whose writes fail in this client, before they are sent, stores nothing: the server refuses a "
-      + "write without the head's write before it, or the COMMIT of a head without every write it announced (KW001); "
-      + "the append is told so, and written again it is stored whole, with balances that match their postings")
+      + "write without the head's write before it, or the COMMIT of a head without every write it announced (KW001), "
+      + "and with every write failing it is sent nothing but the COMMIT; the append is told 'not written', and written "
+      + "again it is stored whole, with balances that match their postings")
   void aWriteFailingInTheClientStoresNothingOfItsBatch() throws Exception {
     Map<String, Set<String>> cases = new java.util.LinkedHashMap<>();
     cases.put("the head", Set.of(LedgerSql.HEAD_ADVANCE));
@@ -771,8 +772,17 @@ class LedgerAppendTest {
     cases.put("the balances updated", Set.of(LedgerSql.BALANCES_UPDATE));
     cases.put("the balances made", Set.of(LedgerSql.BALANCES_INSERT));
     cases.put("the head and the block", Set.of(LedgerSql.HEAD_ADVANCE, LedgerSql.BLOCK_INSERT));
+    cases.put("the head, the block and the keys", Set.of(LedgerSql.HEAD_ADVANCE, LedgerSql.BLOCK_INSERT,
+        LedgerSql.KEYS_INSERT));
+    cases.put("all but the balances made", Set.of(LedgerSql.HEAD_ADVANCE, LedgerSql.BLOCK_INSERT,
+        LedgerSql.KEYS_INSERT, LedgerSql.BALANCES_UPDATE));
+    cases.put("all five", Set.of(LedgerSql.HEAD_ADVANCE, LedgerSql.BLOCK_INSERT, LedgerSql.KEYS_INSERT,
+        LedgerSql.BALANCES_UPDATE, LedgerSql.BALANCES_INSERT));
     for (Map.Entry<String, Set<String>> failing : cases.entrySet()) {
       String what = failing.getKey();
+      // with every write failing here only the COMMIT reaches the server, which has nothing to refuse: the append
+      // carries this client's own error; otherwise the server's refusal
+      boolean refusedByTheServer = !what.equals("all five");
       UUID tenant = UUID.randomUUID();
       UUID known = UUID.randomUUID();
       UUID account = UUID.randomUUID();
@@ -791,8 +801,12 @@ class LedgerAppendTest {
       assertThat(toFail).as(what + ": every write to fail failed in the client").isEmpty();
       assertThat(refused).as(what).allSatisfy(a -> {
         assertThat(a.failed()).isTrue();
-        assertThat(LedgerStore.batchIncomplete(a.cause())).as(a.cause().toString()).isTrue();
-        assertThat(LedgerStore.outcomeUnknown(a.cause())).isFalse();
+        assertThat(LedgerStore.outcomeUnknown(a.cause())).as(a.cause().toString()).isFalse();
+        if (refusedByTheServer) {
+          assertThat(LedgerStore.batchIncomplete(a.cause())).as(a.cause().toString()).isTrue();
+        } else {
+          assertThat(a.cause()).isInstanceOf(IllegalStateException.class).hasMessageContaining("for the test");
+        }
       });
       assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).as(what).isEqualTo(1);
       assertThat(ledger.count("SELECT count(*) FROM ledger.blocks WHERE tenant_id = ?", tenant)).as(what).isEqualTo(1);
@@ -832,7 +846,10 @@ class LedgerAppendTest {
     refused.otherwiseEmpty().await(30, TimeUnit.SECONDS);
     assertThat(toFail).isEmpty();
     assertThat(refused.failed()).isTrue();
-    assertThat(LedgerStore.outcomeUnknown(refused.cause())).as(refused.cause().toString()).isFalse();
+    assertThat(refused.cause()).as("this client's own error: the server was sent nothing to refuse")
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("for the test");
+    assertThat(LedgerStore.outcomeUnknown(refused.cause())).isFalse();
+    assertThat(LedgerStore.broken(refused.cause())).isFalse();
 
     Future<AppendResult> replayed = submitAll(List.of(deposit), scope, 10).get(0);
     assertThat(replayed.await(30, TimeUnit.SECONDS).replayed()).isTrue();
