@@ -1,7 +1,9 @@
 package io.keyway.ledger;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.math.BigDecimal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -159,7 +161,7 @@ final class ChainWriters {
       // failed on the loop's next turn, not now: with nothing in flight it would settle at once and start the next
       // batch from inside this call, one call deeper for every batch a fault that repeats refuses
       Promise<BatchPlanner.Plan> failed = Promise.promise();
-      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      Context context = Vertx.currentContext();
       if (context == null) {
         failed.fail(e);
       } else {

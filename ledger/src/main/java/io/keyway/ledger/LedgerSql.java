@@ -61,8 +61,8 @@ final class LedgerSql {
   static final int WRITES_BALANCES_INSERTED = 8;
 
   /**
-   * {@code write} (an {@code INSERT} or {@code UPDATE} with {@code RETURNING 1}) as a statement that then records, for
-   * the transaction, that the write with {@code bit} ran ({@code ledger.batch_wrote}, V10; in a write batch it fails
+   * {@code write} (an {@code INSERT}, given without {@code RETURNING}) as a statement that then records, for the
+   * transaction, that the write with {@code bit} ran ({@code ledger.batch_wrote}, V10; in a write batch it fails
    * at once unless the head's write has run). The count makes one row whatever the write returned, so the record is
    * made exactly once, after the write, and never without it.
    */

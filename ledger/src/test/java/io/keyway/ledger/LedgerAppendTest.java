@@ -1165,19 +1165,15 @@ class LedgerAppendTest {
    */
   private static io.vertx.sqlclient.Pool poolFailing(java.util.function.IntPredicate fails, String fault) {
     java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
-    return (io.vertx.sqlclient.Pool) java.lang.reflect.Proxy.newProxyInstance(LedgerAppendTest.class.getClassLoader(),
-        new Class<?>[] {io.vertx.sqlclient.Pool.class}, (proxy, method, args) -> {
-          if (method.getName().equals("getConnection") && method.getParameterCount() == 0
-              && fails.test(asked.incrementAndGet())) {
-            throw new IllegalStateException(fault);
-          }
-          try {
-            return method.invoke(ledger.pool, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return proxy(io.vertx.sqlclient.Pool.class, ledger.pool, (pool, method, args) -> {
+      if (method.getName().equals("getConnection") && method.getParameterCount() == 0
+          && fails.test(asked.incrementAndGet())) {
+        throw new IllegalStateException(fault);
+      }
+      return method.invoke(pool, args);
+    });
   }
+
 
   /**
    * The test's pool, whose connections fail each statement in {@code toFail} once, in this client (taking it out of the
