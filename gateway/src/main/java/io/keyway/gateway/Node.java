@@ -25,7 +25,7 @@ import io.keyway.gateway.identity.LoginThrottle;
 import io.keyway.gateway.identity.PasswordHasher;
 import io.keyway.gateway.identity.PasswordWorkers;
 import io.keyway.gateway.identity.UserAdmin;
-import io.keyway.gateway.mcp.TokenBuckets;
+import io.keyway.gateway.mcp.McpRateLimit;
 import io.keyway.gateway.publicapi.PublicTrackRecord;
 import io.keyway.ledger.CheckpointSigner;
 import io.keyway.ledger.Checkpoints;
@@ -169,7 +169,7 @@ public final class Node {
               new UserAdmin(authenticator, audit, db, passwordWorkers, credentials), new ApiTokens(authenticator, audit, db),
               ledger, new LedgerQueries(db), checkpoints, new LedgerVerifier(database.appUrl(), signer), audit,
               credentials, accounts, orders, approvals, new EngineClient(vertx), alpacaByKind(),
-              new TokenBuckets(Clock.systemUTC(), config.mcpRequestsPerMinute()),
+              new McpRateLimit(pool, config.mcpRequestsPerMinute()),
               new PublicTrackRecord(db, Clock.systemUTC(), registry));
           engines = new EngineContext(accounts, orders, approvals, new EngineLedger(ledger), new LedgerQueries(db),
               new VaultClient(vertx), new Venues(Clock.systemUTC(), alpacaVenues()), Clock.systemUTC(),

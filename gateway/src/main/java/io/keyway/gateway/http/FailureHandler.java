@@ -35,7 +35,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
         .put("message", error.getMessage())
         .put("requestId", RequestIds.of(ctx));
     error.field().ifPresent(f -> body.put("field", f));
-    error.retryAfter().ifPresent(d -> response.putHeader("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
+    // whole seconds, rounded up: a client that waits what it is told is not refused again for the fraction
+    error.retryAfter().ifPresent(d -> response.putHeader("Retry-After", Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
     if (error.code() == ErrorCode.UNAUTHORIZED && response.headers().get("WWW-Authenticate") == null) {
       response.putHeader("WWW-Authenticate", "Bearer realm=\"keyway\"");
     }

@@ -38,5 +38,5 @@ public record GatewayServices(
     ApprovalStore approvals,
     EngineClient engines,
     java.util.function.Function<Boolean, io.keyway.engine.venue.AlpacaVenue> alpaca,
-    io.keyway.gateway.mcp.TokenBuckets mcpBuckets,
+    io.keyway.gateway.mcp.McpRateLimit mcpRateLimit,
     io.keyway.gateway.publicapi.PublicTrackRecord publicTrackRecord) {}

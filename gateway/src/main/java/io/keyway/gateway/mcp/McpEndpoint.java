@@ -70,13 +70,17 @@ public final class McpEndpoint {
                 "change your password first (POST /api/auth/password)"));
             return;
           }
-          var wait = services.mcpBuckets().tryTake(p.credentialId());
-          if (wait.isPresent()) {
-            ctx.fail(KeywayException.rateLimited("too many MCP requests for this token; retry later", wait.get()));
-            return;
-          }
-          ctx.put(Principal.class.getName(), p);
-          ctx.next();
+          services.mcpRateLimit().tryTake(p).onComplete(taken -> {
+            if (taken.failed()) {
+              ctx.fail(taken.cause());
+            } else if (taken.result().isPresent()) {
+              ctx.fail(KeywayException.rateLimited("too many MCP requests for this token; retry later",
+                  taken.result().get()));
+            } else {
+              ctx.put(Principal.class.getName(), p);
+              ctx.next();
+            }
+          });
         })
         .onFailure(e -> {
           if (authorization != null) {
