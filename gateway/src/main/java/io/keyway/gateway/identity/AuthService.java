@@ -47,17 +47,20 @@ public final class AuthService {
   private record Candidate(UserRow user, String hash) {}
 
   public Future<TokenPair> login(String email, String password, String address) {
-    var wait = throttle.retryAfter(email, address);
-    if (wait.isPresent()) {
-      return Future.failedFuture(KeywayException.rateLimited("too many failed sign-ins; try again later", wait.get()));
-    }
+    return throttle.retryAfter(email, address).compose(wait -> wait.isPresent()
+        ? Future.failedFuture(KeywayException.rateLimited("too many failed sign-ins; try again later", wait.get()))
+        : verifiedLogin(email, password, address));
+  }
+
+  private Future<TokenPair> verifiedLogin(String email, String password, String address) {
     return findCandidate(email).compose(c -> passwords.verify(password, c == null ? decoyHash : c.hash()).compose(ok -> {
       if (c == null || !ok || c.user().disabled()) {
-        throttle.failed(email, address);
+        // counted before the answer, so the next attempt, on any node, sees it
+        Future<Void> counted = throttle.failed(email, address);
         Future<Void> audited = c == null ? Future.succeededFuture()
             : audit.loginFailed(c.user(), address, ok ? "user disabled" : "wrong password")
                 .onFailure(e -> LOG.warn("A failed sign-in could not be recorded: {}", e.getMessage()));
-        return audited.transform(x -> Future.<TokenPair>failedFuture(
+        return Future.join(counted, audited).transform(x -> Future.<TokenPair>failedFuture(
             KeywayException.of(ErrorCode.UNAUTHORIZED, "email or password is not correct")));
       }
       throttle.succeeded(email);
@@ -170,10 +173,12 @@ public final class AuthService {
    * signs out every other session of the user.
    */
   public Future<Void> changePassword(Principal p, String current, String next, String address) {
-    var wait = throttle.retryAfter(p.userId().toString(), address);
-    if (wait.isPresent()) {
-      return Future.failedFuture(KeywayException.rateLimited("too many wrong passwords; try again later", wait.get()));
-    }
+    return throttle.retryAfter(p.userId().toString(), address).compose(wait -> wait.isPresent()
+        ? Future.failedFuture(KeywayException.rateLimited("too many wrong passwords; try again later", wait.get()))
+        : verifiedPasswordChange(p, current, next, address));
+  }
+
+  private Future<Void> verifiedPasswordChange(Principal p, String current, String next, String address) {
     if (current.equals(next)) {
       return Future.failedFuture(KeywayException.badField("newPassword", "must differ from the current password"));
     }
@@ -183,8 +188,8 @@ public final class AuthService {
             : passwords.verify(current, rows.iterator().next().getString("password_hash")))
         .compose(ok -> {
           if (!ok) {
-            throttle.failed(p.userId().toString(), address);
-            return Future.failedFuture(KeywayException.forbidden("currentPassword is not correct"));
+            return throttle.failed(p.userId().toString(), address).transform(x -> Future.<String>failedFuture(
+                KeywayException.forbidden("currentPassword is not correct")));
           }
           return passwords.hash(next);
         })

@@ -1,106 +1,98 @@
 package io.keyway.gateway.identity;
 
+import io.keyway.errors.ErrorCode;
+import io.keyway.errors.KeywayException;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.Iterator;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Counts failed logins per email and per client address over a sliding window. A key with too many
- * recent failures is refused until its oldest failure leaves the window; the answer says how long
- * that is. Node-local: on a cluster each node throttles on its own, which bounds an attacker at
- * nodes × limit per window.
+ * Counts failed logins per email and per client address over a sliding window, over every node on the database
+ * ({@code identity.login_failures}, migration identity V4). A key with too many recent failures is refused until
+ * enough of them leave the window; the answer says how long that is. The table holds SHA-256 digests of the keys,
+ * never an email or an address, and the times come from this node's {@code clock}.
  */
 public final class LoginThrottle {
-  private static final int MAX_KEYS = 200_000;
+  private static final Logger LOG = LoggerFactory.getLogger(LoginThrottle.class);
+  static final String WAIT = "SELECT identity.login_wait($1, $2, $3, $4)";
+  static final String FAILED = "SELECT identity.login_failed($1, $2, $3)";
+  static final String SUCCEEDED = "SELECT identity.login_succeeded($1)";
 
+  private final Pool pool;
   private final Clock clock;
-  private final Duration window;
+  private final long windowMillis;
   private final int perEmail;
   private final int perAddress;
-  private final Map<String, Deque<Instant>> failures = new HashMap<>();
 
-  public LoginThrottle(Clock clock, Duration window, int perEmail, int perAddress) {
+  public LoginThrottle(Pool pool, Clock clock, Duration window, int perEmail, int perAddress) {
+    this.pool = pool;
     this.clock = clock;
-    this.window = window;
+    this.windowMillis = window.toMillis();
     this.perEmail = perEmail;
     this.perAddress = perAddress;
   }
 
-  /** How long to wait before another attempt is admitted, or empty when it may go ahead. */
-  public synchronized Optional<Duration> retryAfter(String email, String address) {
-    Instant now = clock.instant();
-    Duration wait = Duration.ZERO;
-    wait = max(wait, blockedFor(emailKey(email), perEmail, now));
-    wait = max(wait, blockedFor(addressKey(address), perAddress, now));
-    return wait.isZero() ? Optional.empty() : Optional.of(wait);
+  /**
+   * How long to wait before another attempt is admitted, or empty when it may go ahead. Fails as unavailable (503) when
+   * the database cannot be asked: a sign-in is then not let through uncounted.
+   */
+  public Future<Optional<Duration>> retryAfter(String email, String address) {
+    Buffer[] keys = {emailKey(email), addressKey(address)};
+    Integer[] limits = {perEmail, perAddress};
+    return pool.preparedQuery(WAIT).execute(Tuple.of(keys, limits, now(), windowMillis))
+        .<Optional<Duration>>map(rows -> {
+          long millis = rows.iterator().next().getLong(0);
+          return millis <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis(millis));
+        })
+        .recover(e -> {
+          LOG.warn("The sign-in throttle could not be read: {}", e.toString());
+          return Future.failedFuture(KeywayException.of(ErrorCode.UNAVAILABLE,
+              "sign-in is unavailable for a moment; retry shortly"));
+        });
   }
 
-  public synchronized void failed(String email, String address) {
-    Instant now = clock.instant();
-    if (failures.size() > MAX_KEYS) {
-      prune(now);
-    }
-    failures.computeIfAbsent(emailKey(email), k -> new ArrayDeque<>()).addLast(now);
-    failures.computeIfAbsent(addressKey(address), k -> new ArrayDeque<>()).addLast(now);
+  /** Records a failure of {@code email} from {@code address}; completes once it counts on every node. */
+  public Future<Void> failed(String email, String address) {
+    Buffer[] keys = {emailKey(email), addressKey(address)};
+    return pool.preparedQuery(FAILED).execute(Tuple.of(keys, now(), windowMillis)).<Void>mapEmpty()
+        .onFailure(e -> LOG.warn("A failed sign-in could not be counted: {}", e.toString()));
   }
 
   /** A success clears the email's failures (not the address's: one good account proves nothing). */
-  public synchronized void succeeded(String email) {
-    failures.remove(emailKey(email));
+  public Future<Void> succeeded(String email) {
+    return pool.preparedQuery(SUCCEEDED).execute(Tuple.of(emailKey(email))).<Void>mapEmpty()
+        .onFailure(e -> LOG.warn("A sign-in's earlier failures could not be cleared: {}", e.toString()));
   }
 
-  private Duration blockedFor(String key, int limit, Instant now) {
-    Deque<Instant> q = failures.get(key);
-    if (q == null) {
-      return Duration.ZERO;
-    }
-    Instant horizon = now.minus(window);
-    while (!q.isEmpty() && !q.peekFirst().isAfter(horizon)) {
-      q.pollFirst();
-    }
-    if (q.isEmpty()) {
-      failures.remove(key);
-      return Duration.ZERO;
-    }
-    if (q.size() < limit) {
-      return Duration.ZERO;
-    }
-    // admitted again once enough failures have left the window to fall under the limit
-    Instant[] times = q.toArray(new Instant[0]);
-    Instant releasing = times[q.size() - limit];
-    Duration wait = Duration.between(now, releasing.plus(window));
-    return wait.isNegative() || wait.isZero() ? Duration.ofSeconds(1) : wait;
+  private OffsetDateTime now() {
+    return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
   }
 
-  private void prune(Instant now) {
-    Instant horizon = now.minus(window);
-    for (Iterator<Deque<Instant>> it = failures.values().iterator(); it.hasNext(); ) {
-      Deque<Instant> q = it.next();
-      while (!q.isEmpty() && !q.peekFirst().isAfter(horizon)) {
-        q.pollFirst();
-      }
-      if (q.isEmpty()) {
-        it.remove();
-      }
+  static Buffer emailKey(String email) {
+    return digest("e:" + (email == null ? "" : email.toLowerCase(Locale.ROOT)));
+  }
+
+  static Buffer addressKey(String address) {
+    return digest("a:" + (address == null ? "" : address));
+  }
+
+  private static Buffer digest(String key) {
+    try {
+      return Buffer.buffer(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
-  }
-
-  private static String emailKey(String email) {
-    return "e:" + (email == null ? "" : email.toLowerCase(Locale.ROOT));
-  }
-
-  private static String addressKey(String address) {
-    return "a:" + (address == null ? "" : address);
   }
 }
