@@ -150,8 +150,8 @@ public final class Node {
     TenantScope db = new TenantScope(pool);
     passwordWorkers = new PasswordWorkers(vertx, new PasswordHasher(), config.passwordHashQueue());
     AccessTokens accessTokens = new AccessTokens(vertx, config);
-    LoginThrottle throttle = new LoginThrottle(pool, Clock.systemUTC(), config.loginWindow(), config.loginMaxFailures(),
-        config.loginMaxFailuresPerAddress());
+    LoginThrottle throttle = new LoginThrottle(pool, Clock.systemUTC(), config.masterKey(), config.loginWindow(),
+        config.loginMaxFailures(), config.loginMaxFailuresPerAddress());
     Authenticator authenticator = new Authenticator(accessTokens, db);
     CheckpointSigner signer = new CheckpointSigner(config.masterKey());
     checkpoints = new Checkpoints(db, signer);

@@ -47,23 +47,31 @@ public final class AuthService {
   private record Candidate(UserRow user, String hash) {}
 
   public Future<TokenPair> login(String email, String password, String address) {
-    return throttle.retryAfter(email, address).compose(wait -> wait.isPresent()
-        ? Future.failedFuture(KeywayException.rateLimited("too many failed sign-ins; try again later", wait.get()))
-        : verifiedLogin(email, password, address));
+    return throttle.admit(email, address, "too many failed sign-ins; try again later")
+        .compose(attempt -> keptIfWrong(attempt, verifiedLogin(email, password, address, attempt),
+            ErrorCode.UNAUTHORIZED));
   }
 
-  private Future<TokenPair> verifiedLogin(String email, String password, String address) {
+  /**
+   * An admitted attempt stays counted as a failure when {@code outcome} is the wrong-password answer ({@code verdict});
+   * any other failure (the database, the hashing pool) said nothing about the password, and takes the attempt back.
+   */
+  private <T> Future<T> keptIfWrong(UUID attempt, Future<T> outcome, ErrorCode verdict) {
+    return outcome.recover(e -> e instanceof KeywayException k && k.code() == verdict ? Future.failedFuture(e)
+        : throttle.undecided(attempt).transform(x -> Future.failedFuture(e)));
+  }
+
+  private Future<TokenPair> verifiedLogin(String email, String password, String address, UUID attempt) {
     return findCandidate(email).compose(c -> passwords.verify(password, c == null ? decoyHash : c.hash()).compose(ok -> {
       if (c == null || !ok || c.user().disabled()) {
-        // counted before the answer, so the next attempt, on any node, sees it
-        Future<Void> counted = throttle.failed(email, address);
+        // counted already: the attempt was recorded as a failure when it was admitted
         Future<Void> audited = c == null ? Future.succeededFuture()
             : audit.loginFailed(c.user(), address, ok ? "user disabled" : "wrong password")
                 .onFailure(e -> LOG.warn("A failed sign-in could not be recorded: {}", e.getMessage()));
-        return Future.join(counted, audited).transform(x -> Future.<TokenPair>failedFuture(
+        return audited.transform(x -> Future.<TokenPair>failedFuture(
             KeywayException.of(ErrorCode.UNAUTHORIZED, "email or password is not correct")));
       }
-      throttle.succeeded(email);
+      throttle.succeeded(email, attempt);
       UserRow user = c.user();
       return db.inTenant(user.tenantId(), conn -> conn.preparedQuery(IdentitySql.USER_RECORD_LOGIN)
               .execute(Tuple.of(user.id()))
@@ -173,23 +181,23 @@ public final class AuthService {
    * signs out every other session of the user.
    */
   public Future<Void> changePassword(Principal p, String current, String next, String address) {
-    return throttle.retryAfter(p.userId().toString(), address).compose(wait -> wait.isPresent()
-        ? Future.failedFuture(KeywayException.rateLimited("too many wrong passwords; try again later", wait.get()))
-        : verifiedPasswordChange(p, current, next, address));
-  }
-
-  private Future<Void> verifiedPasswordChange(Principal p, String current, String next, String address) {
     if (current.equals(next)) {
       return Future.failedFuture(KeywayException.badField("newPassword", "must differ from the current password"));
     }
+    return throttle.admit(p.userId().toString(), address, "too many wrong passwords; try again later")
+        .compose(attempt -> keptIfWrong(attempt, verifiedPasswordChange(p, current, next, attempt),
+            ErrorCode.FORBIDDEN));
+  }
+
+  private Future<Void> verifiedPasswordChange(Principal p, String current, String next, UUID attempt) {
     return db.inTenant(p.tenantId(), c -> c.preparedQuery(IdentitySql.USER_HASH).execute(Tuple.of(p.userId())))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(KeywayException.unauthorized())
             : passwords.verify(current, rows.iterator().next().getString("password_hash")))
         .compose(ok -> {
           if (!ok) {
-            return throttle.failed(p.userId().toString(), address).transform(x -> Future.<String>failedFuture(
-                KeywayException.forbidden("currentPassword is not correct")));
+            // counted already: the attempt was recorded as a failure when it was admitted
+            return Future.failedFuture(KeywayException.forbidden("currentPassword is not correct"));
           }
           return passwords.hash(next);
         })
@@ -198,7 +206,7 @@ public final class AuthService {
             .compose(x -> c.preparedQuery(IdentitySql.FAMILIES_REVOKE_OTHERS).execute(Tuple.of(p.userId(),
                 p.kind() == Principal.Kind.ACCESS_TOKEN ? p.credentialId() : null, "password changed")))))
         .onSuccess(revoked -> {
-          throttle.succeeded(p.userId().toString());
+          throttle.succeeded(p.userId().toString(), attempt);
           changes.userChanged(p.userId());
           revoked.forEach(r -> changes.sessionRevoked(r.getUUID("id")));
         })

@@ -1,5 +1,6 @@
 package io.keyway.gateway.identity;
 
+import io.keyway.config.SecretBytes;
 import io.keyway.errors.ErrorCode;
 import io.keyway.errors.KeywayException;
 import io.vertx.core.Future;
@@ -7,92 +8,118 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Counts failed logins per email and per client address over a sliding window, over every node on the database
- * ({@code identity.login_failures}, migration identity V4). A key with too many recent failures is refused until
- * enough of them leave the window; the answer says how long that is. The table holds SHA-256 digests of the keys,
- * never an email or an address, and the times come from this node's {@code clock}.
+ * ({@code identity.login_failures}, migration identity V4). An attempt is admitted, and counted as a failure, before its
+ * password is checked, under a lock on its keys, so guesses sent at once to any nodes are admitted up to the limit and
+ * no further; a key at its limit is refused until enough failures leave the window, and the refusal says how long
+ * that is. A success takes its attempt back and clears the email's failures. The table holds HMACs of the keys under
+ * a key derived from the master key, never an email or an address; the times come from this node's {@code clock}.
  */
 public final class LoginThrottle {
   private static final Logger LOG = LoggerFactory.getLogger(LoginThrottle.class);
-  static final String WAIT = "SELECT identity.login_wait($1, $2, $3, $4)";
-  static final String FAILED = "SELECT identity.login_failed($1, $2, $3)";
-  static final String SUCCEEDED = "SELECT identity.login_succeeded($1)";
+  static final String ADMIT = "SELECT identity.login_admit($1, $2, $3, $4, $5)";
+  static final String SETTLE = "SELECT identity.login_settle($1, $2)";
+  private static final byte[] KEY_LABEL = "keyway login throttle keys v1".getBytes(StandardCharsets.UTF_8);
 
   private final Pool pool;
   private final Clock clock;
+  private final byte[] keyKey;
   private final long windowMillis;
   private final int perEmail;
   private final int perAddress;
 
-  public LoginThrottle(Pool pool, Clock clock, Duration window, int perEmail, int perAddress) {
+  public LoginThrottle(Pool pool, Clock clock, SecretBytes masterKey, Duration window, int perEmail, int perAddress) {
     this.pool = pool;
     this.clock = clock;
+    this.keyKey = keyKey(masterKey);
     this.windowMillis = window.toMillis();
     this.perEmail = perEmail;
     this.perAddress = perAddress;
   }
 
   /**
-   * How long to wait before another attempt is admitted, or empty when it may go ahead. Fails as unavailable (503) when
-   * the database cannot be asked: a sign-in is then not let through uncounted.
+   * Admits an attempt of {@code email} (or a user's id) from {@code address} and counts it as a failure until it is
+   * {@link #succeeded} or {@link #undecided}; its id comes back. Fails with {@code rate_limited} (429, with how long to
+   * wait, and {@code refusal} as its message) when a key is at its limit, and as unavailable (503) when the database cannot be asked: an attempt is never
+   * let through uncounted.
    */
-  public Future<Optional<Duration>> retryAfter(String email, String address) {
+  public Future<UUID> admit(String email, String address, String refusal) {
+    UUID attempt = UUID.randomUUID();
     Buffer[] keys = {emailKey(email), addressKey(address)};
     Integer[] limits = {perEmail, perAddress};
-    return pool.preparedQuery(WAIT).execute(Tuple.of(keys, limits, now(), windowMillis))
-        .<Optional<Duration>>map(rows -> {
-          long millis = rows.iterator().next().getLong(0);
-          return millis <= 0 ? Optional.empty() : Optional.of(Duration.ofMillis(millis));
-        })
+    Future<Long> answered = pool.preparedQuery(ADMIT).execute(Tuple.of(keys, limits, now(), windowMillis, attempt))
+        .map(rows -> rows.iterator().next().getLong(0));
+    return answered
         .recover(e -> {
-          LOG.warn("The sign-in throttle could not be read: {}", e.toString());
+          LOG.warn("The sign-in throttle could not be asked: {}", e.toString());
           return Future.failedFuture(KeywayException.of(ErrorCode.UNAVAILABLE,
               "sign-in is unavailable for a moment; retry shortly"));
-        });
+        })
+        .compose(waitMillis -> waitMillis <= 0 ? Future.succeededFuture(attempt)
+            : Future.failedFuture(KeywayException.rateLimited(refusal, Duration.ofMillis(waitMillis))));
   }
 
-  /** Records a failure of {@code email} from {@code address}; completes once it counts on every node. */
-  public Future<Void> failed(String email, String address) {
-    Buffer[] keys = {emailKey(email), addressKey(address)};
-    return pool.preparedQuery(FAILED).execute(Tuple.of(keys, now(), windowMillis)).<Void>mapEmpty()
-        .onFailure(e -> LOG.warn("A failed sign-in could not be counted: {}", e.toString()));
+  /** The attempt succeeded: it was no failure, and the email's earlier failures are cleared (not the address's). */
+  public Future<Void> succeeded(String email, UUID attempt) {
+    return settle(emailKey(email), attempt);
   }
 
-  /** A success clears the email's failures (not the address's: one good account proves nothing). */
-  public Future<Void> succeeded(String email) {
-    return pool.preparedQuery(SUCCEEDED).execute(Tuple.of(emailKey(email))).<Void>mapEmpty()
-        .onFailure(e -> LOG.warn("A sign-in's earlier failures could not be cleared: {}", e.toString()));
+  /** The attempt ended without a verdict on its password (the database or the hashing pool failed): not a failure. */
+  public Future<Void> undecided(UUID attempt) {
+    return settle(null, attempt);
+  }
+
+  private Future<Void> settle(Buffer key, UUID attempt) {
+    return pool.preparedQuery(SETTLE).execute(Tuple.of(key, attempt)).<Void>mapEmpty()
+        .onFailure(e -> LOG.warn("A sign-in attempt could not be settled; it counts as a failure until it leaves "
+            + "the window: {}", e.toString()));
   }
 
   private OffsetDateTime now() {
     return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
   }
 
-  static Buffer emailKey(String email) {
-    return digest("e:" + (email == null ? "" : email.toLowerCase(Locale.ROOT)));
+  Buffer emailKey(String email) {
+    return Buffer.buffer(digest(keyKey, "e:" + (email == null ? "" : email.toLowerCase(Locale.ROOT))));
   }
 
-  static Buffer addressKey(String address) {
-    return digest("a:" + (address == null ? "" : address));
+  Buffer addressKey(String address) {
+    return Buffer.buffer(digest(keyKey, "a:" + (address == null ? "" : address)));
   }
 
-  private static Buffer digest(String key) {
+  /** A stored key: the HMAC-SHA256 of {@code key} under {@code keyKey}. */
+  static byte[] digest(byte[] keyKey, String key) {
+    return hmac(keyKey.clone(), key.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The key the stored keys are made with, from the master key. */
+  static byte[] keyKey(SecretBytes masterKey) {
+    return hmac(masterKey.copy(), KEY_LABEL);
+  }
+
+  private static byte[] hmac(byte[] key, byte[] message) {
     try {
-      return Buffer.buffer(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(message);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    } finally {
+      Arrays.fill(key, (byte) 0);
     }
   }
 }

@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.keyway.config.ConfigKeys;
 import io.keyway.config.db.DatabaseBootstrap;
+import io.keyway.config.db.TestPostgres;
 import io.keyway.gateway.Api;
 import io.keyway.gateway.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -55,7 +58,7 @@ class LoginThrottleHttpTest {
 
   @Test
   @DisplayName("failures on one node throttle the email on another node of the same database; the count holds a "
-      + "digest of the email, and the runtime role cannot read it")
+      + "keyed HMAC of the email, and the runtime role cannot read it")
   void acrossNodes() throws Exception {
     gw.createUser("thr2", "ann@thr2.test", Role.OPERATOR, "anns-password-123", false);
     try (TestGateway other = TestGateway.start(gw.database(), Map.of("KEYWAY_LOGIN_MAX_FAILURES", "3",
@@ -71,15 +74,40 @@ class LoginThrottleHttpTest {
         assertThat(r.status()).as("the right password, after three failures spread over both nodes").isEqualTo(429);
       }
     }
-    try (Connection c = DatabaseBootstrap.connect(gw.database().admin()); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM identity.login_failures "
-            + "WHERE key = sha256(convert_to('e:ann@thr2.test', 'UTF8'))")) {
-      rs.next();
-      assertThat(rs.getLong(1)).isEqualTo(3);
+    byte[] annKey = LoginThrottle.digest(LoginThrottle.keyKey(TestPostgres.MASTER_KEY), "e:ann@thr2.test");
+    try (Connection c = DatabaseBootstrap.connect(gw.database().admin());
+        PreparedStatement s = c.prepareStatement("SELECT count(*) FROM identity.login_failures WHERE key = ?")) {
+      s.setBytes(1, annKey);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("the three failures, under the email's HMAC").isEqualTo(3);
+      }
     }
     try (Connection c = DatabaseBootstrap.connect(gw.database().app()); Statement s = c.createStatement()) {
       assertThatThrownBy(() -> s.executeQuery("SELECT * FROM identity.login_failures"))
           .hasMessageContaining("permission denied");
+    }
+  }
+
+  @Test
+  @DisplayName("wrong passwords sent at once to two nodes: the limit's worth are checked (401), the rest refused (429)")
+  void concurrentGuesses() {
+    gw.createUser("thr3", "cat@thr3.test", Role.OPERATOR, "cats-password-123", false);
+    try (TestGateway other = TestGateway.start(gw.database(), Map.of("KEYWAY_LOGIN_MAX_FAILURES", "3",
+        "KEYWAY_LOGIN_MAX_FAILURES_PER_ADDRESS", "1000", ConfigKeys.NODE_ID, "throttle-c"))) {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> sent = new java.util.ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        int port = (i % 2 == 0 ? gw : other).node().httpPort();
+        sent.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/api/auth/login"))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(new JsonObject().put("email", "cat@thr3.test")
+                .put("password", "wrong-" + i).encode())).build(), java.net.http.HttpResponse.BodyHandlers.ofString()));
+      }
+      List<Integer> statuses = sent.stream().map(f -> f.join().statusCode()).toList();
+      assertThat(statuses).filteredOn(s -> s == 401).hasSize(3);
+      assertThat(statuses).filteredOn(s -> s == 429).hasSize(7);
     }
   }
 }

@@ -2,45 +2,37 @@ package io.keyway.gateway.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keyway.config.db.DatabaseBootstrap;
 import io.keyway.config.db.TestPostgres;
+import io.keyway.errors.ErrorCode;
+import io.keyway.errors.KeywayException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The throttle's window and keys against a real PostgreSQL, with a clock the test moves. */
+/** The throttle's window and keys against a real PostgreSQL, with a clock the test moves; each test its own emails. */
 class LoginThrottleTest {
+  private static final Duration WINDOW = Duration.ofMinutes(15);
   private static Vertx vertx;
+  private static TestPostgres.TestDatabase db;
   private static Pool pool;
-
-  @BeforeAll
-  static void database() {
-    vertx = Vertx.vertx();
-    pool = TestPostgres.freshDatabase().appPool(vertx);
-  }
-
-  @AfterAll
-  static void close() throws Exception {
-    get(pool.close());
-    get(vertx.close());
-  }
-
-  private static <T> T get(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   private static final class MovableClock extends Clock {
     private Instant now = Instant.parse("2026-01-01T00:00:00Z");
@@ -65,78 +57,190 @@ class LoginThrottleTest {
     }
   }
 
-  @Test
-  @DisplayName("an email is throttled after too many failures and released when they leave the window")
-  void perEmail() {
-    MovableClock clock = new MovableClock();
-    LoginThrottle t = new LoginThrottle(pool, clock, Duration.ofMinutes(15), 3, 100);
-    for (int i = 0; i < 3; i++) {
-      assertThat(get(t.retryAfter("a@x.test", "10.0.0." + i))).isEmpty();
-      get(t.failed("a@x.test", "10.0.0." + i));
-      clock.advance(Duration.ofMinutes(1));
+  @BeforeAll
+  static void database() {
+    vertx = Vertx.vertx();
+    db = TestPostgres.freshDatabase();
+    pool = db.appPool(vertx);
+  }
+
+  @AfterAll
+  static void close() {
+    get(pool.close());
+    get(vertx.close());
+  }
+
+  private static <T> T get(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
-    assertThat(get(t.retryAfter("A@X.test", "10.9.9.9"))).hasValue(Duration.ofMinutes(12));
-    assertThat(get(t.retryAfter("b@x.test", "10.9.9.9"))).isEmpty();
-    clock.advance(Duration.ofMinutes(12));
-    assertThat(get(t.retryAfter("a@x.test", "10.9.9.9"))).isEmpty();
+  }
+
+  private static LoginThrottle throttle(Clock clock, int perEmail, int perAddress) {
+    return new LoginThrottle(pool, clock, TestPostgres.MASTER_KEY, WINDOW, perEmail, perAddress);
+  }
+
+  /** Empty when the attempt was admitted (and so counted as a failure), else the wait its refusal gave. */
+  private static Optional<Duration> refusal(Future<UUID> admitted) {
+    try {
+      admitted.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      return Optional.empty();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof KeywayException k && k.code() == ErrorCode.RATE_LIMITED) {
+        return k.retryAfter();
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long storedRows(LoginThrottle t, String email) throws Exception {
+    try (Connection c = DatabaseBootstrap.connect(db.admin());
+        PreparedStatement s = c.prepareStatement("SELECT count(*) FROM identity.login_failures WHERE key = ?")) {
+      s.setBytes(1, t.emailKey(email).getBytes());
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 
   @Test
-  @DisplayName("an address is throttled across emails, and a success clears only the email")
-  void perAddress() {
+  @DisplayName("an email is refused after too many failures and admitted again when they leave the window")
+  void perEmail() {
     MovableClock clock = new MovableClock();
-    LoginThrottle t = new LoginThrottle(pool, clock, Duration.ofMinutes(15), 100, 3);
+    LoginThrottle t = throttle(clock, 3, 100);
     for (int i = 0; i < 3; i++) {
-      get(t.failed("user" + i + "@y.test", "10.1.0.1"));
+      assertThat(refusal(t.admit("a@x.test", "10.0.0." + i, "no"))).isEmpty();
+      clock.advance(Duration.ofMinutes(1));
     }
-    assertThat(get(t.retryAfter("fresh@y.test", "10.1.0.1"))).isPresent();
-    assertThat(get(t.retryAfter("fresh@y.test", "10.1.0.2"))).isEmpty();
-    get(t.succeeded("user0@y.test"));
-    assertThat(get(t.retryAfter("fresh@y.test", "10.1.0.1"))).isPresent();
+    assertThat(refusal(t.admit("A@X.test", "10.9.9.9", "no"))).hasValue(Duration.ofMinutes(12));
+    assertThat(refusal(t.admit("b@x.test", "10.9.9.9", "no"))).isEmpty();
+    clock.advance(Duration.ofMinutes(12));
+    assertThat(refusal(t.admit("a@x.test", "10.9.9.9", "no"))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("past a lowered limit the wait runs until enough of the failures have left the window")
+  void moreFailuresThanTheLimit() {
+    MovableClock clock = new MovableClock();
+    LoginThrottle lenient = throttle(clock, 3, 100);
+    for (int i = 0; i < 3; i++) {
+      assertThat(refusal(lenient.admit("many@x.test", "10.5.0.1", "no"))).isEmpty();
+      clock.advance(Duration.ofMinutes(1));
+    }
+    // three failures at 0, 1 and 2 minutes; with a limit of 2 the second must leave the window: at 16 minutes
+    assertThat(refusal(throttle(clock, 2, 100).admit("many@x.test", "10.5.0.2", "no")))
+        .hasValue(Duration.ofMinutes(13));
+  }
+
+  @Test
+  @DisplayName("an address is refused across emails; a success takes its attempt back and clears only its email")
+  void perAddress() throws Exception {
+    MovableClock clock = new MovableClock();
+    LoginThrottle t = throttle(clock, 100, 3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(refusal(t.admit("user" + i + "@y.test", "10.1.0.1", "no"))).isEmpty();
+    }
+    assertThat(refusal(t.admit("fresh@y.test", "10.1.0.1", "no"))).isPresent();
+    UUID good = get(t.admit("user0@y.test", "10.1.0.2", "no"));
+    assertThat(storedRows(t, "user0@y.test")).isEqualTo(2);
+    get(t.succeeded("user0@y.test", good));
+    assertThat(storedRows(t, "user0@y.test")).as("the email's failures, the earlier one too").isZero();
+    assertThat(refusal(t.admit("fresh@y.test", "10.1.0.1", "no"))).as("the address keeps its three").isPresent();
+    // the successful attempt does not count against its own address: three more are admitted there, not two
+    for (int i = 1; i <= 3; i++) {
+      assertThat(refusal(t.admit("other" + i + "@y.test", "10.1.0.2", "no"))).isEmpty();
+    }
+    assertThat(refusal(t.admit("other4@y.test", "10.1.0.2", "no"))).isPresent();
+  }
+
+  @Test
+  @DisplayName("an attempt that ended without a verdict is taken back")
+  void undecidedIsNoFailure() throws Exception {
+    LoginThrottle t = throttle(new MovableClock(), 1, 100);
+    UUID attempt = get(t.admit("und@u.test", "10.6.0.1", "no"));
+    assertThat(refusal(t.admit("und@u.test", "10.6.0.1", "no"))).isPresent();
+    get(t.undecided(attempt));
+    assertThat(storedRows(t, "und@u.test")).isZero();
+    assertThat(refusal(t.admit("und@u.test", "10.6.0.1", "no"))).isEmpty();
   }
 
   @Test
   @DisplayName("two throttles on one database (two nodes) count together; a success on one clears the email on both")
   void sharedByNodes() {
     MovableClock clock = new MovableClock();
-    LoginThrottle a = new LoginThrottle(pool, clock, Duration.ofMinutes(15), 4, 100);
-    LoginThrottle b = new LoginThrottle(pool, clock, Duration.ofMinutes(15), 4, 100);
+    LoginThrottle a = throttle(clock, 4, 100);
+    LoginThrottle b = throttle(clock, 4, 100);
     for (int i = 0; i < 4; i++) {
-      assertThat(get((i % 2 == 0 ? a : b).retryAfter("both@z.test", "10.2.0." + i))).isEmpty();
-      get((i % 2 == 0 ? a : b).failed("both@z.test", "10.2.0." + i));
+      assertThat(refusal((i % 2 == 0 ? a : b).admit("both@z.test", "10.2.0." + i, "no"))).isEmpty();
     }
-    assertThat(get(a.retryAfter("both@z.test", "10.2.9.9"))).hasValue(Duration.ofMinutes(15));
-    assertThat(get(b.retryAfter("both@z.test", "10.2.9.9"))).hasValue(Duration.ofMinutes(15));
-    get(a.succeeded("both@z.test"));
-    assertThat(get(b.retryAfter("both@z.test", "10.2.9.9"))).isEmpty();
+    assertThat(refusal(a.admit("both@z.test", "10.2.9.9", "no"))).hasValue(WINDOW);
+    assertThat(refusal(b.admit("both@z.test", "10.2.9.9", "no"))).hasValue(WINDOW);
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(refusal((i % 2 == 0 ? a : b).admit("clear@z.test", "10.2.1." + i, "no"))).isEmpty();
+    }
+    UUID good = get(a.admit("clear@z.test", "10.2.1.9", "no"));
+    get(a.succeeded("clear@z.test", good));
+    for (int i = 0; i < 4; i++) {
+      assertThat(refusal(b.admit("clear@z.test", "10.2.2." + i, "no"))).as("cleared on the other node").isEmpty();
+    }
   }
 
   @Test
-  @DisplayName("once a key's failures have left the window, its next failure forgets them")
-  void oldFailuresAreForgotten() {
+  @DisplayName("attempts sent at once on two nodes are admitted up to the limit and no further")
+  void concurrentAttemptsStopAtTheLimit() {
+    LoginThrottle a = throttle(Clock.systemUTC(), 3, 1000);
+    LoginThrottle b = throttle(Clock.systemUTC(), 3, 1000);
+    List<Future<UUID>> sent = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      sent.add((i % 2 == 0 ? a : b).admit("burst@c.test", "10.7.0." + i, "no"));
+    }
+    List<Optional<Duration>> answers = sent.stream().map(LoginThrottleTest::refusal).toList();
+    assertThat(answers).filteredOn(Optional::isEmpty).hasSize(3);
+    assertThat(answers).filteredOn(Optional::isPresent).hasSize(9);
+  }
+
+  @Test
+  @DisplayName("once a key's failures have left the window, its next failure deletes them")
+  void oldFailuresAreForgotten() throws Exception {
     MovableClock clock = new MovableClock();
-    LoginThrottle t = new LoginThrottle(pool, clock, Duration.ofMinutes(15), 2, 100);
-    get(t.failed("old@w.test", "10.3.0.1"));
-    get(t.failed("old@w.test", "10.3.0.1"));
-    assertThat(get(t.retryAfter("old@w.test", "10.3.0.2"))).isPresent();
+    LoginThrottle t = throttle(clock, 2, 100);
+    assertThat(refusal(t.admit("old@w.test", "10.3.0.1", "no"))).isEmpty();
+    assertThat(refusal(t.admit("old@w.test", "10.3.0.1", "no"))).isEmpty();
+    assertThat(refusal(t.admit("old@w.test", "10.3.0.2", "no"))).isPresent();
+    assertThat(storedRows(t, "old@w.test")).isEqualTo(2);
     clock.advance(Duration.ofMinutes(16));
-    assertThat(get(t.retryAfter("old@w.test", "10.3.0.2"))).isEmpty();
-    get(t.failed("old@w.test", "10.3.0.1"));
-    assertThat(get(t.retryAfter("old@w.test", "10.3.0.2"))).as("one failure in the window, under the limit of 2")
-        .isEmpty();
+    assertThat(refusal(t.admit("old@w.test", "10.3.0.2", "no"))).isEmpty();
+    assertThat(storedRows(t, "old@w.test")).as("the two old ones gone, the new one kept").isEqualTo(1);
   }
 
   @Test
-  @DisplayName("a database that cannot be asked refuses the sign-in as unavailable, never lets it through")
+  @DisplayName("keys are HMACs under the master key: another master key makes other keys")
+  void keysDependOnTheMasterKey() {
+    LoginThrottle t = throttle(Clock.systemUTC(), 3, 3);
+    LoginThrottle other = new LoginThrottle(pool, Clock.systemUTC(),
+        new io.keyway.config.SecretBytes(new byte[32]), WINDOW, 3, 3);
+    assertThat(t.emailKey("k@k.test").getBytes()).hasSize(32)
+        .isEqualTo(t.emailKey("K@K.test").getBytes())
+        .isNotEqualTo(other.emailKey("k@k.test").getBytes())
+        .isNotEqualTo(t.addressKey("k@k.test").getBytes());
+  }
+
+  @Test
+  @DisplayName("a database that cannot be asked refuses the attempt as unavailable, never lets it through")
   void unavailableIsNotAPass() {
     Pool closed = TestPostgres.freshDatabase().appPool(vertx);
     get(closed.close());
-    LoginThrottle t = new LoginThrottle(closed, new MovableClock(), Duration.ofMinutes(15), 2, 100);
-    Future<Optional<Duration>> wait = t.retryAfter("any@v.test", "10.4.0.1");
-    assertThat(wait.toCompletionStage().toCompletableFuture()).failsWithin(Duration.ofSeconds(30))
-        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
-        .havingCause().isInstanceOf(io.keyway.errors.KeywayException.class)
-        .satisfies(e -> assertThat(((io.keyway.errors.KeywayException) e).code())
-            .isEqualTo(io.keyway.errors.ErrorCode.UNAVAILABLE));
+    LoginThrottle t = new LoginThrottle(closed, new MovableClock(), TestPostgres.MASTER_KEY, WINDOW, 2, 100);
+    assertThat(t.admit("any@v.test", "10.4.0.1", "no").toCompletionStage().toCompletableFuture())
+        .failsWithin(Duration.ofSeconds(30))
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOf(KeywayException.class)
+        .satisfies(e -> assertThat(((KeywayException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
   }
 }
