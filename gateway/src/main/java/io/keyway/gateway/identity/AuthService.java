@@ -53,18 +53,28 @@ public final class AuthService {
   }
 
   /**
-   * An admitted attempt stays counted as a failure when {@code outcome} is the wrong-password answer ({@code verdict});
+   * An admitted attempt becomes a decided failure when {@code outcome} is the wrong-password answer ({@code verdict});
    * any other failure (the database, the hashing pool) said nothing about the password, and takes the attempt back.
    */
   private <T> Future<T> keptIfWrong(UUID attempt, Future<T> outcome, ErrorCode verdict) {
-    return outcome.recover(e -> e instanceof KeywayException k && k.code() == verdict ? Future.failedFuture(e)
-        : throttle.undecided(attempt).transform(x -> Future.failedFuture(e)));
+    return outcome.recover(e -> {
+      if (e instanceof KeywayException k && k.code() == verdict) {
+        return throttle.failed(attempt).transform(x -> Future.failedFuture(e));
+      }
+      // a failure of the database or the like says nothing about the password: unavailable, not a bare 500
+      Throwable answer = e instanceof KeywayException ? e : KeywayException.of(ErrorCode.UNAVAILABLE,
+          "unavailable for a moment; retry shortly");
+      if (!(e instanceof KeywayException)) {
+        LOG.warn("A sign-in or password change failed without a verdict: {}", e.toString());
+      }
+      return throttle.undecided(attempt).transform(x -> Future.failedFuture(answer));
+    });
   }
 
   private Future<TokenPair> verifiedLogin(String email, String password, String address, UUID attempt) {
     return findCandidate(email).compose(c -> passwords.verify(password, c == null ? decoyHash : c.hash()).compose(ok -> {
       if (c == null || !ok || c.user().disabled()) {
-        // counted already: the attempt was recorded as a failure when it was admitted
+        // marked a decided failure by keptIfWrong before this answer goes out
         Future<Void> audited = c == null ? Future.succeededFuture()
             : audit.loginFailed(c.user(), address, ok ? "user disabled" : "wrong password")
                 .onFailure(e -> LOG.warn("A failed sign-in could not be recorded: {}", e.getMessage()));
@@ -196,7 +206,7 @@ public final class AuthService {
             : passwords.verify(current, rows.iterator().next().getString("password_hash")))
         .compose(ok -> {
           if (!ok) {
-            // counted already: the attempt was recorded as a failure when it was admitted
+            // marked a decided failure by keptIfWrong before this answer goes out
             return Future.failedFuture(KeywayException.forbidden("currentPassword is not correct"));
           }
           return passwords.hash(next);

@@ -31,13 +31,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class LoginThrottle {
   private static final Logger LOG = LoggerFactory.getLogger(LoginThrottle.class);
-  static final String ADMIT = "SELECT identity.login_admit($1, $2, $3, $4, $5)";
+  static final String ADMIT = "SELECT identity.login_admit($1, $2, $3, $4, $5, $6)";
+  static final String FAILED = "SELECT identity.login_failed($1)";
   static final String SETTLE = "SELECT identity.login_settle($1, $2)";
   private static final byte[] KEY_LABEL = "keyway login throttle keys v1".getBytes(StandardCharsets.UTF_8);
 
   private final Pool pool;
   private final Clock clock;
-  private final byte[] keyKey;
+  private final SecretKeySpec keyKey;
   private final long windowMillis;
   private final int perEmail;
   private final int perAddress;
@@ -45,7 +46,7 @@ public final class LoginThrottle {
   public LoginThrottle(Pool pool, Clock clock, SecretBytes masterKey, Duration window, int perEmail, int perAddress) {
     this.pool = pool;
     this.clock = clock;
-    this.keyKey = keyKey(masterKey);
+    this.keyKey = new SecretKeySpec(keyKey(masterKey), "HmacSHA256");
     this.windowMillis = window.toMillis();
     this.perEmail = perEmail;
     this.perAddress = perAddress;
@@ -61,7 +62,10 @@ public final class LoginThrottle {
     UUID attempt = UUID.randomUUID();
     Buffer[] keys = {emailKey(email), addressKey(address)};
     Integer[] limits = {perEmail, perAddress};
-    Future<Long> answered = pool.preparedQuery(ADMIT).execute(Tuple.of(keys, limits, now(), windowMillis, attempt))
+    // an email's attempts in progress count against it; an address's do not (sign-ins behind one NAT)
+    Boolean[] pendingCounts = {true, false};
+    Future<Long> answered = pool.preparedQuery(ADMIT)
+        .execute(Tuple.of(keys, limits, pendingCounts, now(), windowMillis, attempt))
         .map(rows -> rows.iterator().next().getLong(0));
     return answered
         .recover(e -> {
@@ -71,6 +75,16 @@ public final class LoginThrottle {
         })
         .compose(waitMillis -> waitMillis <= 0 ? Future.succeededFuture(attempt)
             : Future.failedFuture(KeywayException.rateLimited(refusal, Duration.ofMillis(waitMillis))));
+  }
+
+  /**
+   * The attempt's password was wrong: it becomes a decided failure of its email and its address. If this cannot be
+   * written the attempt still counts against its email, as a pending one, until it leaves the window.
+   */
+  public Future<Void> failed(UUID attempt) {
+    return pool.preparedQuery(FAILED).execute(Tuple.of(attempt)).<Void>mapEmpty()
+        .onFailure(e -> LOG.warn("A failed sign-in could not be marked; it counts against its email only: {}",
+            e.toString()));
   }
 
   /** The attempt succeeded: it was no failure, and the email's earlier failures are cleared (not the address's). */
@@ -102,24 +116,27 @@ public final class LoginThrottle {
   }
 
   /** A stored key: the HMAC-SHA256 of {@code key} under {@code keyKey}. */
-  static byte[] digest(byte[] keyKey, String key) {
-    return hmac(keyKey.clone(), key.getBytes(StandardCharsets.UTF_8));
+  static byte[] digest(SecretKeySpec keyKey, String key) {
+    return mac(keyKey).doFinal(key.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The key the stored keys are made with, from the master key. */
+  /** The key the stored keys are made with: an HMAC of a label of its own under the master key. */
   static byte[] keyKey(SecretBytes masterKey) {
-    return hmac(masterKey.copy(), KEY_LABEL);
+    byte[] master = masterKey.copy();
+    try {
+      return mac(new SecretKeySpec(master, "HmacSHA256")).doFinal(KEY_LABEL);
+    } finally {
+      Arrays.fill(master, (byte) 0);
+    }
   }
 
-  private static byte[] hmac(byte[] key, byte[] message) {
+  private static Mac mac(SecretKeySpec key) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(message);
+      Mac mac = Mac.getInstance("HmacSHA256"); // one a call: a Mac is not thread-safe
+      mac.init(key);
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-    } finally {
-      Arrays.fill(key, (byte) 0);
     }
   }
 }

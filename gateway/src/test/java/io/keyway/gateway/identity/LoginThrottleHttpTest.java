@@ -72,9 +72,12 @@ class LoginThrottleHttpTest {
         Api.Response r = node.api().post("/api/auth/login", null, new JsonObject().put("email", "ann@thr2.test")
             .put("password", "anns-password-123"));
         assertThat(r.status()).as("the right password, after three failures spread over both nodes").isEqualTo(429);
+        // decided failures hold for the window; attempts merely in progress would ask for a second
+        assertThat(Long.parseLong(r.header("Retry-After"))).isGreaterThan(60);
       }
     }
-    byte[] annKey = LoginThrottle.digest(LoginThrottle.keyKey(TestPostgres.MASTER_KEY), "e:ann@thr2.test");
+    byte[] annKey = LoginThrottle.digest(new javax.crypto.spec.SecretKeySpec(LoginThrottle.keyKey(TestPostgres.MASTER_KEY),
+        "HmacSHA256"), "e:ann@thr2.test");
     try (Connection c = DatabaseBootstrap.connect(gw.database().admin());
         PreparedStatement s = c.prepareStatement("SELECT count(*) FROM identity.login_failures WHERE key = ?")) {
       s.setBytes(1, annKey);
@@ -109,5 +112,22 @@ class LoginThrottleHttpTest {
       assertThat(statuses).filteredOn(s -> s == 401).hasSize(3);
       assertThat(statuses).filteredOn(s -> s == 429).hasSize(7);
     }
+  }
+
+  @Test
+  @DisplayName("wrong current passwords on a password change are throttled too: 403 up to the limit, then 429 even "
+      + "for the right one")
+  void passwordChange() {
+    TestGateway.Session dan = gw.signedIn("thr4", "dan@thr4.test", Role.OPERATOR);
+    for (int i = 0; i < 3; i++) {
+      assertThat(gw.api().post("/api/auth/password", dan.accessToken(), new JsonObject()
+          .put("currentPassword", "wrong-password-" + i).put("newPassword", "dans-new-password-1")).status())
+          .isEqualTo(403);
+    }
+    Api.Response r = gw.api().post("/api/auth/password", dan.accessToken(), new JsonObject()
+        .put("currentPassword", dan.password()).put("newPassword", "dans-new-password-1"));
+    assertThat(r.status()).as(r.toString()).isEqualTo(429);
+    assertThat(r.errorCode()).isEqualTo("rate_limited");
+    assertThat(Long.parseLong(r.header("Retry-After"))).as("the wrong ones were decided failures").isGreaterThan(60);
   }
 }

@@ -97,6 +97,16 @@ class LoginThrottleTest {
     }
   }
 
+  /** An attempt admitted and then found wrong: empty when it was admitted, else the wait its refusal gave. */
+  private static Optional<Duration> fail(LoginThrottle t, String email, String address) {
+    Future<UUID> admitted = t.admit(email, address, "no");
+    Optional<Duration> refused = refusal(admitted);
+    if (refused.isEmpty()) {
+      get(t.failed(admitted.result()));
+    }
+    return refused;
+  }
+
   private static long storedRows(LoginThrottle t, String email) throws Exception {
     try (Connection c = DatabaseBootstrap.connect(db.admin());
         PreparedStatement s = c.prepareStatement("SELECT count(*) FROM identity.login_failures WHERE key = ?")) {
@@ -114,7 +124,7 @@ class LoginThrottleTest {
     MovableClock clock = new MovableClock();
     LoginThrottle t = throttle(clock, 3, 100);
     for (int i = 0; i < 3; i++) {
-      assertThat(refusal(t.admit("a@x.test", "10.0.0." + i, "no"))).isEmpty();
+      assertThat(fail(t, "a@x.test", "10.0.0." + i)).isEmpty();
       clock.advance(Duration.ofMinutes(1));
     }
     assertThat(refusal(t.admit("A@X.test", "10.9.9.9", "no"))).hasValue(Duration.ofMinutes(12));
@@ -129,7 +139,7 @@ class LoginThrottleTest {
     MovableClock clock = new MovableClock();
     LoginThrottle lenient = throttle(clock, 3, 100);
     for (int i = 0; i < 3; i++) {
-      assertThat(refusal(lenient.admit("many@x.test", "10.5.0.1", "no"))).isEmpty();
+      assertThat(fail(lenient, "many@x.test", "10.5.0.1")).isEmpty();
       clock.advance(Duration.ofMinutes(1));
     }
     // three failures at 0, 1 and 2 minutes; with a limit of 2 the second must leave the window: at 16 minutes
@@ -143,7 +153,7 @@ class LoginThrottleTest {
     MovableClock clock = new MovableClock();
     LoginThrottle t = throttle(clock, 100, 3);
     for (int i = 0; i < 3; i++) {
-      assertThat(refusal(t.admit("user" + i + "@y.test", "10.1.0.1", "no"))).isEmpty();
+      assertThat(fail(t, "user" + i + "@y.test", "10.1.0.1")).isEmpty();
     }
     assertThat(refusal(t.admit("fresh@y.test", "10.1.0.1", "no"))).isPresent();
     UUID good = get(t.admit("user0@y.test", "10.1.0.2", "no"));
@@ -153,17 +163,18 @@ class LoginThrottleTest {
     assertThat(refusal(t.admit("fresh@y.test", "10.1.0.1", "no"))).as("the address keeps its three").isPresent();
     // the successful attempt does not count against its own address: three more are admitted there, not two
     for (int i = 1; i <= 3; i++) {
-      assertThat(refusal(t.admit("other" + i + "@y.test", "10.1.0.2", "no"))).isEmpty();
+      assertThat(fail(t, "other" + i + "@y.test", "10.1.0.2")).isEmpty();
     }
     assertThat(refusal(t.admit("other4@y.test", "10.1.0.2", "no"))).isPresent();
   }
 
   @Test
-  @DisplayName("an attempt that ended without a verdict is taken back")
+  @DisplayName("an email's attempt in progress holds its place; ended without a verdict, it is taken back")
   void undecidedIsNoFailure() throws Exception {
     LoginThrottle t = throttle(new MovableClock(), 1, 100);
     UUID attempt = get(t.admit("und@u.test", "10.6.0.1", "no"));
-    assertThat(refusal(t.admit("und@u.test", "10.6.0.1", "no"))).isPresent();
+    assertThat(refusal(t.admit("und@u.test", "10.6.0.1", "no"))).as("pending alone: come back in a second")
+        .hasValue(Duration.ofSeconds(1));
     get(t.undecided(attempt));
     assertThat(storedRows(t, "und@u.test")).isZero();
     assertThat(refusal(t.admit("und@u.test", "10.6.0.1", "no"))).isEmpty();
@@ -176,18 +187,18 @@ class LoginThrottleTest {
     LoginThrottle a = throttle(clock, 4, 100);
     LoginThrottle b = throttle(clock, 4, 100);
     for (int i = 0; i < 4; i++) {
-      assertThat(refusal((i % 2 == 0 ? a : b).admit("both@z.test", "10.2.0." + i, "no"))).isEmpty();
+      assertThat(fail(i % 2 == 0 ? a : b, "both@z.test", "10.2.0." + i)).isEmpty();
     }
     assertThat(refusal(a.admit("both@z.test", "10.2.9.9", "no"))).hasValue(WINDOW);
     assertThat(refusal(b.admit("both@z.test", "10.2.9.9", "no"))).hasValue(WINDOW);
 
     for (int i = 0; i < 3; i++) {
-      assertThat(refusal((i % 2 == 0 ? a : b).admit("clear@z.test", "10.2.1." + i, "no"))).isEmpty();
+      assertThat(fail(i % 2 == 0 ? a : b, "clear@z.test", "10.2.1." + i)).isEmpty();
     }
     UUID good = get(a.admit("clear@z.test", "10.2.1.9", "no"));
     get(a.succeeded("clear@z.test", good));
     for (int i = 0; i < 4; i++) {
-      assertThat(refusal(b.admit("clear@z.test", "10.2.2." + i, "no"))).as("cleared on the other node").isEmpty();
+      assertThat(fail(b, "clear@z.test", "10.2.2." + i)).as("cleared on the other node").isEmpty();
     }
   }
 
@@ -206,12 +217,25 @@ class LoginThrottleTest {
   }
 
   @Test
+  @DisplayName("sign-ins in progress from one address (a NAT) do not count against it; its decided failures do")
+  void pendingAttemptsDoNotBlockAnAddress() {
+    LoginThrottle t = throttle(new MovableClock(), 5, 3);
+    for (int i = 0; i < 40; i++) {
+      assertThat(refusal(t.admit("nat" + i + "@n.test", "10.8.0.1", "no"))).as("attempt %d", i).isEmpty();
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(fail(t, "natbad" + i + "@n.test", "10.8.0.1")).isEmpty();
+    }
+    assertThat(refusal(t.admit("natlate@n.test", "10.8.0.1", "no"))).hasValue(WINDOW);
+  }
+
+  @Test
   @DisplayName("once a key's failures have left the window, its next failure deletes them")
   void oldFailuresAreForgotten() throws Exception {
     MovableClock clock = new MovableClock();
     LoginThrottle t = throttle(clock, 2, 100);
-    assertThat(refusal(t.admit("old@w.test", "10.3.0.1", "no"))).isEmpty();
-    assertThat(refusal(t.admit("old@w.test", "10.3.0.1", "no"))).isEmpty();
+    assertThat(fail(t, "old@w.test", "10.3.0.1")).isEmpty();
+    assertThat(fail(t, "old@w.test", "10.3.0.1")).isEmpty();
     assertThat(refusal(t.admit("old@w.test", "10.3.0.2", "no"))).isPresent();
     assertThat(storedRows(t, "old@w.test")).isEqualTo(2);
     clock.advance(Duration.ofMinutes(16));
