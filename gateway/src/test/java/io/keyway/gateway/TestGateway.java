@@ -118,8 +118,32 @@ public final class TestGateway implements AutoCloseable {
   public void close() {
     try {
       node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // a stop that hangs (seen once, session 10, not reproduced): leave every thread's stack in the test's output
+      System.err.println(threadDump("the node did not stop within 30 s"));
+      throw new IllegalStateException("the node did not stop within 30 s; thread dump on stderr", e);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Every live thread's name, state and stack, for a test that waited too long. */
+  static String threadDump(String why) {
+    StringBuilder out = new StringBuilder("=== thread dump: ").append(why).append(" ===\n");
+    for (java.lang.management.ThreadInfo t : java.lang.management.ManagementFactory.getThreadMXBean()
+        .dumpAllThreads(true, true)) {
+      out.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState());
+      if (t.getLockName() != null) {
+        out.append(" on ").append(t.getLockName());
+      }
+      if (t.getLockOwnerName() != null) {
+        out.append(" held by \"").append(t.getLockOwnerName()).append('"');
+      }
+      out.append('\n');
+      for (StackTraceElement frame : t.getStackTrace()) {
+        out.append("    at ").append(frame).append('\n');
+      }
+    }
+    return out.append("=== end of thread dump ===").toString();
   }
 }
