@@ -3,7 +3,7 @@
 -- over N nodes behind a load balancer got N times the limit.
 --
 -- One row an attempt and throttle key. A key is an HMAC-SHA256, under a key derived from the master key, of what
--- the node throttles on: 'e:' and the lower-cased email (or a user's id, for password changes), or 'a:' and the
+-- the node throttles on: 'e:' and the lower-cased email, 'u:' and a user's id (password changes), or 'a:' and the
 -- client's address. So the table holds no email and no address, and its rows cannot be matched to one without the
 -- master key. The times are the nodes' own clocks (LoginThrottle's Clock), which keeps the window testable; a few
 -- seconds of skew between nodes moves a window of minutes by as much.
@@ -11,7 +11,7 @@
 -- An attempt is recorded when it is admitted, before its password is checked, under a lock on its keys, and stays
 -- pending until it is settled: a wrong password marks it decided, a success or an attempt without a verdict (the
 -- database or the hashing pool failed) removes it, and a success also removes its email's decided failures. An
--- email's pending attempts count against it like failures, so guesses sent at once, to any nodes, are admitted up to
+-- email's pending attempts of the last minute count against it like failures, so guesses sent at once, to any nodes, are admitted up to
 -- the email's limit and no further. An address counts decided failures only: sign-ins in progress behind one NAT are
 -- not failures, and an attacker's burst of guesses over many emails is held by the hashing pool's queue.
 --
@@ -31,7 +31,8 @@ CREATE INDEX login_failures_attempt ON identity.login_failures (attempt);
 REVOKE ALL ON identity.login_failures FROM PUBLIC;
 
 -- Admits attempt on keys at at_time, or answers how long to wait. Key i counts its decided failures in the window
--- ending at at_time, and its pending attempts too where pending_count[i]. At limits[i] or more, the wait lasts until
+-- ending at at_time, and its pending attempts of the last minute too where pending_count[i] (a sign-in is settled
+-- within seconds; one never settled, its node gone or its answer lost, stops counting after the minute). At limits[i] or more, the wait lasts until
 -- enough decided failures leave the window to fall under the limit (1 s if pending attempts alone make up the count,
 -- or that moment has passed); the longest of the keys' waits is answered, in milliseconds rounded up. 0: admitted,
 -- and recorded as pending on every key. A key already over its limit by its decided failures is refused from a plain
@@ -76,7 +77,8 @@ CREATE FUNCTION identity.login_admit(keys bytea[], limits integer[], pending_cou
         END LOOP;
       END IF;
       FOR i IN 1 .. cardinality(keys) LOOP
-        SELECT count(*) FILTER (WHERE f.decided), count(*) FILTER (WHERE f.decided OR pending_count[i])
+        SELECT count(*) FILTER (WHERE f.decided),
+            count(*) FILTER (WHERE f.decided OR (pending_count[i] AND f.at > at_now - interval '1 minute'))
           INTO decided_n, n
           FROM identity.login_failures f WHERE f.key = keys[i] AND f.at > at_now - span;
         IF (CASE WHEN pass = 1 THEN decided_n ELSE n END) >= limits[i] THEN

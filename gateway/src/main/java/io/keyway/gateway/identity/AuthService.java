@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +48,10 @@ public final class AuthService {
   private record Candidate(UserRow user, String hash) {}
 
   public Future<TokenPair> login(String email, String password, String address) {
-    return throttle.admit(email, address, "too many failed sign-ins; try again later")
-        .compose(attempt -> keptIfWrong(attempt, verifiedLogin(email, password, address, attempt),
+    // lower-cased here, as Validation.email stores it, so the throttle's key and the lookup name the same account
+    String normalized = email.toLowerCase(Locale.ROOT);
+    return throttle.admitEmail(normalized, address, "too many failed sign-ins; try again later")
+        .compose(attempt -> keptIfWrong(attempt, verifiedLogin(normalized, password, address, attempt),
             ErrorCode.UNAUTHORIZED));
   }
 
@@ -81,7 +84,7 @@ public final class AuthService {
         return audited.transform(x -> Future.<TokenPair>failedFuture(
             KeywayException.of(ErrorCode.UNAUTHORIZED, "email or password is not correct")));
       }
-      throttle.succeeded(email, attempt);
+      throttle.succeededEmail(email, attempt);
       UserRow user = c.user();
       return db.inTenant(user.tenantId(), conn -> conn.preparedQuery(IdentitySql.USER_RECORD_LOGIN)
               .execute(Tuple.of(user.id()))
@@ -194,7 +197,7 @@ public final class AuthService {
     if (current.equals(next)) {
       return Future.failedFuture(KeywayException.badField("newPassword", "must differ from the current password"));
     }
-    return throttle.admit(p.userId().toString(), address, "too many wrong passwords; try again later")
+    return throttle.admitUser(p.userId(), address, "too many wrong passwords; try again later")
         .compose(attempt -> keptIfWrong(attempt, verifiedPasswordChange(p, current, next, attempt),
             ErrorCode.FORBIDDEN));
   }
@@ -216,7 +219,7 @@ public final class AuthService {
             .compose(x -> c.preparedQuery(IdentitySql.FAMILIES_REVOKE_OTHERS).execute(Tuple.of(p.userId(),
                 p.kind() == Principal.Kind.ACCESS_TOKEN ? p.credentialId() : null, "password changed")))))
         .onSuccess(revoked -> {
-          throttle.succeeded(p.userId().toString(), attempt);
+          throttle.succeededUser(p.userId(), attempt);
           changes.userChanged(p.userId());
           revoked.forEach(r -> changes.sessionRevoked(r.getUUID("id")));
         })

@@ -53,16 +53,25 @@ public final class LoginThrottle {
   }
 
   /**
-   * Admits an attempt of {@code email} (or a user's id) from {@code address} and counts it as a failure until it is
-   * {@link #succeeded} or {@link #undecided}; its id comes back. Fails with {@code rate_limited} (429, with how long to
-   * wait, and {@code refusal} as its message) when a key is at its limit, and as unavailable (503) when the database cannot be asked: an attempt is never
-   * let through uncounted.
+   * Admits a sign-in attempt of {@code email} from {@code address}, recorded as pending until it is {@link #failed},
+   * {@link #succeededEmail succeeded} or {@link #undecided}; its id comes back. Fails with {@code rate_limited} (429,
+   * with how long to wait, and {@code refusal} as its message) when a key is at its limit, and as unavailable (503)
+   * when the database cannot be asked: an attempt is never let through uncounted.
    */
-  public Future<UUID> admit(String email, String address, String refusal) {
+  public Future<UUID> admitEmail(String email, String address, String refusal) {
+    return admit(emailKey(email), address, refusal);
+  }
+
+  /** The same for a password change of {@code userId}: its own key, which no sign-in's email can name. */
+  public Future<UUID> admitUser(UUID userId, String address, String refusal) {
+    return admit(userKey(userId), address, refusal);
+  }
+
+  private Future<UUID> admit(Buffer subject, String address, String refusal) {
     UUID attempt = UUID.randomUUID();
-    Buffer[] keys = {emailKey(email), addressKey(address)};
+    Buffer[] keys = {subject, addressKey(address)};
     Integer[] limits = {perEmail, perAddress};
-    // an email's attempts in progress count against it; an address's do not (sign-ins behind one NAT)
+    // a subject's attempts in progress count against it; an address's do not (sign-ins behind one NAT)
     Boolean[] pendingCounts = {true, false};
     Future<Long> answered = pool.preparedQuery(ADMIT)
         .execute(Tuple.of(keys, limits, pendingCounts, now(), windowMillis, attempt))
@@ -70,16 +79,17 @@ public final class LoginThrottle {
     return answered
         .recover(e -> {
           LOG.warn("The sign-in throttle could not be asked: {}", e.toString());
-          return Future.failedFuture(KeywayException.of(ErrorCode.UNAVAILABLE,
-              "sign-in is unavailable for a moment; retry shortly"));
+          // the attempt may have been recorded with its answer lost: take it back, if it is there
+          return undecided(attempt).transform(x -> Future.failedFuture(KeywayException.of(ErrorCode.UNAVAILABLE,
+              "sign-in is unavailable for a moment; retry shortly")));
         })
         .compose(waitMillis -> waitMillis <= 0 ? Future.succeededFuture(attempt)
             : Future.failedFuture(KeywayException.rateLimited(refusal, Duration.ofMillis(waitMillis))));
   }
 
   /**
-   * The attempt's password was wrong: it becomes a decided failure of its email and its address. If this cannot be
-   * written the attempt still counts against its email, as a pending one, until it leaves the window.
+   * The attempt's password was wrong: it becomes a decided failure of its subject and its address. If this cannot be
+   * written the attempt still counts against its subject, as a pending one, for the minute that pending rows count.
    */
   public Future<Void> failed(UUID attempt) {
     return pool.preparedQuery(FAILED).execute(Tuple.of(attempt)).<Void>mapEmpty()
@@ -87,9 +97,14 @@ public final class LoginThrottle {
             e.toString()));
   }
 
-  /** The attempt succeeded: it was no failure, and the email's earlier failures are cleared (not the address's). */
-  public Future<Void> succeeded(String email, UUID attempt) {
+  /** The sign-in succeeded: it was no failure, and the email's decided failures are cleared (not the address's). */
+  public Future<Void> succeededEmail(String email, UUID attempt) {
     return settle(emailKey(email), attempt);
+  }
+
+  /** The password change succeeded: the same for the user's key. */
+  public Future<Void> succeededUser(UUID userId, UUID attempt) {
+    return settle(userKey(userId), attempt);
   }
 
   /** The attempt ended without a verdict on its password (the database or the hashing pool failed): not a failure. */
@@ -99,8 +114,8 @@ public final class LoginThrottle {
 
   private Future<Void> settle(Buffer key, UUID attempt) {
     return pool.preparedQuery(SETTLE).execute(Tuple.of(key, attempt)).<Void>mapEmpty()
-        .onFailure(e -> LOG.warn("A sign-in attempt could not be settled; it counts as a failure until it leaves "
-            + "the window: {}", e.toString()));
+        .onFailure(e -> LOG.warn("A sign-in attempt could not be settled; it counts as pending for a minute: {}",
+            e.toString()));
   }
 
   private OffsetDateTime now() {
@@ -109,6 +124,10 @@ public final class LoginThrottle {
 
   Buffer emailKey(String email) {
     return Buffer.buffer(digest(keyKey, "e:" + (email == null ? "" : email.toLowerCase(Locale.ROOT))));
+  }
+
+  Buffer userKey(UUID userId) {
+    return Buffer.buffer(digest(keyKey, "u:" + userId));
   }
 
   Buffer addressKey(String address) {

@@ -99,7 +99,7 @@ class LoginThrottleTest {
 
   /** An attempt admitted and then found wrong: empty when it was admitted, else the wait its refusal gave. */
   private static Optional<Duration> fail(LoginThrottle t, String email, String address) {
-    Future<UUID> admitted = t.admit(email, address, "no");
+    Future<UUID> admitted = t.admitEmail(email, address, "no");
     Optional<Duration> refused = refusal(admitted);
     if (refused.isEmpty()) {
       get(t.failed(admitted.result()));
@@ -127,10 +127,10 @@ class LoginThrottleTest {
       assertThat(fail(t, "a@x.test", "10.0.0." + i)).isEmpty();
       clock.advance(Duration.ofMinutes(1));
     }
-    assertThat(refusal(t.admit("A@X.test", "10.9.9.9", "no"))).hasValue(Duration.ofMinutes(12));
-    assertThat(refusal(t.admit("b@x.test", "10.9.9.9", "no"))).isEmpty();
+    assertThat(refusal(t.admitEmail("A@X.test", "10.9.9.9", "no"))).hasValue(Duration.ofMinutes(12));
+    assertThat(refusal(t.admitEmail("b@x.test", "10.9.9.9", "no"))).isEmpty();
     clock.advance(Duration.ofMinutes(12));
-    assertThat(refusal(t.admit("a@x.test", "10.9.9.9", "no"))).isEmpty();
+    assertThat(refusal(t.admitEmail("a@x.test", "10.9.9.9", "no"))).isEmpty();
   }
 
   @Test
@@ -143,7 +143,7 @@ class LoginThrottleTest {
       clock.advance(Duration.ofMinutes(1));
     }
     // three failures at 0, 1 and 2 minutes; with a limit of 2 the second must leave the window: at 16 minutes
-    assertThat(refusal(throttle(clock, 2, 100).admit("many@x.test", "10.5.0.2", "no")))
+    assertThat(refusal(throttle(clock, 2, 100).admitEmail("many@x.test", "10.5.0.2", "no")))
         .hasValue(Duration.ofMinutes(13));
   }
 
@@ -155,29 +155,53 @@ class LoginThrottleTest {
     for (int i = 0; i < 3; i++) {
       assertThat(fail(t, "user" + i + "@y.test", "10.1.0.1")).isEmpty();
     }
-    assertThat(refusal(t.admit("fresh@y.test", "10.1.0.1", "no"))).isPresent();
-    UUID good = get(t.admit("user0@y.test", "10.1.0.2", "no"));
+    assertThat(refusal(t.admitEmail("fresh@y.test", "10.1.0.1", "no"))).isPresent();
+    UUID good = get(t.admitEmail("user0@y.test", "10.1.0.2", "no"));
     assertThat(storedRows(t, "user0@y.test")).isEqualTo(2);
-    get(t.succeeded("user0@y.test", good));
+    get(t.succeededEmail("user0@y.test", good));
     assertThat(storedRows(t, "user0@y.test")).as("the email's failures, the earlier one too").isZero();
-    assertThat(refusal(t.admit("fresh@y.test", "10.1.0.1", "no"))).as("the address keeps its three").isPresent();
+    assertThat(refusal(t.admitEmail("fresh@y.test", "10.1.0.1", "no"))).as("the address keeps its three").isPresent();
     // the successful attempt does not count against its own address: three more are admitted there, not two
     for (int i = 1; i <= 3; i++) {
       assertThat(fail(t, "other" + i + "@y.test", "10.1.0.2")).isEmpty();
     }
-    assertThat(refusal(t.admit("other4@y.test", "10.1.0.2", "no"))).isPresent();
+    assertThat(refusal(t.admitEmail("other4@y.test", "10.1.0.2", "no"))).isPresent();
   }
 
   @Test
   @DisplayName("an email's attempt in progress holds its place; ended without a verdict, it is taken back")
   void undecidedIsNoFailure() throws Exception {
     LoginThrottle t = throttle(new MovableClock(), 1, 100);
-    UUID attempt = get(t.admit("und@u.test", "10.6.0.1", "no"));
-    assertThat(refusal(t.admit("und@u.test", "10.6.0.1", "no"))).as("pending alone: come back in a second")
+    UUID attempt = get(t.admitEmail("und@u.test", "10.6.0.1", "no"));
+    assertThat(refusal(t.admitEmail("und@u.test", "10.6.0.1", "no"))).as("pending alone: come back in a second")
         .hasValue(Duration.ofSeconds(1));
     get(t.undecided(attempt));
     assertThat(storedRows(t, "und@u.test")).isZero();
-    assertThat(refusal(t.admit("und@u.test", "10.6.0.1", "no"))).isEmpty();
+    assertThat(refusal(t.admitEmail("und@u.test", "10.6.0.1", "no"))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("an attempt never settled (its node gone) stops holding its email's place after a minute")
+  void unsettledAttemptsExpire() {
+    MovableClock clock = new MovableClock();
+    LoginThrottle t = throttle(clock, 1, 100);
+    assertThat(refusal(t.admitEmail("lost@l.test", "10.9.0.1", "no"))).isEmpty();
+    assertThat(refusal(t.admitEmail("lost@l.test", "10.9.0.1", "no"))).hasValue(Duration.ofSeconds(1));
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(refusal(t.admitEmail("lost@l.test", "10.9.0.1", "no"))).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a password change has a key of its own: sign-ins naming the user's id as their email do not block it")
+  void userKeysAreNotEmailKeys() {
+    LoginThrottle t = throttle(new MovableClock(), 2, 100);
+    UUID user = UUID.randomUUID();
+    for (int i = 0; i < 2; i++) {
+      assertThat(fail(t, user.toString(), "10.9.1." + i)).isEmpty();
+    }
+    assertThat(refusal(t.admitEmail(user.toString(), "10.9.1.9", "no"))).isPresent();
+    assertThat(refusal(t.admitUser(user, "10.9.1.9", "no"))).isEmpty();
+    assertThat(t.userKey(user).getBytes()).isNotEqualTo(t.emailKey(user.toString()).getBytes());
   }
 
   @Test
@@ -189,14 +213,14 @@ class LoginThrottleTest {
     for (int i = 0; i < 4; i++) {
       assertThat(fail(i % 2 == 0 ? a : b, "both@z.test", "10.2.0." + i)).isEmpty();
     }
-    assertThat(refusal(a.admit("both@z.test", "10.2.9.9", "no"))).hasValue(WINDOW);
-    assertThat(refusal(b.admit("both@z.test", "10.2.9.9", "no"))).hasValue(WINDOW);
+    assertThat(refusal(a.admitEmail("both@z.test", "10.2.9.9", "no"))).hasValue(WINDOW);
+    assertThat(refusal(b.admitEmail("both@z.test", "10.2.9.9", "no"))).hasValue(WINDOW);
 
     for (int i = 0; i < 3; i++) {
       assertThat(fail(i % 2 == 0 ? a : b, "clear@z.test", "10.2.1." + i)).isEmpty();
     }
-    UUID good = get(a.admit("clear@z.test", "10.2.1.9", "no"));
-    get(a.succeeded("clear@z.test", good));
+    UUID good = get(a.admitEmail("clear@z.test", "10.2.1.9", "no"));
+    get(a.succeededEmail("clear@z.test", good));
     for (int i = 0; i < 4; i++) {
       assertThat(fail(b, "clear@z.test", "10.2.2." + i)).as("cleared on the other node").isEmpty();
     }
@@ -209,7 +233,7 @@ class LoginThrottleTest {
     LoginThrottle b = throttle(Clock.systemUTC(), 3, 1000);
     List<Future<UUID>> sent = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      sent.add((i % 2 == 0 ? a : b).admit("burst@c.test", "10.7.0." + i, "no"));
+      sent.add((i % 2 == 0 ? a : b).admitEmail("burst@c.test", "10.7.0." + i, "no"));
     }
     List<Optional<Duration>> answers = sent.stream().map(LoginThrottleTest::refusal).toList();
     assertThat(answers).filteredOn(Optional::isEmpty).hasSize(3);
@@ -221,12 +245,12 @@ class LoginThrottleTest {
   void pendingAttemptsDoNotBlockAnAddress() {
     LoginThrottle t = throttle(new MovableClock(), 5, 3);
     for (int i = 0; i < 40; i++) {
-      assertThat(refusal(t.admit("nat" + i + "@n.test", "10.8.0.1", "no"))).as("attempt %d", i).isEmpty();
+      assertThat(refusal(t.admitEmail("nat" + i + "@n.test", "10.8.0.1", "no"))).as("attempt %d", i).isEmpty();
     }
     for (int i = 0; i < 3; i++) {
       assertThat(fail(t, "natbad" + i + "@n.test", "10.8.0.1")).isEmpty();
     }
-    assertThat(refusal(t.admit("natlate@n.test", "10.8.0.1", "no"))).hasValue(WINDOW);
+    assertThat(refusal(t.admitEmail("natlate@n.test", "10.8.0.1", "no"))).hasValue(WINDOW);
   }
 
   @Test
@@ -236,10 +260,10 @@ class LoginThrottleTest {
     LoginThrottle t = throttle(clock, 2, 100);
     assertThat(fail(t, "old@w.test", "10.3.0.1")).isEmpty();
     assertThat(fail(t, "old@w.test", "10.3.0.1")).isEmpty();
-    assertThat(refusal(t.admit("old@w.test", "10.3.0.2", "no"))).isPresent();
+    assertThat(refusal(t.admitEmail("old@w.test", "10.3.0.2", "no"))).isPresent();
     assertThat(storedRows(t, "old@w.test")).isEqualTo(2);
     clock.advance(Duration.ofMinutes(16));
-    assertThat(refusal(t.admit("old@w.test", "10.3.0.2", "no"))).isEmpty();
+    assertThat(refusal(t.admitEmail("old@w.test", "10.3.0.2", "no"))).isEmpty();
     assertThat(storedRows(t, "old@w.test")).as("the two old ones gone, the new one kept").isEqualTo(1);
   }
 
@@ -261,7 +285,7 @@ class LoginThrottleTest {
     Pool closed = TestPostgres.freshDatabase().appPool(vertx);
     get(closed.close());
     LoginThrottle t = new LoginThrottle(closed, new MovableClock(), TestPostgres.MASTER_KEY, WINDOW, 2, 100);
-    assertThat(t.admit("any@v.test", "10.4.0.1", "no").toCompletionStage().toCompletableFuture())
+    assertThat(t.admitEmail("any@v.test", "10.4.0.1", "no").toCompletionStage().toCompletableFuture())
         .failsWithin(Duration.ofSeconds(30))
         .withThrowableOfType(ExecutionException.class)
         .havingCause().isInstanceOf(KeywayException.class)
