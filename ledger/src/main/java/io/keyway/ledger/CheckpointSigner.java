@@ -12,8 +12,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs chain heads with Ed25519 (Tink). The key pair is derived from the master key (an HMAC with
@@ -30,12 +28,8 @@ public final class CheckpointSigner {
   private final byte[] publicKey;
 
   public CheckpointSigner(SecretBytes masterKey) {
-    byte[] key = masterKey.copy();
-    byte[] seed = null;
+    byte[] seed = masterKey.derive(SEED_LABEL);
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      seed = mac.doFinal(SEED_LABEL.getBytes(StandardCharsets.UTF_8));
       Ed25519Sign.KeyPair pair = Ed25519Sign.KeyPair.newKeyPairFromSeed(seed);
       this.signer = new Ed25519Sign(pair.getPrivateKey());
       this.verifier = new Ed25519Verify(pair.getPublicKey());
@@ -45,10 +39,7 @@ public final class CheckpointSigner {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot derive the checkpoint signing key", e);
     } finally {
-      Arrays.fill(key, (byte) 0);
-      if (seed != null) {
-        Arrays.fill(seed, (byte) 0);
-      }
+      Arrays.fill(seed, (byte) 0);
     }
   }
 

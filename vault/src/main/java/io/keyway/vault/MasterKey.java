@@ -3,12 +3,9 @@ package io.keyway.vault;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.subtle.AesGcmJce;
 import io.keyway.config.SecretBytes;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The master key as the vault uses it: an AES-256-GCM AEAD (Tink) that wraps data keys, and a key
@@ -24,10 +21,7 @@ public final class MasterKey {
     byte[] raw = key.copy();
     try {
       this.aead = new AesGcmJce(raw);
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(raw, "HmacSHA256"));
-      this.id = HexFormat.of().formatHex(Arrays.copyOf(
-          mac.doFinal("keyway/vault/master-key-id/v1".getBytes(StandardCharsets.UTF_8)), 8));
+      this.id = HexFormat.of().formatHex(Arrays.copyOf(key.derive("keyway/vault/master-key-id/v1"), 8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot use the master key", e);
     } finally {

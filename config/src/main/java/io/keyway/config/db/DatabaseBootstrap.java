@@ -2,8 +2,6 @@ package io.keyway.config.db;
 
 import io.keyway.config.DbUrl;
 import io.keyway.config.SecretBytes;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -13,8 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,17 +94,9 @@ public final class DatabaseBootstrap {
   }
 
   static String appRolePassword(SecretBytes masterKey) {
-    byte[] key = masterKey.copy();
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return HexFormat.of().formatHex(mac.doFinal(PASSWORD_LABEL.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
-    } finally {
-      java.util.Arrays.fill(key, (byte) 0);
-    }
+    return HexFormat.of().formatHex(masterKey.derive(PASSWORD_LABEL));
   }
+
 
   private static void ensureAppRole(DbUrl admin, String password) throws SQLException {
     try (Connection c = connect(admin); Statement s = c.createStatement()) {

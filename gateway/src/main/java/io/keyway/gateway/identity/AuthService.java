@@ -61,16 +61,14 @@ public final class AuthService {
    */
   private <T> Future<T> keptIfWrong(UUID attempt, Future<T> outcome, ErrorCode verdict) {
     return outcome.recover(e -> {
-      if (e instanceof KeywayException k && k.code() == verdict) {
-        return throttle.failed(attempt).transform(x -> Future.failedFuture(e));
+      if (e instanceof KeywayException k) {
+        Future<Void> settled = k.code() == verdict ? throttle.failed(attempt) : throttle.undecided(attempt);
+        return settled.transform(x -> Future.failedFuture(e));
       }
       // a failure of the database or the like says nothing about the password: unavailable, not a bare 500
-      Throwable answer = e instanceof KeywayException ? e : KeywayException.of(ErrorCode.UNAVAILABLE,
-          "unavailable for a moment; retry shortly");
-      if (!(e instanceof KeywayException)) {
-        LOG.warn("A sign-in or password change failed without a verdict: {}", e.toString());
-      }
-      return throttle.undecided(attempt).transform(x -> Future.failedFuture(answer));
+      LOG.warn("A sign-in or password change failed without a verdict: {}", e.toString());
+      return throttle.undecided(attempt).transform(x -> Future.failedFuture(KeywayException.of(ErrorCode.UNAVAILABLE,
+          "unavailable for a moment; retry shortly")));
     });
   }
 

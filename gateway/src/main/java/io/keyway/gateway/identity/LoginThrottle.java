@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
 import javax.crypto.Mac;
@@ -22,19 +21,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts failed logins per email and per client address over a sliding window, over every node on the database
- * ({@code identity.login_failures}, migration identity V4). An attempt is admitted, and counted as a failure, before its
- * password is checked, under a lock on its keys, so guesses sent at once to any nodes are admitted up to the limit and
- * no further; a key at its limit is refused until enough failures leave the window, and the refusal says how long
- * that is. A success takes its attempt back and clears the email's failures. The table holds HMACs of the keys under
- * a key derived from the master key, never an email or an address; the times come from this node's {@code clock}.
+ * Counts failed logins per email (or, for password changes, per user) and per client address over a sliding window,
+ * over every node on the database ({@code identity.login_failures}, migration identity V4). An attempt is admitted
+ * under a lock on its keys and recorded as pending before its password is checked; a subject's pending attempts of
+ * the last minute count against it like failures, so guesses sent at once to any nodes are admitted up to the limit
+ * and no further. A wrong password makes the attempt a decided failure; a success, or an end without a verdict, takes
+ * it back, and a success also clears the subject's decided failures. A key at its limit is refused until enough
+ * failures leave the window, and the refusal says how long that is. The table holds HMACs of the keys under a key
+ * derived from the master key, never an email or an address; the times come from this node's {@code clock}.
  */
 public final class LoginThrottle {
   private static final Logger LOG = LoggerFactory.getLogger(LoginThrottle.class);
   static final String ADMIT = "SELECT identity.login_admit($1, $2, $3, $4, $5, $6)";
   static final String FAILED = "SELECT identity.login_failed($1)";
   static final String SETTLE = "SELECT identity.login_settle($1, $2)";
-  private static final byte[] KEY_LABEL = "keyway login throttle keys v1".getBytes(StandardCharsets.UTF_8);
+  private static final String KEY_LABEL = "keyway/identity/login-throttle-keys/v1";
 
   private final Pool pool;
   private final Clock clock;
@@ -93,7 +94,7 @@ public final class LoginThrottle {
    */
   public Future<Void> failed(UUID attempt) {
     return pool.preparedQuery(FAILED).execute(Tuple.of(attempt)).<Void>mapEmpty()
-        .onFailure(e -> LOG.warn("A failed sign-in could not be marked; it counts against its email only: {}",
+        .onFailure(e -> LOG.warn("A failed attempt could not be marked; it counts against its subject only, for a minute: {}",
             e.toString()));
   }
 
@@ -139,14 +140,9 @@ public final class LoginThrottle {
     return mac(keyKey).doFinal(key.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The key the stored keys are made with: an HMAC of a label of its own under the master key. */
+  /** The key the stored keys are made with: one derived from the master key for this use alone. */
   static byte[] keyKey(SecretBytes masterKey) {
-    byte[] master = masterKey.copy();
-    try {
-      return mac(new SecretKeySpec(master, "HmacSHA256")).doFinal(KEY_LABEL);
-    } finally {
-      Arrays.fill(master, (byte) 0);
-    }
+    return masterKey.derive(KEY_LABEL);
   }
 
   private static Mac mac(SecretKeySpec key) {

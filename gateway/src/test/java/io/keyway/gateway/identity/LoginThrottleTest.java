@@ -2,6 +2,7 @@ package io.keyway.gateway.identity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keyway.config.MovableClock;
 import io.keyway.config.db.DatabaseBootstrap;
 import io.keyway.config.db.TestPostgres;
 import io.keyway.errors.ErrorCode;
@@ -14,8 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,29 +32,6 @@ class LoginThrottleTest {
   private static Vertx vertx;
   private static TestPostgres.TestDatabase db;
   private static Pool pool;
-
-  private static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-  }
 
   @BeforeAll
   static void database() {
