@@ -48,7 +48,7 @@ final class InsertBaseline {
   /** Distinct precomputed rows the batches cycle through; even, so deposits and records alternate. */
   static final int TEMPLATES = 4096;
   /**
-   * One batch as one block row, as the ledger writes it (its {@code LedgerSql.BLOCK_INSERT}): the texts
+   * One batch as one block row, as the ledger writes it (the block insert in {@code ledger.write_batch}, V11): the texts
    * sent as their UTF-8 bytes and made text in the server.
    */
   private static final String BLOCK_INSERT = "INSERT INTO baseline.blocks (" + BenchSql.BLOCK_COLUMNS + ") VALUES "

@@ -21,13 +21,10 @@ final class LedgerSql {
    * rows, a tenant's balances as few), the planner joined the batch's balances to the arrays by rescanning the
    * arrays once per balance, quadratic in the batch (67 balances: 4,422 rows compared, ~1 ms of an 88-entry batch),
    * or hashed a scan of all of the tenant's balances and their dead versions (session 9). All of it for this
-   * transaction only; nothing else on the connection sees it. And it marks the transaction as a write batch, which
-   * the server then commits only whole: with every write that {@link #HEAD_ADVANCE} announced (V9), and none without it
-   * (V10).
+   * transaction only; nothing else on the connection sees it, and it holds inside {@link #WRITE_BATCH} as well.
    */
   static final String BATCH_SCOPE = "SELECT set_config('" + io.keyway.config.db.Schemas.TENANT_SETTING
       + "', $1, true), set_config('lock_timeout', '" + BATCH_LOCK_TIMEOUT + "', true), "
-      + "set_config('keyway.batch', 'open', true), "
       + "set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true), "
       + "set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)";
 
@@ -48,29 +45,6 @@ final class LedgerSql {
    */
   static final String HOLD_START = "SELECT ledger.hold_start($1, $2)";
   /**
-   * Moves the head from ($2, $3) to ($4, $5), waiting for the batches ahead to end; fails if it is elsewhere. $6 announces
-   * the writes that follow it in the batch (the {@code WRITES_} bits): the batch's {@code COMMIT} fails (SQLSTATE KW001)
-   * unless each of them ran (V9), and a write that runs before this fails at once (V10).
-   */
-  static final String HEAD_ADVANCE = "SELECT ledger.advance_head($1, $2, $3, $4, $5), "
-      + "set_config('keyway.batch_expects', ($6::integer)::text, true), set_config('keyway.batch_wrote', '0', true)";
-  /** The writes a batch announces in {@link #HEAD_ADVANCE}, one bit each, as each write records itself ({@link #recorded}). */
-  static final int WRITES_BLOCK = 1;
-  static final int WRITES_KEYS = 2;
-  static final int WRITES_BALANCES_UPDATED = 4;
-  static final int WRITES_BALANCES_INSERTED = 8;
-
-  /**
-   * {@code write} (an {@code INSERT}, given without {@code RETURNING}) as a statement that then records, for the
-   * transaction, that the write with {@code bit} ran ({@code ledger.batch_wrote}, V10; in a write batch it fails
-   * at once unless the head's write has run). The count makes one row whatever the write returned, so the record is
-   * made exactly once, after the write, and never without it.
-   */
-  private static String recorded(int bit, String write) {
-    return "WITH w AS (" + write + " RETURNING 1) SELECT ledger.batch_wrote(" + bit + ") FROM (SELECT count(*) FROM w) c";
-  }
-
-  /**
    * The entries recorded under the given keys: the key's row and its entry, cut out of the block holding it
    * (null where no block holds it: a key row that is not the ledger's, which refuses its append).
    */
@@ -90,39 +64,16 @@ final class LedgerSql {
           + "JOIN ledger.balances b ON b.tenant_id = $1 AND b.account = k.account AND b.currency = k.currency";
 
   /**
-   * One committed batch: its entries' hashes (32 bytes each, in order), texts and filter columns. The
-   * texts come as the UTF-8 bytes that were hashed ({@code bytea[]}, in order), made text in the
-   * server (which checks they are UTF-8, as it checks any text it receives).
+   * A batch's writes, in one call (V11): {@code ledger.advance_head} moves the head from ($2, $3) to ($4, $5), waiting
+   * for the batches ahead to end and failing (40001) if it is elsewhere; then the block ($6-$11: the entries' hashes,
+   * 32 bytes each in order, the UTF-8 bytes that were hashed, made text in the server, and the filter columns), the
+   * idempotency keys ($12-$14), the balances known to exist set to their new amounts, each only if it still holds the
+   * amount the batch was planned on ($15-$18; XX001 unless every one of them was updated, so a balance is neither left
+   * behind nor overwritten from a stale amount), and the balances moved for the first time ($19-$21). Null where the
+   * batch has none. One statement: it runs whole or fails whole, so a batch commits every write or none.
    */
-  static final String BLOCK_INSERT = recorded(WRITES_BLOCK,
-      "INSERT INTO ledger.blocks (tenant_id, first_seq, last_seq, prev_hash, hashes, canonicals, created_ats, kinds, "
-          + "user_ids, account_ids) VALUES ($1, $2, $3, $4, $5, " + canonicalsFromUtf8("$6") + ", $7, $8, $9, $10)");
-
-  /** {@code param}, a {@code bytea[]} of UTF-8 texts, as the {@code text[]} of them in the same order. */
-  static String canonicalsFromUtf8(String param) {
-    return "ARRAY(SELECT convert_from(t.c, 'UTF8') FROM unnest(" + param + "::bytea[]) WITH ORDINALITY AS t(c, i) "
-        + "ORDER BY t.i)";
-  }
-  static final String KEYS_INSERT = recorded(WRITES_KEYS,
-      "INSERT INTO ledger.idempotency_keys (tenant_id, idempotency_key, seq, request_hash) "
-          + "SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bytea[])");
-  /**
-   * The balances the batch knows to exist, set to their new amounts, each only if it still holds the
-   * amount the batch was planned on ($5); fails the transaction (XX001) unless every one of them was
-   * updated, so a balance is neither left behind nor overwritten from a stale amount. One primary-key probe a
-   * balance ({@link #BATCH_SCOPE}).
-   */
-  static final String BALANCES_UPDATE =
-      "WITH u AS (UPDATE ledger.balances b SET amount = v.amount "
-          + "FROM unnest($2::text[], $3::text[], $4::numeric[], $5::numeric[]) AS v(account, currency, amount, before) "
-          + "WHERE b.tenant_id = $1 AND b.account = v.account AND b.currency = v.currency AND b.amount = v.before "
-          + "RETURNING 1) "
-          + "SELECT ledger.balances_updated(cardinality($2::text[]), (SELECT count(*) FROM u)), "
-          + "ledger.batch_wrote(" + WRITES_BALANCES_UPDATED + ")";
-  /** The balances the batch moves for the first time; fails on one that exists already. */
-  static final String BALANCES_INSERT = recorded(WRITES_BALANCES_INSERTED,
-      "INSERT INTO ledger.balances (tenant_id, account, currency, amount) "
-          + "SELECT $1, * FROM unnest($2::text[], $3::text[], $4::numeric[])");
+  static final String WRITE_BATCH = "SELECT ledger.write_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+      + "$14, $15, $16, $17, $18, $19, $20, $21)";
 
   static final String CHECKPOINT_INSERT =
       "INSERT INTO ledger.checkpoints (tenant_id, seq, hash, signed_at, key_id, signature) "

@@ -56,7 +56,7 @@ final class LedgerStore {
    * Whether the batch may have been stored although it failed: its {@code COMMIT} was sent and not answered (the
    * connection lost, a timeout). Every other failure left nothing written: an error the server answered rolls the
    * transaction back (the {@code COMMIT} behind it included), a transaction whose {@code COMMIT} was never sent
-   * commits nothing, and the server commits a write batch only whole (V9, V10).
+   * commits nothing, and a batch's writes are one statement ({@link LedgerSql#WRITE_BATCH}), whole or not at all.
    */
   static boolean outcomeUnknown(Throwable e) {
     return e instanceof OutcomeUnknown;
@@ -83,19 +83,10 @@ final class LedgerStore {
   }
 
   /**
-   * Whether {@code e} is the server refusing to commit a write batch without every write its head's write announced,
-   * or any write without the head's before it (SQLSTATE KW001, V9, V10): a fault of this client, nothing written.
-   */
-  static boolean batchIncomplete(Throwable e) {
-    return e instanceof PgException pg && "KW001".equals(pg.getSqlState());
-  }
-
-  /**
-   * A chain whose stored rows disagree with each other (balances, blocks beyond the head), or a batch the server would
-   * not commit as it came: a fault to report.
+   * A chain whose stored rows disagree with each other (balances, blocks beyond the head): a fault to report.
    */
   static boolean broken(Throwable e) {
-    return e instanceof ChainBroken || balancesDiffered(e) || batchIncomplete(e);
+    return e instanceof ChainBroken || balancesDiffered(e);
   }
 
   private static final class ChainBroken extends RuntimeException {
@@ -282,16 +273,15 @@ final class LedgerStore {
    */
   private static Future<Void> writeAndCommit(SqlConnection c, UUID tenantId, long fromSeq, byte[] fromHash,
       BatchPlanner.Plan plan, Map<Posting.BalanceKey, BigDecimal> stored) {
-    Tuple block = null;
-    Tuple keys = null;
-    Tuple updates = null;
-    Tuple inserts = null;
-    int announced = 0;
+    Object[] args = new Object[21];
+    args[0] = tenantId;
+    args[1] = fromSeq;
+    args[2] = Buffer.buffer(fromHash);
+    args[3] = plan.headSeq();
+    args[4] = Buffer.buffer(plan.headHash());
     if (!plan.entries().isEmpty()) {
-      block = blockTuple(tenantId, fromHash, plan.entries());
-      announced |= LedgerSql.WRITES_BLOCK;
-      keys = keysTuple(tenantId, plan.entries());
-      announced |= keys == null ? 0 : LedgerSql.WRITES_KEYS;
+      blockArgs(args, 5, plan.entries());
+      keysArgs(args, 11, plan.entries());
       List<Map.Entry<Posting.BalanceKey, BigDecimal>> updated = new ArrayList<>();
       List<Map.Entry<Posting.BalanceKey, BigDecimal>> created = new ArrayList<>();
       for (Map.Entry<Posting.BalanceKey, BigDecimal> e : plan.balances().entrySet()) {
@@ -302,35 +292,18 @@ final class LedgerStore {
         for (int i = 0; i < before.length; i++) {
           before[i] = Numeric.create(stored.get(updated.get(i).getKey()));
         }
-        updates = balancesTuple(tenantId, updated).addValue(before);
-        announced |= LedgerSql.WRITES_BALANCES_UPDATED;
+        balancesArgs(args, 14, updated);
+        args[17] = before;
       }
       if (!created.isEmpty()) {
-        inserts = balancesTuple(tenantId, created);
-        announced |= LedgerSql.WRITES_BALANCES_INSERTED;
+        balancesArgs(args, 18, created);
       }
     }
+    // one statement, even for a batch that writes nothing: its answers (replays) may rest on a predecessor, which
+    // advance_head waits for. (Until session 15 the head's move and the four writes were five statements, and V9 and
+    // V10 made the server refuse to commit some without the others; decision 0016.)
     List<Future<?>> writes = new ArrayList<>();
-    // first, even for a batch that writes nothing: its answers (replays) may rest on a predecessor. (Session 7
-    // tried the block and keys first, written while the predecessor commits: measured, the open loop's batches
-    // then took longer, p99 74 against 20-31 ms on one chain, and nothing was gained; decision 0016.) It announces
-    // the writes behind it, and the server commits the batch only with every one of them, and none of them without
-    // it (V9, V10): one that fails in this client, before it is sent, fails the batch instead of leaving it stored in
-    // part.
-    writes.add(c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenantId, fromSeq, Buffer.buffer(fromHash),
-        plan.headSeq(), Buffer.buffer(plan.headHash()), announced)));
-    if (block != null) {
-      writes.add(c.preparedQuery(LedgerSql.BLOCK_INSERT).execute(block));
-    }
-    if (keys != null) {
-      writes.add(c.preparedQuery(LedgerSql.KEYS_INSERT).execute(keys));
-    }
-    if (updates != null) {
-      writes.add(c.preparedQuery(LedgerSql.BALANCES_UPDATE).execute(updates));
-    }
-    if (inserts != null) {
-      writes.add(c.preparedQuery(LedgerSql.BALANCES_INSERT).execute(inserts));
-    }
+    writes.add(c.preparedQuery(LedgerSql.WRITE_BATCH).execute(Tuple.from(args)));
     return commit(c, tenantId, writes);
   }
 
@@ -340,10 +313,8 @@ final class LedgerStore {
    * gone. Either way the batch must not send a {@code ROLLBACK} after it, which the server would log as a warning
    * (25P01) for every failed batch. What the failure carries, by what the server said: an error it answered (nothing
    * was written); no answer to the {@code COMMIT} ({@link OutcomeUnknown}); or no error from it at all while a write
-   * failed in this client before it was sent. The server commits a write batch only whole: a write without the head's
-   * write before it fails at once (V10), and the head's write fails the {@code COMMIT} unless every write it announced
-   * ran (V9). So in the last case the head's write failed and no other write was sent (a batch of replays or refusals
-   * only, or every write failed here): nothing of the batch was written. (A new chain's first batch may still commit
+   * failed in this client before it was sent. A batch's writes are one statement ({@link LedgerSql#WRITE_BATCH}), so in
+   * the last case none of them reached the server: nothing of the batch was written. (A new chain's first batch may still commit
    * the head row at seq 0 it made with {@code HEAD_ENSURE}, which any later batch would make the same.)
    */
   private static Future<Void> commit(SqlConnection c, UUID tenantId, List<Future<?>> writes) {
@@ -373,7 +344,7 @@ final class LedgerStore {
     }
   }
 
-  private static Tuple balancesTuple(UUID tenantId, List<Map.Entry<Posting.BalanceKey, BigDecimal>> balances) {
+  private static void balancesArgs(Object[] args, int at, List<Map.Entry<Posting.BalanceKey, BigDecimal>> balances) {
     int n = balances.size();
     String[] accounts = new String[n];
     String[] currencies = new String[n];
@@ -384,14 +355,16 @@ final class LedgerStore {
       currencies[i] = e.getKey().currency();
       amounts[i] = Numeric.create(e.getValue());
     }
-    return Tuple.of(tenantId, accounts, currencies, amounts);
+    args[at] = accounts;
+    args[at + 1] = currencies;
+    args[at + 2] = amounts;
   }
 
   /**
    * The batch as one block row: one array per column, filled in one pass (this runs for every entry
    * on the ledger's event loop).
    */
-  private static Tuple blockTuple(UUID tenantId, byte[] prevHash, List<StoredEntry> es) {
+  private static void blockArgs(Object[] args, int at, List<StoredEntry> es) {
     int n = es.size();
     Buffer hashes = Buffer.buffer(n * 32);
     Buffer[] canonicals = new Buffer[n];
@@ -399,14 +372,14 @@ final class LedgerStore {
     UUID[] users = new UUID[n];
     UUID[] accounts = new UUID[n];
     OffsetDateTime[] times = new OffsetDateTime[n];
-    Instant at = null;
+    Instant instant = null;
     OffsetDateTime time = null;
     for (int i = 0; i < n; i++) {
       StoredEntry e = es.get(i);
       // a batch is planned at one instant: convert it once (comparing the Instants allocates nothing)
-      if (!e.createdAt().equals(at)) {
-        at = e.createdAt();
-        time = at.atOffset(ZoneOffset.UTC);
+      if (!e.createdAt().equals(instant)) {
+        instant = e.createdAt();
+        time = instant.atOffset(ZoneOffset.UTC);
       }
       times[i] = time;
       hashes.appendBytes(e.hash());
@@ -415,13 +388,16 @@ final class LedgerStore {
       users[i] = e.userId();
       accounts[i] = e.accountId();
     }
-    StoredEntry first = es.get(0);
-    return Tuple.from(List.of(tenantId, first.seq(), es.get(n - 1).seq(), Buffer.buffer(prevHash), hashes, canonicals,
-        times, kinds, users, accounts));
+    args[at] = hashes;
+    args[at + 1] = canonicals;
+    args[at + 2] = times;
+    args[at + 3] = kinds;
+    args[at + 4] = users;
+    args[at + 5] = accounts;
   }
 
-  /** The keyed entries' rows of the idempotency table, or null if the batch has none (one pass, no streams). */
-  private static Tuple keysTuple(UUID tenantId, List<StoredEntry> es) {
+  /** The keyed entries' rows of the idempotency table, if the batch has any (one pass, no streams). */
+  private static void keysArgs(Object[] args, int at, List<StoredEntry> es) {
     int n = 0;
     for (StoredEntry e : es) {
       if (e.idempotencyKey() != null) {
@@ -429,7 +405,7 @@ final class LedgerStore {
       }
     }
     if (n == 0) {
-      return null;
+      return;
     }
     String[] keys = new String[n];
     Long[] seqs = new Long[n];
@@ -442,7 +418,9 @@ final class LedgerStore {
         requestHashes[i++] = requestHash(e);
       }
     }
-    return Tuple.of(tenantId, keys, seqs, requestHashes);
+    args[at] = keys;
+    args[at + 1] = seqs;
+    args[at + 2] = requestHashes;
   }
 
   private static Buffer requestHash(StoredEntry e) {

@@ -760,29 +760,13 @@ class LedgerAppendTest {
   }
 
   @Test
-  @DisplayName("a batch whose writes fail in this client, before they are sent, stores nothing: the server refuses a "
-      + "write without the head's write before it, or the COMMIT of a head without every write it announced (KW001), "
-      + "and with every write failing it is sent nothing but the COMMIT; the append is told 'not written', and written "
-      + "again it is stored whole, with balances that match their postings")
+  @DisplayName("a batch whose write fails in this client, before it is sent, stores nothing: its writes are one "
+      + "statement, so only the COMMIT reaches the server; the append is told 'not written' with this client's own "
+      + "error, and written again it is stored whole, with balances that match their postings")
   void aWriteFailingInTheClientStoresNothingOfItsBatch() throws Exception {
-    Map<String, Set<String>> cases = new java.util.LinkedHashMap<>();
-    cases.put("the head", Set.of(LedgerSql.HEAD_ADVANCE));
-    cases.put("the block", Set.of(LedgerSql.BLOCK_INSERT));
-    cases.put("the keys", Set.of(LedgerSql.KEYS_INSERT));
-    cases.put("the balances updated", Set.of(LedgerSql.BALANCES_UPDATE));
-    cases.put("the balances made", Set.of(LedgerSql.BALANCES_INSERT));
-    cases.put("the head and the block", Set.of(LedgerSql.HEAD_ADVANCE, LedgerSql.BLOCK_INSERT));
-    cases.put("the head, the block and the keys", Set.of(LedgerSql.HEAD_ADVANCE, LedgerSql.BLOCK_INSERT,
-        LedgerSql.KEYS_INSERT));
-    cases.put("all but the balances made", Set.of(LedgerSql.HEAD_ADVANCE, LedgerSql.BLOCK_INSERT,
-        LedgerSql.KEYS_INSERT, LedgerSql.BALANCES_UPDATE));
-    cases.put("all five", Set.of(LedgerSql.HEAD_ADVANCE, LedgerSql.BLOCK_INSERT, LedgerSql.KEYS_INSERT,
-        LedgerSql.BALANCES_UPDATE, LedgerSql.BALANCES_INSERT));
+    Map<String, Set<String>> cases = Map.of("the batch's write", Set.of(LedgerSql.WRITE_BATCH));
     for (Map.Entry<String, Set<String>> failing : cases.entrySet()) {
       String what = failing.getKey();
-      // with every write failing here only the COMMIT reaches the server, which has nothing to refuse: the append
-      // carries this client's own error; otherwise the server's refusal
-      boolean refusedByTheServer = !what.equals("all five");
       UUID tenant = UUID.randomUUID();
       UUID known = UUID.randomUUID();
       UUID account = UUID.randomUUID();
@@ -802,11 +786,7 @@ class LedgerAppendTest {
       assertThat(refused).as(what).allSatisfy(a -> {
         assertThat(a.failed()).isTrue();
         assertThat(LedgerStore.outcomeUnknown(a.cause())).as(a.cause().toString()).isFalse();
-        if (refusedByTheServer) {
-          assertThat(LedgerStore.batchIncomplete(a.cause())).as(a.cause().toString()).isTrue();
-        } else {
-          assertThat(a.cause()).isInstanceOf(IllegalStateException.class).hasMessageContaining("for the test");
-        }
+        assertThat(a.cause()).isInstanceOf(IllegalStateException.class).hasMessageContaining("for the test");
       });
       assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).as(what).isEqualTo(1);
       assertThat(ledger.count("SELECT count(*) FROM ledger.blocks WHERE tenant_id = ?", tenant)).as(what).isEqualTo(1);
@@ -839,7 +819,7 @@ class LedgerAppendTest {
         "USD", null).toAppend(tenant, "admin", "once", "aa".repeat(32));
     assertThat(ledger.appendAll(List.of(deposit)).get(0).failure()).isNull();
     Set<String> toFail = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    toFail.add(LedgerSql.HEAD_ADVANCE);
+    toFail.add(LedgerSql.WRITE_BATCH);
     io.keyway.config.db.TenantScope scope = new io.keyway.config.db.TenantScope(poolFailingOnce(toFail));
 
     Future<AppendResult> refused = submitAll(List.of(deposit), scope, 10).get(0);
@@ -854,33 +834,6 @@ class LedgerAppendTest {
     Future<AppendResult> replayed = submitAll(List.of(deposit), scope, 10).get(0);
     assertThat(replayed.await(30, TimeUnit.SECONDS).replayed()).isTrue();
     assertThat(replayed.result().seq()).isEqualTo(1);
-    assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).isEqualTo(1);
-  }
-
-  @Test
-  @DisplayName("in a write batch, a head moved without the writes it announced is not committed (KW001) and stays "
-      + "where it was; outside a write batch the same statements are not checked")
-  void aHeadWithoutItsWritesIsNotCommitted() throws Exception {
-    UUID tenant = UUID.randomUUID();
-    SqlConnection c = ledger.pool.getConnection().await();
-    try {
-      makeHead(c, tenant);
-      c.query(LedgerSql.BATCH_BEGIN).execute().await();
-      c.preparedQuery(LedgerSql.BATCH_SCOPE).execute(Tuple.of(tenant.toString())).await();
-      c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenant, 0L, GENESIS, 1L, H1,
-          LedgerSql.WRITES_BLOCK | LedgerSql.WRITES_BALANCES_UPDATED)).await();
-      Future<?> commit = c.query("COMMIT").execute();
-      assertThatThrownBy(commit::await).satisfies(e -> assertThat(LedgerStore.batchIncomplete(e)).as(e.toString())
-          .isTrue());
-      assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).isZero();
-      // not a write batch (no BATCH_SCOPE): the same statement commits
-      begin(c, tenant);
-      c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenant, 0L, GENESIS, 1L, H1,
-          LedgerSql.WRITES_BLOCK | LedgerSql.WRITES_BALANCES_UPDATED)).await();
-      c.query("COMMIT").execute().await();
-    } finally {
-      c.close().await();
-    }
     assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).isEqualTo(1);
   }
 
@@ -992,7 +945,9 @@ class LedgerAppendTest {
   }
 
   @Test
-  @DisplayName("a balance the writer believes stored but that is not, or that holds another amount than planned, fails the batch's transaction with XX001 (reported, not retried) and writes nothing")
+  @DisplayName("a balance the writer believes stored but that is not, or that holds another amount than planned, fails "
+      + "the batch's one write statement with XX001 (reported, not retried), and the COMMIT behind it stores nothing of "
+      + "the batch: not the head, the block or the key that came with it")
   void balanceUpdateMissingARow() throws Exception {
     UUID tenant = UUID.randomUUID();
     UUID user = UUID.randomUUID();
@@ -1000,32 +955,29 @@ class LedgerAppendTest {
         "USD", null).toAppend(tenant, "admin", null, null))).get(0).failure()).isNull();
     SqlConnection c = ledger.pool.getConnection().await();
     try {
+      // the head moved to seq 2 with a block and a key, and one balance of two not found: refused as a whole
       begin(c, tenant);
-      Future<?> update = c.preparedQuery(LedgerSql.BALANCES_UPDATE).execute(Tuple.of(tenant,
-          new String[] {LedgerAccounts.cash(user), LedgerAccounts.cash(UUID.randomUUID())}, new String[] {"USD", "USD"},
-          new io.vertx.sqlclient.data.Numeric[] {io.vertx.sqlclient.data.Numeric.create(7),
-              io.vertx.sqlclient.data.Numeric.create(7)},
-          new io.vertx.sqlclient.data.Numeric[] {io.vertx.sqlclient.data.Numeric.create(new BigDecimal("5.00")),
-              io.vertx.sqlclient.data.Numeric.create(0)}));
+      Future<?> update = writeBalances(c, tenant, true,
+          new String[] {LedgerAccounts.cash(user), LedgerAccounts.cash(UUID.randomUUID())}, new BigDecimal[] {
+              new BigDecimal(7), new BigDecimal(7)}, new BigDecimal[] {new BigDecimal("5.00"), BigDecimal.ZERO});
       assertThatThrownBy(update::await).satisfies(e -> {
         assertThat(LedgerStore.balancesDiffered(e)).isTrue();
         assertThat(LedgerStore.headMoved(e)).as("not retried as a moved head").isFalse();
       });
-      c.query("ROLLBACK").execute().await();
+      c.query("COMMIT").execute().await(); // as the store sends it behind the write: the server rolls back
+      assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).isEqualTo(1);
+      assertThat(ledger.count("SELECT count(*) FROM ledger.blocks WHERE tenant_id = ?", tenant)).isEqualTo(1);
+      assertThat(ledger.count("SELECT count(*) FROM ledger.idempotency_keys WHERE tenant_id = ?", tenant)).isZero();
       // the row exists, but the batch was planned on another amount than it holds: refused as well
       begin(c, tenant);
-      Future<?> stale = c.preparedQuery(LedgerSql.BALANCES_UPDATE).execute(Tuple.of(tenant,
-          new String[] {LedgerAccounts.cash(user)}, new String[] {"USD"},
-          new io.vertx.sqlclient.data.Numeric[] {io.vertx.sqlclient.data.Numeric.create(7)},
-          new io.vertx.sqlclient.data.Numeric[] {io.vertx.sqlclient.data.Numeric.create(new BigDecimal("4.00"))}));
+      Future<?> stale = writeBalances(c, tenant, false, new String[] {LedgerAccounts.cash(user)},
+          new BigDecimal[] {new BigDecimal(7)}, new BigDecimal[] {new BigDecimal("4.00")});
       assertThatThrownBy(stale::await).satisfies(e -> assertThat(LedgerStore.balancesDiffered(e)).isTrue());
       c.query("ROLLBACK").execute().await();
       // planned on the amount it holds (5.00, written 5.0 here: numeric equality ignores the scale): updated
       begin(c, tenant);
-      c.preparedQuery(LedgerSql.BALANCES_UPDATE).execute(Tuple.of(tenant,
-          new String[] {LedgerAccounts.cash(user)}, new String[] {"USD"},
-          new io.vertx.sqlclient.data.Numeric[] {io.vertx.sqlclient.data.Numeric.create(new BigDecimal("6.00"))},
-          new io.vertx.sqlclient.data.Numeric[] {io.vertx.sqlclient.data.Numeric.create(new BigDecimal("5.0"))})).await();
+      writeBalances(c, tenant, false, new String[] {LedgerAccounts.cash(user)},
+          new BigDecimal[] {new BigDecimal("6.00")}, new BigDecimal[] {new BigDecimal("5.0")}).await();
       c.query("ROLLBACK").execute().await();
     } finally {
       c.close().await();
@@ -1034,36 +986,94 @@ class LedgerAppendTest {
         .isZero();
   }
 
+  /**
+   * The batch's write statement on the head as it is (seq 1), updating the given balances of USD; with {@code
+   * withEntry}, moving the head to seq 2 with a block of one (made-up) entry and its idempotency key as well.
+   */
+  private static Future<?> writeBalances(SqlConnection c, UUID tenant, boolean withEntry, String[] accounts,
+      BigDecimal[] amounts, BigDecimal[] before) {
+    io.vertx.sqlclient.Row head = c.preparedQuery(LedgerSql.HEAD_READ).execute(Tuple.of(tenant)).await().iterator()
+        .next();
+    long seq = head.getLong("seq");
+    Buffer hash = head.getBuffer("hash");
+    Object[] args = new Object[21];
+    args[0] = tenant;
+    args[1] = seq;
+    args[2] = hash;
+    args[3] = withEntry ? seq + 1 : seq;
+    args[4] = withEntry ? H2 : hash;
+    if (withEntry) {
+      args[5] = H2;
+      args[6] = new Buffer[] {Buffer.buffer("{}")};
+      args[7] = new java.time.OffsetDateTime[] {java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)};
+      args[8] = new String[] {"test"};
+      args[9] = new UUID[] {null};
+      args[10] = new UUID[] {null};
+      args[11] = new String[] {"made-up"};
+      args[12] = new Long[] {seq + 1};
+      args[13] = new Buffer[] {null};
+    }
+    String[] currencies = new String[accounts.length];
+    java.util.Arrays.fill(currencies, "USD");
+    args[14] = accounts;
+    args[15] = currencies;
+    args[16] = java.util.Arrays.stream(amounts).map(io.vertx.sqlclient.data.Numeric::create)
+        .toArray(io.vertx.sqlclient.data.Numeric[]::new);
+    args[17] = java.util.Arrays.stream(before).map(io.vertx.sqlclient.data.Numeric::create)
+        .toArray(io.vertx.sqlclient.data.Numeric[]::new);
+    return c.preparedQuery(LedgerSql.WRITE_BATCH).execute(Tuple.from(args));
+  }
+
   @Test
-  @DisplayName("once the planner has statistics of many small tenants, a batch finds each balance by its key: one primary-key probe a balance, no rescan of the batch's arrays a balance and no scan of the tenant's balances")
+  @DisplayName("once the planner has statistics of many small tenants, a batch finds each balance by its key: one primary-key probe a balance, no rescan of the batch's arrays a balance and no scan of the tenant's balances, in its lookup and in the update inside its write")
   void balancesByTheirKeyOnceAnalyzed() throws Exception {
     try (Connection c = ledger.owner(); Statement s = c.createStatement()) {
       c.setAutoCommit(false); // rolled back: the rows and the statistics stay in this test
       s.execute("INSERT INTO ledger.balances (tenant_id, account, currency, amount) "
           + "SELECT t, 'cash:' || gen_random_uuid(), 'USD', 100 FROM (SELECT gen_random_uuid() AS t "
           + "FROM generate_series(1, 12)) ts, generate_series(1, 150)");
+      UUID tenant = UUID.randomUUID();
+      s.execute("INSERT INTO ledger.balances (tenant_id, account, currency, amount) VALUES ('" + tenant
+          + "', 'cash:a', 'USD', 0), ('" + tenant + "', 'cash:b', 'USD', 0)");
+      s.execute("INSERT INTO ledger.heads (tenant_id, seq, hash) VALUES ('" + tenant + "', 0, '\\x"
+          + HexFormat.of().formatHex(HashChain.GENESIS) + "')");
       s.execute("ANALYZE ledger.balances");
-      // the pool's prepared statements turn generic after five runs: the plan every later batch runs
+      // the pool's prepared statements, and PL/pgSQL's, turn generic after five runs: the plan every later batch runs
       s.execute("SET LOCAL plan_cache_mode = force_generic_plan");
       // a write batch's transaction starts with its scope, which says how it is planned
       s.execute("PREPARE scope(text) AS " + LedgerSql.BATCH_SCOPE);
-      s.execute("EXECUTE scope('" + UUID.randomUUID() + "')");
+      s.execute("EXECUTE scope('" + tenant + "')");
       s.execute("PREPARE balances_for(uuid, text[], text[]) AS " + LedgerSql.BALANCES_FOR);
-      s.execute("PREPARE balances_update(uuid, text[], text[], numeric[], numeric[]) AS " + LedgerSql.BALANCES_UPDATE);
-      String keys = "'" + UUID.randomUUID() + "', '{cash:a,cash:b}', '{USD,USD}'";
-      for (String statement : List.of("balances_for(" + keys + ")", "balances_update(" + keys + ", '{1,2}', '{0,0}')")) {
-        StringBuilder plan = new StringBuilder();
-        try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE " + statement)) {
-          while (rs.next()) {
-            plan.append(rs.getString(1)).append('\n');
-          }
+      StringBuilder lookup = new StringBuilder();
+      try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE balances_for('" + tenant + "', '{cash:a,cash:b}', "
+          + "'{USD,USD}')")) {
+        while (rs.next()) {
+          lookup.append(rs.getString(1)).append('\n');
         }
+      }
+      // the update runs inside ledger.write_batch: its plan as auto_explain logs it, sent to this client
+      s.execute("LOAD 'auto_explain'");
+      s.execute("SET LOCAL auto_explain.log_min_duration = 0");
+      s.execute("SET LOCAL auto_explain.log_nested_statements = on");
+      s.execute("SET LOCAL client_min_messages = log");
+      s.clearWarnings();
+      s.execute("SELECT ledger.write_batch('" + tenant + "', 0, '\\x" + HexFormat.of().formatHex(HashChain.GENESIS)
+          + "', 0, '\\x" + HexFormat.of().formatHex(HashChain.GENESIS) + "', NULL, NULL, NULL, NULL, NULL, NULL, "
+          + "NULL, NULL, NULL, '{cash:a,cash:b}', '{USD,USD}', '{1,2}', '{0,0}', NULL, NULL, NULL)");
+      String update = null;
+      for (java.sql.SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+        if (w.getMessage().contains("UPDATE ledger.balances")) {
+          update = w.getMessage();
+        }
+      }
+      assertThat(update).as("auto_explain's plan of the balances' update").isNotNull();
+      for (String plan : List.of(lookup.toString(), update)) {
         // the index probed with each (account, currency) of the arrays: the arrays are the outer side of the
         // loop, read once (the quadratic plan probed the index with all accounts, then rescanned the arrays for each)
-        assertThat(plan.toString()).as(statement)
+        assertThat(plan)
             .contains("Nested Loop")
             .contains("Index Scan using balances_pkey on balances")
-            .containsPattern("Index Cond: \\(\\(tenant_id = \\$1\\) AND \\(account = [kv]\\.account\\) AND "
+            .containsPattern("Index Cond: \\(\\(tenant_id = (\\$1|t)\\) AND \\(account = [kv]\\.account\\) AND "
                 + "\\(currency = [kv]\\.currency\\)\\)")
             .doesNotContain("Join Filter")
             .doesNotContain("Hash")
@@ -1141,7 +1151,8 @@ class LedgerAppendTest {
 
   private static Future<Long> advance(SqlConnection c, UUID tenant, long fromSeq, Buffer fromHash, long toSeq,
       Buffer toHash) {
-    return c.preparedQuery(LedgerSql.HEAD_ADVANCE).execute(Tuple.of(tenant, fromSeq, fromHash, toSeq, toHash, 0))
+    return c.preparedQuery("SELECT ledger.advance_head($1, $2, $3, $4, $5)")
+        .execute(Tuple.of(tenant, fromSeq, fromHash, toSeq, toHash))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
