@@ -99,11 +99,12 @@ final class LedgerStore {
    * Two round trips. First {@code BEGIN}, the tenant scope and both lookups go out pipelined on one
    * connection, behind the head lock when {@code after} is null (PostgreSQL runs them in order, so
    * the lookups see everything committed before the lock was granted), and {@code hold_start}, which
-   * holds the seq the plan will start from until the transaction ends. Then the writes and {@code
-   * COMMIT} go out pipelined, led by {@code ledger.advance_head}, which waits for the batches ahead
-   * (still committing, or not yet at the head) and fails the transaction unless the head is where the
-   * plan started. A write that fails aborts the transaction, so the {@code COMMIT} behind it rolls
-   * back, and the batch fails with that write's error. {@code planned} is told the plan as soon as its writes are sent;
+   * holds the seq the plan will start from until the transaction ends. Then the batch's one write
+   * ({@link LedgerSql#WRITE_BATCH}) and {@code COMMIT} go out pipelined; the write starts with {@code
+   * ledger.advance_head}, which waits for the batches ahead (still committing, or not yet at the head)
+   * and fails the transaction unless the head is where the plan started. A write that fails aborts the
+   * transaction, so the {@code COMMIT} behind it rolls back, and the batch fails with that write's
+   * error. {@code planned} is told the plan as soon as its write is sent;
    * the returned future completes only after the commit.
    *
    * <p>Balances in {@code known}, which the chain's writer knows as stored, are not looked up again while
@@ -203,7 +204,7 @@ final class LedgerStore {
     try {
       planned.accept(plan);
     } catch (RuntimeException e) {
-      // the writes and COMMIT are sent: whatever the writer did wrong with the plan, the batch's outcome is the
+      // the write and COMMIT are sent: whatever the writer did wrong with the plan, the batch's outcome is the
       // COMMIT's. Failing it here would send a ROLLBACK behind the COMMIT and tell callers whose entries may be
       // durable that they were not.
       LOG.error("Ledger of tenant {}: the writer failed on a batch whose COMMIT was sent; the batch stands as its "

@@ -764,50 +764,47 @@ class LedgerAppendTest {
       + "statement, so only the COMMIT reaches the server; the append is told 'not written' with this client's own "
       + "error, and written again it is stored whole, with balances that match their postings")
   void aWriteFailingInTheClientStoresNothingOfItsBatch() throws Exception {
-    Map<String, Set<String>> cases = Map.of("the batch's write", Set.of(LedgerSql.WRITE_BATCH));
-    for (Map.Entry<String, Set<String>> failing : cases.entrySet()) {
-      String what = failing.getKey();
-      UUID tenant = UUID.randomUUID();
-      UUID known = UUID.randomUUID();
-      UUID account = UUID.randomUUID();
-      assertThat(ledger.appendAll(List.of(new CapitalFlow(CapitalFlow.Type.DEPOSIT, known, null, new BigDecimal("5.00"),
-          "USD", null).toAppend(tenant, "admin", "first", "aa".repeat(32)))).get(0).failure()).as(what).isNull();
-      // one append, and so one batch, with every write a batch has: the block, its idempotency key, a balance
-      // updated (known's cash) and one made (the allocation to the account)
-      List<AppendRequest> batch = List.of(new CapitalFlow(CapitalFlow.Type.ALLOCATE, known, account,
-          new BigDecimal("2.00"), "USD", null).toAppend(tenant, "admin", "second", "bb".repeat(32)));
-      Set<String> toFail = java.util.concurrent.ConcurrentHashMap.newKeySet();
-      toFail.addAll(failing.getValue());
-      io.keyway.config.db.TenantScope scope = new io.keyway.config.db.TenantScope(poolFailingOnce(toFail));
+    String what = "the batch's write";
+    UUID tenant = UUID.randomUUID();
+    UUID known = UUID.randomUUID();
+    UUID account = UUID.randomUUID();
+    assertThat(ledger.appendAll(List.of(new CapitalFlow(CapitalFlow.Type.DEPOSIT, known, null, new BigDecimal("5.00"),
+        "USD", null).toAppend(tenant, "admin", "first", "aa".repeat(32)))).get(0).failure()).as(what).isNull();
+    // one append, and so one batch, with every write a batch has: the block, its idempotency key, a balance
+    // updated (known's cash) and one made (the allocation to the account)
+    List<AppendRequest> batch = List.of(new CapitalFlow(CapitalFlow.Type.ALLOCATE, known, account,
+        new BigDecimal("2.00"), "USD", null).toAppend(tenant, "admin", "second", "bb".repeat(32)));
+    Set<String> toFail = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    toFail.add(LedgerSql.WRITE_BATCH);
+    io.keyway.config.db.TenantScope scope = new io.keyway.config.db.TenantScope(poolFailingOnce(toFail));
 
-      List<Future<AppendResult>> refused = submitAll(batch, scope, 10);
-      Future.join(refused).otherwiseEmpty().await(30, TimeUnit.SECONDS);
-      assertThat(toFail).as(what + ": every write to fail failed in the client").isEmpty();
-      assertThat(refused).as(what).allSatisfy(a -> {
-        assertThat(a.failed()).isTrue();
-        assertThat(LedgerStore.outcomeUnknown(a.cause())).as(a.cause().toString()).isFalse();
-        assertThat(a.cause()).isInstanceOf(IllegalStateException.class).hasMessageContaining("for the test");
-      });
-      assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).as(what).isEqualTo(1);
-      assertThat(ledger.count("SELECT count(*) FROM ledger.blocks WHERE tenant_id = ?", tenant)).as(what).isEqualTo(1);
-      assertThat(ledger.count("SELECT count(*) FROM ledger.idempotency_keys WHERE tenant_id = ?", tenant)).as(what)
-          .isEqualTo(1);
-      assertThat(ledger.query("SELECT account, currency, amount FROM ledger.balances WHERE tenant_id = ? "
-          + "ORDER BY account, currency", tenant)).as(what).extracting(r -> r[0] + " " + r[1] + " " + r[2])
-          .containsExactlyInAnyOrder(LedgerAccounts.cash(known) + " USD 5.00", LedgerAccounts.EXTERNAL + " USD -5.00");
+    List<Future<AppendResult>> refused = submitAll(batch, scope, 10);
+    Future.join(refused).otherwiseEmpty().await(30, TimeUnit.SECONDS);
+    assertThat(toFail).as(what + ": every write to fail failed in the client").isEmpty();
+    assertThat(refused).as(what).allSatisfy(a -> {
+      assertThat(a.failed()).isTrue();
+      assertThat(LedgerStore.outcomeUnknown(a.cause())).as(a.cause().toString()).isFalse();
+      assertThat(a.cause()).isInstanceOf(IllegalStateException.class).hasMessageContaining("for the test");
+    });
+    assertThat(ledger.count("SELECT seq FROM ledger.heads WHERE tenant_id = ?", tenant)).as(what).isEqualTo(1);
+    assertThat(ledger.count("SELECT count(*) FROM ledger.blocks WHERE tenant_id = ?", tenant)).as(what).isEqualTo(1);
+    assertThat(ledger.count("SELECT count(*) FROM ledger.idempotency_keys WHERE tenant_id = ?", tenant)).as(what)
+        .isEqualTo(1);
+    assertThat(ledger.query("SELECT account, currency, amount FROM ledger.balances WHERE tenant_id = ? "
+        + "ORDER BY account, currency", tenant)).as(what).extracting(r -> r[0] + " " + r[1] + " " + r[2])
+        .containsExactlyInAnyOrder(LedgerAccounts.cash(known) + " USD 5.00", LedgerAccounts.EXTERNAL + " USD -5.00");
 
-      // the same append again, nothing failing: stored whole, after the first entry
-      List<Future<AppendResult>> stored = submitAll(batch, scope, 10);
-      Future.join(stored).otherwiseEmpty().await(30, TimeUnit.SECONDS);
-      assertThat(stored).as(what).allSatisfy(a -> assertThat(a.succeeded()).as(String.valueOf(a.cause())).isTrue());
-      assertThat(stored.get(0).result().seq()).as(what).isEqualTo(2);
-      assertThat(ledger.query("SELECT b.account, b.currency, b.amount, (SELECT sum(p.amount) FROM ledger.postings p "
-          + "WHERE p.tenant_id = b.tenant_id AND p.account = b.account AND p.currency = b.currency) "
-          + "FROM ledger.balances b WHERE b.tenant_id = ?", tenant)).as(what).hasSize(3)
-          .allSatisfy(r -> assertThat((BigDecimal) r[2]).as(r[0] + " " + r[1]).isEqualByComparingTo((BigDecimal) r[3]));
-      ledger.signNow(tenant);
-      assertThat(ledger.verify(tenant).ok()).as(what).isTrue();
-    }
+    // the same append again, nothing failing: stored whole, after the first entry
+    List<Future<AppendResult>> stored = submitAll(batch, scope, 10);
+    Future.join(stored).otherwiseEmpty().await(30, TimeUnit.SECONDS);
+    assertThat(stored).as(what).allSatisfy(a -> assertThat(a.succeeded()).as(String.valueOf(a.cause())).isTrue());
+    assertThat(stored.get(0).result().seq()).as(what).isEqualTo(2);
+    assertThat(ledger.query("SELECT b.account, b.currency, b.amount, (SELECT sum(p.amount) FROM ledger.postings p "
+        + "WHERE p.tenant_id = b.tenant_id AND p.account = b.account AND p.currency = b.currency) "
+        + "FROM ledger.balances b WHERE b.tenant_id = ?", tenant)).as(what).hasSize(3)
+        .allSatisfy(r -> assertThat((BigDecimal) r[2]).as(r[0] + " " + r[1]).isEqualByComparingTo((BigDecimal) r[3]));
+    ledger.signNow(tenant);
+    assertThat(ledger.verify(tenant).ok()).as(what).isTrue();
   }
 
   @Test
